@@ -1,0 +1,146 @@
+import http from 'node:http';
+import https from 'node:https';
+import axios, { AxiosInstance, AxiosResponse } from 'axios';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ShopifyConfig } from '../../common/config';
+import { redact } from '../../common/redact';
+import { CallLimiter } from './call-limiter';
+import { failureForStatus } from './errors';
+
+export interface ShopifyPage {
+  records: Record<string, unknown>[];
+  /** Path and query of the `rel="next"` link, or null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface ShopifyClientOptions {
+  limiter?: CallLimiter;
+  /** 429s absorbed inside one call (waiting `Retry-After` each time) before the activity fails and Temporal retries it. */
+  maxRateLimitRetries?: number;
+  onThrottle?: (waitSeconds: number) => void;
+}
+
+const PAGE_SIZE = 250;
+
+/** `<https://x/admin/api/v/orders.json?limit=250&page_info=abc>; rel="next"` → `/admin/api/v/orders.json?...`. */
+export function nextLinkPath(linkHeader: string | undefined): string | null {
+  if (!linkHeader) return null;
+  for (const part of linkHeader.split(',')) {
+    const match = /<([^>]+)>\s*;\s*rel="?next"?/.exec(part);
+    if (match) {
+      const url = new URL(match[1]);
+      return `${url.pathname}${url.search}`;
+    }
+  }
+  return null;
+}
+
+export class ShopifyClient {
+  private readonly http: AxiosInstance;
+  readonly limiter: CallLimiter;
+  requests = 0;
+  throttled = 0;
+
+  constructor(
+    private readonly config: ShopifyConfig,
+    private readonly options: ShopifyClientOptions = {},
+  ) {
+    this.limiter = options.limiter ?? new CallLimiter();
+    this.http = axios.create({
+      baseURL: config.baseUrl,
+      timeout: config.timeoutMs,
+      headers: { 'X-Shopify-Access-Token': config.apiToken, Accept: 'application/json' },
+      httpAgent: new http.Agent({ keepAlive: true }),
+      httpsAgent: new https.Agent({ keepAlive: true }),
+      // Bodies are parsed here, not by axios, so a truncated or HTML body becomes a clear, retryable failure.
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      maxRedirects: 0,
+    });
+  }
+
+  apiPath(endpoint: string): string {
+    return `/admin/api/${this.config.apiVersion}/${endpoint}`;
+  }
+
+  /** First page of a resource with its filters, or the page a cursor points to (which carries the filters itself). */
+  async page(
+    endpoint: string,
+    cursor: string | null,
+    params: Record<string, string>,
+  ): Promise<ShopifyPage> {
+    const path = cursor ?? `${this.apiPath(`${endpoint}.json`)}?${new URLSearchParams({ ...params, limit: String(PAGE_SIZE) })}`;
+    const response = await this.get(path);
+    const body = this.parse(response, path) as Record<string, unknown>;
+    const records = body[endpoint];
+    if (!Array.isArray(records)) {
+      throw ApplicationFailure.retryable(
+        `Shopify store "${this.config.store}" answered ${path} without a "${endpoint}" list; will retry.`,
+        'ShopifyBadResponse',
+      );
+    }
+    return { records: records as Record<string, unknown>[], nextCursor: nextLinkPath(response.headers['link']) };
+  }
+
+  async count(endpoint: string, params: Record<string, string>): Promise<number> {
+    const path = `${this.apiPath(`${endpoint}/count.json`)}?${new URLSearchParams(params)}`;
+    const body = this.parse(await this.get(path), path) as { count?: unknown };
+    if (typeof body.count !== 'number') {
+      throw ApplicationFailure.retryable(`Shopify answered ${path} without a count; will retry.`, 'ShopifyBadResponse');
+    }
+    return body.count;
+  }
+
+  private async get(path: string): Promise<AxiosResponse<string>> {
+    const maxRetries = this.options.maxRateLimitRetries ?? 5;
+    for (let attempt = 0; ; attempt += 1) {
+      await this.limiter.acquire();
+      let response: AxiosResponse<string>;
+      try {
+        this.requests += 1;
+        response = await this.http.get<string>(path);
+      } catch (error) {
+        this.limiter.release(undefined);
+        throw this.networkFailure(error, path);
+      }
+      this.limiter.release(response.headers['x-shopify-shop-api-call-limit']);
+      if (response.status === 429) {
+        const retryAfter = Number(response.headers['retry-after']) || 2;
+        this.limiter.backOff(retryAfter);
+        this.throttled += 1;
+        this.options.onThrottle?.(retryAfter);
+        if (attempt < maxRetries) continue;
+      }
+      if (response.status >= 200 && response.status < 300) return response;
+      throw failureForStatus(response.status, String(response.data ?? ''), {
+        store: this.config.store,
+        apiVersion: this.config.apiVersion,
+        path: path.split('?')[0],
+        retryAfterSeconds: Number(response.headers['retry-after']) || undefined,
+      });
+    }
+  }
+
+  private parse(response: AxiosResponse<string>, path: string): unknown {
+    try {
+      return JSON.parse(response.data);
+    } catch {
+      throw ApplicationFailure.retryable(
+        `Shopify store "${this.config.store}" sent a body that is not complete JSON for ${path.split('?')[0]} ` +
+          `(${response.headers['content-type'] ?? 'no content type'}, ${response.data?.length ?? 0} bytes); will retry.`,
+        'ShopifyBadResponse',
+      );
+    }
+  }
+
+  private networkFailure(error: unknown, path: string): ApplicationFailure {
+    const code = axios.isAxiosError(error) ? (error.code ?? '') : '';
+    const message = error instanceof Error ? error.message : String(error);
+    const what = code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? `timed out after ${this.config.timeoutMs} ms` : message;
+    return ApplicationFailure.retryable(
+      redact(`Could not reach Shopify store "${this.config.store}" at ${this.config.baseUrl}${path.split('?')[0]}: ${what}; will retry.`),
+      'ShopifyUnavailable',
+    );
+  }
+}

@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { ApplicationFailure } from '@temporalio/common';
+import { ensureSchema } from './schema';
+
+export const DATABASE_FILE = 'shopify_data.db';
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  /** File mode for a new database: it holds customer data, so owner-only by default. */
+  fileMode?: number;
+  busyTimeoutMs?: number;
+}
+
+/**
+ * Opens (creating if needed) `DATA_DIR/shopify_data.db` in WAL mode and brings its schema up to date.
+ * A file that is not a SQLite database is reported and left untouched, never overwritten.
+ */
+export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
+  const file = path.join(dataDir, DATABASE_FILE);
+  try {
+    fs.mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw ApplicationFailure.nonRetryable(
+      `DATA_DIR "${dataDir}" cannot be created (${(error as Error).message}). Point DATA_DIR at a writable folder.`,
+      'ConfigError',
+    );
+  }
+  const isNew = !fs.existsSync(file);
+  let db: Db | undefined;
+  try {
+    db = new Database(file);
+    if (isNew) fs.chmodSync(file, options.fileMode ?? 0o600);
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    ensureSchema(db);
+    return db;
+  } catch (error) {
+    db?.close();
+    const code = (error as { code?: string }).code ?? '';
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw ApplicationFailure.nonRetryable(
+        `${file} is not a readable SQLite database (${(error as Error).message}). It was left as it is: ` +
+          `move it aside (or restore a backup) and run a full sync to rebuild it.`,
+        'DatabaseCorrupt',
+      );
+    }
+    if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'EACCES') {
+      throw ApplicationFailure.nonRetryable(
+        `${file} cannot be opened for writing (${(error as Error).message}). Check DATA_DIR's permissions.`,
+        'ConfigError',
+      );
+    }
+    throw error;
+  }
+}

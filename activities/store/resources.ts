@@ -1,0 +1,307 @@
+/**
+ * One declaration per Shopify resource: where it is fetched, which tables it fills and how a record becomes rows.
+ * The page sync, the schema, the CSV export and the Sheets push all read these; adding a resource is one entry here.
+ */
+import type { ResourceName } from '../../common/contract';
+
+export type ApiRecord = Record<string, unknown>;
+export type SqlType = 'INTEGER' | 'TEXT' | 'REAL';
+
+export interface Column {
+  name: string;
+  type: SqlType;
+  /** Extracts the value from the API record (child tables also get the parent record). */
+  from: (record: ApiRecord, parent: ApiRecord) => unknown;
+  /** Money as Shopify writes it: a decimal string, kept as text so no float ever touches it. */
+  money?: boolean;
+}
+
+export interface TableSpec {
+  name: string;
+  columns: Column[];
+  primaryKey: string[];
+  indexes?: string[][];
+}
+
+export interface ChildTableSpec extends TableSpec {
+  /** Column holding the parent's id: the child rows of a re-fetched parent are replaced as a whole. */
+  parentKey: string;
+  rows: (parent: ApiRecord) => ApiRecord[];
+}
+
+export interface ResourceSpec {
+  name: ResourceName;
+  /** `products` → GET /admin/api/{v}/products.json and products/count.json; the response key too. */
+  endpoint: string;
+  /** Query parameters every first-page request carries. */
+  params: Record<string, string>;
+  table: TableSpec;
+  children: ChildTableSpec[];
+}
+
+// ---- helpers that keep the declarations one line per column ----
+
+function get(record: ApiRecord, path: string): unknown {
+  let value: unknown = record;
+  for (const key of path.split('.')) {
+    if (value === null || typeof value !== 'object') return null;
+    value = (value as ApiRecord)[key];
+  }
+  return value ?? null;
+}
+
+const text = (name: string, path = name): Column => ({ name, type: 'TEXT', from: (r) => get(r, path) });
+const int = (name: string, path = name): Column => ({ name, type: 'INTEGER', from: (r) => get(r, path) });
+const money = (name: string, path = name): Column => ({ name, type: 'TEXT', money: true, from: (r) => get(r, path) });
+const bool = (name: string, path = name): Column => ({
+  name,
+  type: 'INTEGER',
+  from: (r) => {
+    const value = get(r, path);
+    return value === null ? null : value ? 1 : 0;
+  },
+});
+const parentId = (name: string): Column => ({ name, type: 'INTEGER', from: (_r, parent) => parent.id });
+const rawJson: Column = { name: 'raw_json', type: 'TEXT', from: (r) => JSON.stringify(r) };
+const list = (record: ApiRecord, key: string): ApiRecord[] =>
+  Array.isArray(record[key]) ? (record[key] as ApiRecord[]) : [];
+
+/** Sum of exact decimal strings, in thousandths (enough for every currency Shopify has), back to a string. */
+function sumMoney(amounts: unknown[]): string | null {
+  if (amounts.length === 0) return null;
+  let thousandths = 0n;
+  for (const amount of amounts) {
+    const match = /^(-?)(\d+)(?:\.(\d{1,3}))?$/.exec(String(amount ?? '0'));
+    if (!match) return null;
+    const value = BigInt(match[2]) * 1000n + BigInt((match[3] ?? '').padEnd(3, '0'));
+    thousandths += match[1] === '-' ? -value : value;
+  }
+  const sign = thousandths < 0n ? '-' : '';
+  const abs = thousandths < 0n ? -thousandths : thousandths;
+  const fraction = abs % 1000n;
+  const decimals = fraction % 10n === 0n ? String(fraction / 10n).padStart(2, '0') : String(fraction).padStart(3, '0');
+  return `${sign}${abs / 1000n}.${decimals}`;
+}
+
+function earliest(values: unknown[]): string | null {
+  let best: string | null = null;
+  for (const value of values) {
+    if (typeof value !== 'string') continue;
+    if (best === null || Date.parse(value) < Date.parse(best)) best = value;
+  }
+  return best;
+}
+
+function refundAmount(refund: ApiRecord): string | null {
+  const transactions = list(refund, 'transactions').filter((t) => t.kind === 'refund' && t.status !== 'failure');
+  return sumMoney(transactions.map((t) => t.amount)) ?? '0.00';
+}
+
+// ---- the resources ----
+
+export const RESOURCES: ResourceSpec[] = [
+  {
+    name: 'products',
+    endpoint: 'products',
+    params: {},
+    table: {
+      name: 'products',
+      primaryKey: ['id'],
+      indexes: [['updated_at']],
+      columns: [
+        int('id'),
+        text('title'),
+        text('handle'),
+        text('vendor'),
+        text('product_type'),
+        text('status'),
+        text('tags'),
+        text('created_at'),
+        text('updated_at'),
+        text('published_at'),
+        rawJson,
+      ],
+    },
+    children: [
+      {
+        name: 'product_variants',
+        parentKey: 'product_id',
+        primaryKey: ['id'],
+        indexes: [['product_id']],
+        rows: (product) => list(product, 'variants'),
+        columns: [
+          int('id'),
+          parentId('product_id'),
+          text('title'),
+          text('sku'),
+          int('position'),
+          money('price'),
+          money('compare_at_price'),
+          int('inventory_quantity'),
+          text('option1'),
+          text('option2'),
+          text('option3'),
+          text('barcode'),
+          bool('taxable'),
+          bool('requires_shipping'),
+          text('created_at'),
+          text('updated_at'),
+        ],
+      },
+    ],
+  },
+  {
+    name: 'customers',
+    endpoint: 'customers',
+    params: {},
+    table: {
+      name: 'customers',
+      primaryKey: ['id'],
+      indexes: [['updated_at']],
+      columns: [
+        int('id'),
+        text('email'),
+        text('first_name'),
+        text('last_name'),
+        text('phone'),
+        text('state'),
+        bool('verified_email'),
+        int('orders_count'),
+        money('total_spent'),
+        text('currency'),
+        text('tags'),
+        text('note'),
+        text('country', 'default_address.country'),
+        text('country_code', 'default_address.country_code'),
+        text('province', 'default_address.province'),
+        text('province_code', 'default_address.province_code'),
+        text('city', 'default_address.city'),
+        text('created_at'),
+        text('updated_at'),
+        rawJson,
+      ],
+    },
+    children: [],
+  },
+  {
+    name: 'orders',
+    endpoint: 'orders',
+    // Without status=any Shopify silently leaves out closed and cancelled orders.
+    params: { status: 'any' },
+    table: {
+      name: 'orders',
+      primaryKey: ['id'],
+      indexes: [['customer_id'], ['created_at'], ['updated_at']],
+      columns: [
+        int('id'),
+        text('name'),
+        int('order_number'),
+        int('customer_id', 'customer.id'),
+        text('email'),
+        text('financial_status'),
+        text('fulfillment_status'),
+        text('currency'),
+        money('total_price'),
+        money('subtotal_price'),
+        money('total_tax'),
+        money('total_discounts'),
+        money('total_line_items_price'),
+        money('total_shipping', 'total_shipping_price_set.shop_money.amount'),
+        { name: 'total_refunded', type: 'TEXT', money: true, from: (o) => sumMoney(list(o, 'refunds').map(refundAmount)) ?? '0.00' },
+        { name: 'discount_codes', type: 'TEXT', from: (o) => list(o, 'discount_codes').map((d) => d.code).join(', ') || null },
+        text('shipping_country', 'shipping_address.country'),
+        text('shipping_country_code', 'shipping_address.country_code'),
+        text('shipping_province', 'shipping_address.province'),
+        text('shipping_province_code', 'shipping_address.province_code'),
+        text('shipping_city', 'shipping_address.city'),
+        text('shipping_zip', 'shipping_address.zip'),
+        text('source_name'),
+        text('tags'),
+        text('note'),
+        text('cancel_reason'),
+        text('cancelled_at'),
+        text('closed_at'),
+        text('processed_at'),
+        text('created_at'),
+        text('updated_at'),
+        { name: 'first_fulfilled_at', type: 'TEXT', from: (o) => earliest(list(o, 'fulfillments').map((f) => f.created_at)) },
+        rawJson,
+      ],
+    },
+    children: [
+      {
+        name: 'line_items',
+        parentKey: 'order_id',
+        primaryKey: ['id'],
+        indexes: [['order_id'], ['product_id']],
+        rows: (order) => list(order, 'line_items'),
+        columns: [
+          int('id'),
+          parentId('order_id'),
+          int('product_id'),
+          int('variant_id'),
+          text('title'),
+          text('variant_title'),
+          text('sku'),
+          text('vendor'),
+          int('quantity'),
+          money('price'),
+          money('total_discount'),
+          text('fulfillment_status'),
+          bool('gift_card'),
+          bool('taxable'),
+        ],
+      },
+      {
+        name: 'fulfillments',
+        parentKey: 'order_id',
+        primaryKey: ['id'],
+        indexes: [['order_id']],
+        rows: (order) => list(order, 'fulfillments'),
+        columns: [
+          int('id'),
+          parentId('order_id'),
+          text('status'),
+          text('tracking_company'),
+          text('tracking_number'),
+          text('created_at'),
+          text('updated_at'),
+        ],
+      },
+      {
+        name: 'refunds',
+        parentKey: 'order_id',
+        primaryKey: ['id'],
+        indexes: [['order_id']],
+        rows: (order) => list(order, 'refunds'),
+        columns: [
+          int('id'),
+          parentId('order_id'),
+          { name: 'amount', type: 'TEXT', money: true, from: (r) => refundAmount(r) },
+          text('note'),
+          text('created_at'),
+          text('processed_at'),
+        ],
+      },
+      {
+        name: 'order_discount_codes',
+        parentKey: 'order_id',
+        primaryKey: ['order_id', 'position'],
+        rows: (order) => list(order, 'discount_codes').map((code, index) => ({ ...code, position: index + 1 })),
+        columns: [parentId('order_id'), int('position'), text('code'), money('amount'), text('type')],
+      },
+    ],
+  },
+];
+
+export function resourceSpec(name: ResourceName): ResourceSpec {
+  const spec = RESOURCES.find((r) => r.name === name);
+  if (!spec) throw new Error(`Unknown resource "${name}"`);
+  return spec;
+}
+
+export function allTables(): TableSpec[] {
+  return RESOURCES.flatMap((r) => [r.table, ...r.children]);
+}
+
+export { sumMoney };

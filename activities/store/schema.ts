@@ -1,0 +1,81 @@
+/**
+ * The database schema follows the resource declarations: missing tables are created, missing columns added and
+ * back-filled from each record's raw JSON (so a new column never needs a resync). Changes that are not additive go
+ * in MIGRATIONS, counted by `PRAGMA user_version`.
+ */
+import type Database from 'better-sqlite3';
+import { allTables, RESOURCES, TableSpec } from './resources';
+import { upsertRecords } from './upsert';
+
+type Db = Database.Database;
+
+/** Non-additive changes, applied once each in order; `user_version` counts how many have run. */
+const MIGRATIONS: Array<(db: Db) => void> = [
+  (db) => db.exec('CREATE TABLE IF NOT EXISTS metadata (key TEXT PRIMARY KEY, value TEXT, updated_at TEXT)'),
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+function quote(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export function createTableSql(table: TableSpec): string {
+  const columns = table.columns.map((c) => `${quote(c.name)} ${c.type}`);
+  const key = `PRIMARY KEY (${table.primaryKey.map(quote).join(', ')})`;
+  return `CREATE TABLE ${quote(table.name)} (${[...columns, key].join(', ')})`;
+}
+
+function existingColumns(db: Db, table: string): Set<string> {
+  const rows = db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[];
+  return new Set(rows.map((r) => r.name));
+}
+
+export function ensureSchema(db: Db): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new Error(
+      `The database was written by a newer version of this project (schema ${version}, this one knows ${SCHEMA_VERSION}). ` +
+        `Upgrade the project, or point DATA_DIR elsewhere.`,
+    );
+  }
+  const backfill = new Set<string>();
+  db.transaction(() => {
+    for (let v = version; v < SCHEMA_VERSION; v += 1) MIGRATIONS[v](db);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    for (const table of allTables()) {
+      const columns = existingColumns(db, table.name);
+      if (columns.size === 0) {
+        db.exec(createTableSql(table));
+      } else {
+        for (const column of table.columns.filter((c) => !columns.has(c.name))) {
+          db.exec(`ALTER TABLE ${quote(table.name)} ADD COLUMN ${quote(column.name)} ${column.type}`);
+          backfill.add(table.name);
+        }
+      }
+      for (const index of table.indexes ?? []) {
+        const name = `idx_${table.name}_${index.join('_')}`;
+        db.exec(`CREATE INDEX IF NOT EXISTS ${quote(name)} ON ${quote(table.name)} (${index.map(quote).join(', ')})`);
+      }
+    }
+  })();
+  for (const resource of RESOURCES) {
+    const tables = [resource.table, ...resource.children].map((t) => t.name);
+    if (tables.some((t) => backfill.has(t))) rederiveFromRawJson(db, resource.name);
+  }
+}
+
+/** Rebuilds every row of a resource from the raw JSON kept in its main table, in batches. */
+function rederiveFromRawJson(db: Db, resourceName: string): void {
+  const resource = RESOURCES.find((r) => r.name === resourceName)!;
+  const select = db.prepare(
+    `SELECT id, raw_json FROM ${quote(resource.table.name)} WHERE id > ? ORDER BY id LIMIT 1000`,
+  );
+  let lastId = -1;
+  for (;;) {
+    const rows = select.all(lastId) as { id: number; raw_json: string }[];
+    if (rows.length === 0) return;
+    upsertRecords(db, resource, rows.map((r) => JSON.parse(r.raw_json) as Record<string, unknown>));
+    lastId = rows[rows.length - 1].id;
+  }
+}

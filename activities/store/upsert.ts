@@ -1,0 +1,87 @@
+import type Database from 'better-sqlite3';
+import type { ApiRecord, ResourceSpec, TableSpec } from './resources';
+
+type Db = Database.Database;
+type Statements = { upsert: Database.Statement; deleteChildren?: Database.Statement };
+
+const statementCache = new WeakMap<Db, Map<string, Statements>>();
+
+function quote(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function statements(db: Db, table: TableSpec, parentKey?: string): Statements {
+  let perDb = statementCache.get(db);
+  if (!perDb) statementCache.set(db, (perDb = new Map()));
+  let cached = perDb.get(table.name);
+  if (!cached) {
+    const names = table.columns.map((c) => quote(c.name));
+    const updates = table.columns
+      .filter((c) => !table.primaryKey.includes(c.name))
+      .map((c) => `${quote(c.name)} = excluded.${quote(c.name)}`);
+    cached = {
+      upsert: db.prepare(
+        `INSERT INTO ${quote(table.name)} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')}) ` +
+          `ON CONFLICT (${table.primaryKey.map(quote).join(', ')}) DO UPDATE SET ${updates.join(', ')}`,
+      ),
+      deleteChildren: parentKey
+        ? db.prepare(`DELETE FROM ${quote(table.name)} WHERE ${quote(parentKey)} = ?`)
+        : undefined,
+    };
+    perDb.set(table.name, cached);
+  }
+  return cached;
+}
+
+/** SQLite binds numbers, strings, bigints, buffers and null; anything else is stored as JSON text. */
+function toSql(value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value === 'object') return JSON.stringify(value);
+  return value;
+}
+
+function rowValues(table: TableSpec, record: ApiRecord, parent: ApiRecord): unknown[] {
+  return table.columns.map((c) => toSql(c.from(record, parent)));
+}
+
+export interface UpsertCounts {
+  records: number;
+  childRecords: number;
+}
+
+/**
+ * Writes one page of records and all their child rows in one transaction. A parent's children are replaced as a
+ * whole, so a line item removed in Shopify disappears here too, and replaying the same page changes nothing.
+ */
+export function upsertRecords(db: Db, resource: ResourceSpec, records: ApiRecord[]): UpsertCounts {
+  const main = statements(db, resource.table);
+  const children = resource.children.map((child) => ({ child, sql: statements(db, child, child.parentKey) }));
+  let childRecords = 0;
+  db.transaction(() => {
+    for (const record of records) {
+      if (typeof record.id !== 'number' || !Number.isSafeInteger(record.id)) {
+        throw new InvalidRecordError(resource.name, record.id);
+      }
+      main.upsert.run(rowValues(resource.table, record, record));
+      for (const { child, sql } of children) {
+        sql.deleteChildren!.run(record.id);
+        for (const row of child.rows(record)) {
+          sql.upsert.run(rowValues(child, row, record));
+          childRecords += 1;
+        }
+      }
+    }
+  })();
+  return { records: records.length, childRecords };
+}
+
+export class InvalidRecordError extends Error {
+  override name = 'InvalidRecordError';
+  constructor(resource: string, id: unknown) {
+    super(
+      `Shopify sent a ${resource} record whose id is not a whole number below 2^53 (${JSON.stringify(id)?.slice(0, 40)}); ` +
+        `the page was not stored. Report this record to the project.`,
+    );
+  }
+}

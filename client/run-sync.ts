@@ -1,0 +1,85 @@
+import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowHandle } from '@temporalio/client';
+import {
+  PROGRESS_QUERY,
+  SyncInput,
+  SyncProgress,
+  SyncResult,
+  WORKFLOW_TYPE,
+  syncWorkflowId,
+} from '../common/contract';
+import { ProgressReporter } from './progress-reporter';
+
+export interface RunSyncOptions {
+  client: Client;
+  taskQueue: string;
+  store: string;
+  input: SyncInput;
+  out?: NodeJS.WriteStream;
+  pollMs?: number;
+}
+
+/** Failure of the sync run, with the message the workflow failed with (e.g. the 401 explanation). */
+export class SyncFailedError extends Error {
+  override name = 'SyncFailedError';
+}
+
+function rootMessage(error: unknown): string {
+  let current: unknown = error;
+  let message = error instanceof Error ? error.message : String(error);
+  while (current instanceof Error && current.cause) {
+    current = current.cause;
+    if (current instanceof Error && current.message) message = current.message;
+  }
+  return message;
+}
+
+async function hasWorker(client: Client, taskQueue: string): Promise<boolean> {
+  const response = await client.workflowService.describeTaskQueue({
+    namespace: client.options.namespace,
+    taskQueue: { name: taskQueue },
+  });
+  return (response.pollers ?? []).length > 0;
+}
+
+/** Starts one sync of the store (or follows the one already running), prints progress, returns its result. */
+export async function runSync(options: RunSyncOptions): Promise<SyncResult> {
+  const out = options.out ?? process.stdout;
+  const workflowId = syncWorkflowId(options.store);
+  let handle: WorkflowHandle;
+  try {
+    handle = await options.client.workflow.start(WORKFLOW_TYPE, {
+      workflowId,
+      taskQueue: options.taskQueue,
+      args: [options.input],
+      staticSummary: `${options.input.full ? 'Full' : 'Incremental'} sync of ${options.store}`,
+    });
+    out.write(`Started ${options.input.full ? 'a full' : 'an incremental'} sync: workflow ${workflowId}\n`);
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    handle = options.client.workflow.getHandle(workflowId);
+    out.write(`A sync of ${options.store} is already running (workflow ${workflowId}); following it.\n`);
+  }
+  if (!(await hasWorker(options.client, options.taskQueue))) {
+    out.write(
+      `No worker is polling task queue "${options.taskQueue}" yet: the sync waits until one starts (npm run worker).\n`,
+    );
+  }
+
+  const reporter = new ProgressReporter(out);
+  const timer = setInterval(() => {
+    handle
+      .query<SyncProgress>(PROGRESS_QUERY)
+      .then((progress) => reporter.update(progress))
+      .catch(() => undefined); // Not answerable yet (no worker) or already closed: the next poll tells.
+  }, options.pollMs ?? 1000);
+  try {
+    const result = (await handle.result()) as SyncResult;
+    reporter.finish(result);
+    return result;
+  } catch (error) {
+    if (error instanceof WorkflowFailedError) throw new SyncFailedError(rootMessage(error));
+    throw error;
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,0 +1,131 @@
+import path from 'node:path';
+import dotenv from 'dotenv';
+import { DEFAULT_TASK_QUEUE } from './contract';
+
+/** Bad configuration: retrying cannot help, a person has to fix the setting named in the message. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const DEFAULT_API_VERSION = '2026-10';
+
+export interface AppConfig {
+  dataDir: string;
+  logDir: string;
+  logLevel: string;
+  logFormat: 'text' | 'json';
+  temporal: { address: string; namespace: string; taskQueue: string };
+  googleSheetId: string | null;
+}
+
+export interface ShopifyConfig {
+  /** The shop's name, e.g. `acme` for acme.myshopify.com: the workflow id and logs use it. */
+  store: string;
+  baseUrl: string;
+  apiVersion: string;
+  apiToken: string;
+  timeoutMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+let dotenvLoaded = false;
+
+/** Reads `.env` from the directory the command runs in (the project root for npm scripts); real env wins. */
+export function loadDotenv(): void {
+  if (dotenvLoaded) return;
+  dotenv.config({ path: path.join(process.cwd(), '.env'), quiet: true });
+  dotenvLoaded = true;
+}
+
+function value(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  const parsed = Number(raw);
+  if (!Number.isInteger(parsed) || parsed <= 0) {
+    throw new ConfigError(`${name} must be a positive whole number, got "${raw}".`);
+  }
+  return parsed;
+}
+
+export function loadAppConfig(env: Env = process.env): AppConfig {
+  const logFormat = value(env, 'LOG_FORMAT') ?? 'text';
+  if (logFormat !== 'text' && logFormat !== 'json') {
+    throw new ConfigError(`LOG_FORMAT must be "text" or "json", got "${logFormat}".`);
+  }
+  return {
+    dataDir: path.resolve(value(env, 'DATA_DIR') ?? 'data'),
+    logDir: path.resolve(value(env, 'LOG_DIR') ?? 'logs'),
+    logLevel: value(env, 'LOG_LEVEL') ?? 'info',
+    logFormat,
+    temporal: {
+      address: value(env, 'TEMPORAL_ADDRESS') ?? 'localhost:7233',
+      namespace: value(env, 'TEMPORAL_NAMESPACE') ?? 'default',
+      taskQueue: value(env, 'TEMPORAL_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE,
+    },
+    googleSheetId: value(env, 'GOOGLE_SHEET_ID') ?? null,
+  };
+}
+
+const STORE_NAME = /^[a-z0-9][a-z0-9-]*$/;
+
+/** Accepts `acme`, `acme.myshopify.com` or `https://acme.myshopify.com/` and returns `acme`. */
+export function parseStoreName(raw: string): string {
+  const name = raw
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/+$/, '')
+    .replace(/\.myshopify\.com$/, '');
+  if (!STORE_NAME.test(name)) {
+    throw new ConfigError(
+      `SHOPIFY_STORE "${raw}" is not a Shopify store name. Use the name from your admin URL: ` +
+        `"acme" or "acme.myshopify.com" (letters, digits and dashes).`,
+    );
+  }
+  return name;
+}
+
+export function loadShopifyConfig(env: Env = process.env): ShopifyConfig {
+  const missing = ['SHOPIFY_STORE', 'SHOPIFY_API_TOKEN'].filter((name) => value(env, name) === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set. Put them in .env at the project root ` +
+        `(see .env.example) or in the environment. The token is the Admin API access token of a custom app ` +
+        `with the read_products, read_customers and read_orders (and read_all_orders) scopes.`,
+    );
+  }
+  const store = parseStoreName(value(env, 'SHOPIFY_STORE')!);
+  const apiToken = value(env, 'SHOPIFY_API_TOKEN')!;
+  if (/\s/.test(apiToken)) {
+    throw new ConfigError('SHOPIFY_API_TOKEN contains whitespace; copy the token again without spaces or quotes.');
+  }
+  const apiVersion = value(env, 'SHOPIFY_API_VERSION') ?? DEFAULT_API_VERSION;
+  if (!/^\d{4}-(01|04|07|10)$/.test(apiVersion) && apiVersion !== 'unstable') {
+    throw new ConfigError(
+      `SHOPIFY_API_VERSION "${apiVersion}" is not a Shopify API version. Versions look like ` +
+        `"${DEFAULT_API_VERSION}" (year and quarter month: 01, 04, 07 or 10).`,
+    );
+  }
+  const baseUrl = value(env, 'SHOPIFY_BASE_URL') ?? `https://${store}.myshopify.com`;
+  let parsed: URL;
+  try {
+    parsed = new URL(baseUrl);
+  } catch {
+    throw new ConfigError(`SHOPIFY_BASE_URL "${baseUrl}" is not a URL, e.g. http://127.0.0.1:4010.`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new ConfigError(`SHOPIFY_BASE_URL "${baseUrl}" must start with http:// or https://.`);
+  }
+  return {
+    store,
+    baseUrl: parsed.origin,
+    apiVersion,
+    apiToken,
+    timeoutMs: positiveInt(env, 'SHOPIFY_TIMEOUT_MS', 30_000),
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * What the client, the worker and the workflow agree on. Pure TypeScript with no Node imports:
+ * the workflow bundle imports it too.
+ */
+
+export const WORKFLOW_TYPE = 'shopifySync';
+export const DEFAULT_TASK_QUEUE = 'shopify-sync';
+/** Query name of the workflow's progress (a SyncProgress). */
+export const PROGRESS_QUERY = 'progress';
+export const RESOURCE_NAMES = ['products', 'customers', 'orders'] as const;
+export type ResourceName = (typeof RESOURCE_NAMES)[number];
+
+/** Stable workflow id: one sync per store at a time. */
+export function syncWorkflowId(store: string): string {
+  return `shopify-sync-${store}`;
+}
+
+export interface SyncInput {
+  /** Ignore watermarks and fetch everything. */
+  full?: boolean;
+  /** Push to Google Sheets after the local outputs (still skipped when GOOGLE_SHEET_ID is unset). */
+  sheets?: boolean;
+  /** Internal: the state carried across continue-as-new. */
+  resume?: SyncState;
+}
+
+export interface ResourceProgress {
+  /** Opaque Shopify page_info of the next page to fetch; null before the first page. */
+  cursor: string | null;
+  pages: number;
+  records: number;
+  /** Records in child tables (variants, line items, ...). */
+  childRecords: number;
+  done: boolean;
+  /** `updated_at_min` sent to Shopify (ISO), null in full mode or on the first sync. */
+  updatedAtMin: string | null;
+  /** Highest `updated_at` seen in this run (ISO), the next watermark's candidate. */
+  maxUpdatedAt: string | null;
+  /** When this run started paging the resource (ISO, workflow time). */
+  startedAt: string | null;
+  /** Records Shopify counted before a full sync, for the ETA; null when not counted. */
+  expected: number | null;
+}
+
+export type SyncStage = 'starting' | 'shopify' | 'outputs' | 'done' | 'failed';
+
+export interface StageReport {
+  name: string;
+  status: 'done' | 'skipped' | 'failed';
+  detail: string;
+}
+
+export interface SyncState {
+  mode: 'full' | 'incremental';
+  sheets: boolean;
+  startedAt: string;
+  stage: SyncStage;
+  /** Watermarks read and counts taken: a continued-as-new run does not plan again. */
+  planned: boolean;
+  resources: Record<ResourceName, ResourceProgress>;
+  stages: StageReport[];
+  continuedAsNew: number;
+}
+
+export type SyncProgress = SyncState;
+
+export interface SyncResult {
+  mode: 'full' | 'incremental';
+  startedAt: string;
+  finishedAt: string;
+  resources: Record<ResourceName, Pick<ResourceProgress, 'pages' | 'records' | 'childRecords'>>;
+  stages: StageReport[];
+  continuedAsNew: number;
+}
+
+/** Input and output of the page activity: small, so the page's records never enter Temporal history. */
+export interface SyncPageInput {
+  resource: ResourceName;
+  cursor: string | null;
+  updatedAtMin: string | null;
+  page: number;
+}
+
+export interface SyncPageResult {
+  nextCursor: string | null;
+  records: number;
+  childRecords: number;
+  maxUpdatedAt: string | null;
+}

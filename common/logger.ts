@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import winston from 'winston';
+import { redact } from './redact';
+import type { AppConfig } from './config';
+
+const redactFormat = winston.format((info) => {
+  for (const key of Object.keys(info)) {
+    const v = info[key];
+    if (typeof v === 'string') info[key] = redact(v);
+    else if (v && typeof v === 'object') info[key] = JSON.parse(redact(JSON.stringify(v)));
+  }
+  return info;
+});
+
+const textLine = winston.format.printf(({ timestamp, level, message, ...meta }) => {
+  const { workflowId, runId, ...rest } = meta as Record<string, unknown>;
+  const ids = workflowId ? ` [${String(workflowId)}${runId ? `/${String(runId).slice(0, 8)}` : ''}]` : '';
+  const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
+  return `${String(timestamp)} ${level}${ids}: ${String(message)}${extra}`;
+});
+
+/** `shopify_sync_YYYYMMDD_HHMMSS.log`, the original pipeline's name, in local time like its Python logger. */
+export function logFileName(now = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  const date = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}`;
+  const time = `${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}`;
+  return `shopify_sync_${date}_${time}.log`;
+}
+
+export interface LoggerOptions {
+  /** Also write a file per process start under LOG_DIR (the worker and the CLI do; tests may not). */
+  file?: boolean;
+  /** Console output on stderr keeps stdout for the command's own output. */
+  console?: boolean;
+}
+
+export function createLogger(config: Pick<AppConfig, 'logDir' | 'logLevel' | 'logFormat'>, options: LoggerOptions = {}) {
+  const shape = config.logFormat === 'json' ? winston.format.json() : textLine;
+  const transports: winston.transport[] = [];
+  if (options.console !== false) {
+    transports.push(new winston.transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug', 'verbose'] }));
+  }
+  let filePath: string | undefined;
+  if (options.file) {
+    fs.mkdirSync(config.logDir, { recursive: true });
+    filePath = path.join(config.logDir, logFileName());
+    // Rotated by size; winston numbers the older parts and keeps a bounded count.
+    transports.push(new winston.transports.File({ filename: filePath, maxsize: 10 * 1024 * 1024, maxFiles: 5 }));
+  }
+  const logger = winston.createLogger({
+    level: config.logLevel,
+    format: winston.format.combine(redactFormat(), winston.format.timestamp(), shape),
+    transports,
+  });
+  return Object.assign(logger, { filePath });
+}
+
+export type AppLogger = ReturnType<typeof createLogger>;

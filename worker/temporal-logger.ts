@@ -1,0 +1,38 @@
+import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
+import { Runtime } from '@temporalio/worker';
+import type { AppLogger } from '../common/logger';
+
+const LEVELS: Record<LogLevel, string> = { TRACE: 'debug', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+
+/** Routes the SDK's and the activities' context logs (which carry workflowId and runId) into winston. */
+class WinstonTemporalLogger implements Logger {
+  constructor(private readonly logger: AppLogger) {}
+  log(level: LogLevel, message: string, meta?: LogMetadata): void {
+    const { sdkComponent: _component, taskQueue: _queue, namespace: _ns, ...rest } = (meta ?? {}) as Record<string, unknown>;
+    this.logger.log(LEVELS[level], message, rest);
+  }
+  trace(message: string, meta?: LogMetadata): void {
+    this.log('TRACE', message, meta);
+  }
+  debug(message: string, meta?: LogMetadata): void {
+    this.log('DEBUG', message, meta);
+  }
+  info(message: string, meta?: LogMetadata): void {
+    this.log('INFO', message, meta);
+  }
+  warn(message: string, meta?: LogMetadata): void {
+    this.log('WARN', message, meta);
+  }
+  error(message: string, meta?: LogMetadata): void {
+    this.log('ERROR', message, meta);
+  }
+}
+
+let installed = false;
+
+/** The runtime is process-wide and can be installed once; later calls keep the first logger. */
+export function installTemporalLogger(logger: AppLogger): void {
+  if (installed) return;
+  Runtime.install({ logger: new WinstonTemporalLogger(logger) });
+  installed = true;
+}

@@ -1,0 +1,2 @@
+// The worker bundles this file: workflow code only (deterministic, no Node APIs).
+export { shopifySync, progressQuery } from './sync';

@@ -1,0 +1,14 @@
+import { RESOURCE_NAMES, SyncState } from '../common/contract';
+
+/** One short paragraph for the Web UI's "current details" and the CLI's plain progress lines. */
+export function describeProgress(state: SyncState): string {
+  const lines = [`**${state.mode} sync** — stage: ${state.stage}`];
+  for (const name of RESOURCE_NAMES) {
+    const r = state.resources[name];
+    const of = r.expected !== null ? ` of ${r.expected}` : '';
+    const status = r.done ? 'done' : r.pages > 0 ? 'syncing' : 'waiting';
+    lines.push(`- ${name}: ${r.records}${of} records, ${r.pages} pages (${status})`);
+  }
+  for (const stage of state.stages) lines.push(`- ${stage.name}: ${stage.status} — ${stage.detail}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,162 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  continueAsNew,
+  defineQuery,
+  proxyActivities,
+  setHandler,
+  setCurrentDetails,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import {
+  PROGRESS_QUERY,
+  RESOURCE_NAMES,
+  ResourceName,
+  ResourceProgress,
+  SyncInput,
+  SyncProgress,
+  SyncResult,
+  SyncState,
+} from '../common/contract';
+import { describeProgress } from './progress-text';
+
+export const progressQuery = defineQuery<SyncProgress>(PROGRESS_QUERY);
+
+const NON_RETRYABLE = [
+  'ShopifyAuthError',
+  'ShopifyScopeError',
+  'ShopifyNotFound',
+  'ShopifyShopUnavailable',
+  'ShopifyBadRequest',
+  'ConfigError',
+  'DatabaseCorrupt',
+  'InvalidRecord',
+];
+
+/** Shopify pages: retried until Shopify answers again (watch attempts in the Web UI); bad config fails at once. */
+const shopify = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/** Continue-as-new well before Temporal's history limits even if the server does not suggest it. */
+const MAX_HISTORY_EVENTS = 10_000;
+
+function freshState(input: SyncInput, startedAt: string): SyncState {
+  const resources = {} as Record<ResourceName, ResourceProgress>;
+  for (const name of RESOURCE_NAMES) {
+    resources[name] = {
+      cursor: null,
+      pages: 0,
+      records: 0,
+      childRecords: 0,
+      done: false,
+      updatedAtMin: null,
+      maxUpdatedAt: null,
+      startedAt: null,
+      expected: null,
+    };
+  }
+  return {
+    mode: input.full ? 'full' : 'incremental',
+    sheets: input.sheets !== false,
+    startedAt,
+    stage: 'starting',
+    planned: false,
+    resources,
+    stages: [],
+    continuedAsNew: 0,
+  };
+}
+
+/**
+ * One sync of a store: products, customers and orders page by page (each page fetched and stored by one
+ * activity), then the outputs. The cursors live in this workflow's state, so a retried activity, a restarted
+ * worker or a continued-as-new run resumes from the last stored page.
+ */
+export async function shopifySync(input: SyncInput = {}): Promise<SyncResult> {
+  const state = input.resume ?? freshState(input, new Date().toISOString());
+  setHandler(progressQuery, () => state);
+  const report = () => setCurrentDetails(describeProgress(state));
+
+  if (!state.planned) {
+    state.stage = 'starting';
+    report();
+    const plan = await shopify.planSync({ full: state.mode === 'full', resources: [...RESOURCE_NAMES] });
+    for (const name of RESOURCE_NAMES) {
+      state.resources[name].updatedAtMin = plan[name].updatedAtMin;
+      state.resources[name].expected = plan[name].expected;
+    }
+    state.planned = true;
+  }
+
+  state.stage = 'shopify';
+  report();
+  const historyIsLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS;
+
+  async function syncResource(name: ResourceName): Promise<void> {
+    const progress = state.resources[name];
+    progress.startedAt ??= new Date().toISOString();
+    while (!progress.done) {
+      if (historyIsLong()) return;
+      const page = await shopify.syncPage.executeWithOptions({ summary: `${name} page ${progress.pages + 1}` }, [
+        { resource: name, cursor: progress.cursor, updatedAtMin: progress.updatedAtMin, page: progress.pages + 1 },
+      ]);
+      progress.pages += 1;
+      progress.records += page.records;
+      progress.childRecords += page.childRecords;
+      if (page.maxUpdatedAt !== null && (progress.maxUpdatedAt === null || Date.parse(page.maxUpdatedAt) > Date.parse(progress.maxUpdatedAt))) {
+        progress.maxUpdatedAt = page.maxUpdatedAt;
+      }
+      progress.cursor = page.nextCursor;
+      if (page.nextCursor === null) {
+        await shopify.commitWatermark({ resource: name, maxUpdatedAt: progress.maxUpdatedAt, startedAt: progress.startedAt });
+        progress.done = true;
+      }
+      report();
+    }
+  }
+
+  try {
+    // Resources page concurrently; the worker's shared rate limiter keeps the shop's bucket from overflowing.
+    await Promise.all(RESOURCE_NAMES.map(syncResource));
+  } catch (error) {
+    state.stage = 'failed';
+    report();
+    throw unwrap(error);
+  }
+  if (RESOURCE_NAMES.some((name) => !state.resources[name].done)) {
+    state.continuedAsNew += 1;
+    await continueAsNew<typeof shopifySync>({ ...input, resume: state });
+  }
+
+  state.stage = 'done';
+  report();
+  const resources = {} as SyncResult['resources'];
+  for (const name of RESOURCE_NAMES) {
+    const { pages, records, childRecords } = state.resources[name];
+    resources[name] = { pages, records, childRecords };
+  }
+  return {
+    mode: state.mode,
+    startedAt: state.startedAt,
+    finishedAt: new Date().toISOString(),
+    resources,
+    stages: state.stages,
+    continuedAsNew: state.continuedAsNew,
+  };
+}
+
+/** Fail the run with the activity's own message (e.g. the 401 explanation), not "Activity task failed". */
+function unwrap(error: unknown): unknown {
+  if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {
+    return ApplicationFailure.create({
+      message: error.cause.message,
+      type: error.cause.type ?? undefined,
+      nonRetryable: true,
+      cause: error,
+    });
+  }
+  return error;
+}
