@@ -1,4 +1,4 @@
-import { log } from '@temporalio/activity';
+import { heartbeat, log } from '@temporalio/activity';
 import type { ResourceName, SyncPageInput, SyncPageResult } from '../common/contract';
 import type { ShopifyClient } from './shopify/client';
 import { laterOf, nextWatermark, updatedAtMinFrom } from './shopify/watermark';
@@ -42,7 +42,15 @@ export function createSyncActivities(deps: SyncDeps) {
       const spec = resourceSpec(input.resource);
       const params: Record<string, string> = { ...spec.params };
       if (input.updatedAtMin) params.updated_at_min = input.updatedAtMin;
-      const page = await deps.shopify().page(spec.endpoint, input.cursor, params);
+      // Heartbeats let Temporal notice a killed worker within the heartbeat timeout instead of the page's timeout.
+      const beat = setInterval(() => heartbeat(), 1_000);
+      let page;
+      try {
+        heartbeat();
+        page = await deps.shopify().page(spec.endpoint, input.cursor, params);
+      } finally {
+        clearInterval(beat);
+      }
       let counts;
       try {
         counts = upsertRecords(deps.db(), spec, page.records);
@@ -65,12 +73,18 @@ export function createSyncActivities(deps: SyncDeps) {
     },
 
     /** Called once a resource has been paged to the end: the next incremental run starts from here. */
-    async commitWatermark(input: { resource: ResourceName; maxUpdatedAt: string | null; startedAt: string }): Promise<string | null> {
+    async commitWatermark(input: {
+      resource: ResourceName;
+      maxUpdatedAt: string | null;
+      startedAt: string;
+    }): Promise<string | null> {
       const db = deps.db();
       const key = watermarkKey(input.resource);
       const watermark = nextWatermark(input.maxUpdatedAt, input.startedAt, getMetadata(db, key));
       if (watermark !== null) setMetadata(db, key, watermark);
-      log.info(`${input.resource} watermark ${watermark ?? 'unchanged (nothing fetched)'}`, { resource: input.resource });
+      log.info(`${input.resource} watermark ${watermark ?? 'unchanged (nothing fetched)'}`, {
+        resource: input.resource,
+      });
       return watermark;
     },
   };

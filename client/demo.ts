@@ -37,7 +37,12 @@ async function main(): Promise<void> {
   installTemporalLogger(logger);
 
   const orders = Number(flags.orders);
-  const store = createShopifyStore({ orders, customers: Math.ceil(orders / 3), products: 200, accessToken: DEMO_TOKEN });
+  const store = createShopifyStore({
+    orders,
+    customers: Math.ceil(orders / 3),
+    products: 200,
+    accessToken: DEMO_TOKEN,
+  });
   const storeUrl = await store.listen(0);
   console.log(`Demo Shopify store: ${storeUrl} (${orders} orders)`);
 
@@ -53,7 +58,13 @@ async function main(): Promise<void> {
   }
 
   const connection = await NativeConnection.connect({ address: app.temporal.address });
-  const shopify = { store: DEMO_STORE, baseUrl: storeUrl, apiVersion: DEFAULT_API_VERSION, apiToken: DEMO_TOKEN, timeoutMs: 30_000 };
+  const shopify = {
+    store: DEMO_STORE,
+    baseUrl: storeUrl,
+    apiVersion: DEFAULT_API_VERSION,
+    apiToken: DEMO_TOKEN,
+    timeoutMs: 30_000,
+  };
   const { worker, close } = await createSyncWorker({ app, shopify, connection });
   const client = await connectClient(app);
   try {

@@ -44,7 +44,18 @@ export async function startDevServer(options: DevServerOptions): Promise<ChildPr
   const log = fs.openSync(options.logFile, 'a');
   const child = spawn(
     cli,
-    ['server', 'start-dev', '--port', String(port), '--ui-port', String(uiPort), '--db-filename', options.dbFile, '--log-level', 'warn'],
+    [
+      'server',
+      'start-dev',
+      '--port',
+      String(port),
+      '--ui-port',
+      String(uiPort),
+      '--db-filename',
+      options.dbFile,
+      '--log-level',
+      'warn',
+    ],
     { stdio: ['ignore', log, log] },
   );
   fs.closeSync(log);

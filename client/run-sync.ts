@@ -1,12 +1,5 @@
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowHandle } from '@temporalio/client';
-import {
-  PROGRESS_QUERY,
-  SyncInput,
-  SyncProgress,
-  SyncResult,
-  WORKFLOW_TYPE,
-  syncWorkflowId,
-} from '../common/contract';
+import { PROGRESS_QUERY, SyncInput, SyncProgress, SyncResult, WORKFLOW_TYPE, syncWorkflowId } from '../common/contract';
 import { ProgressReporter } from './progress-reporter';
 
 export interface RunSyncOptions {

@@ -35,7 +35,10 @@ export interface LoggerOptions {
   console?: boolean;
 }
 
-export function createLogger(config: Pick<AppConfig, 'logDir' | 'logLevel' | 'logFormat'>, options: LoggerOptions = {}) {
+export function createLogger(
+  config: Pick<AppConfig, 'logDir' | 'logLevel' | 'logFormat'>,
+  options: LoggerOptions = {},
+) {
   const shape = config.logFormat === 'json' ? winston.format.json() : textLine;
   const transports: winston.transport[] = [];
   if (options.console !== false) {

@@ -28,7 +28,8 @@ function onPath(name: string, envPath = process.env.PATH ?? ''): string | null {
 export function resolveTemporalCli(env: Record<string, string | undefined> = process.env): string | null {
   const explicit = env.TEMPORAL_CLI_PATH?.trim();
   if (explicit) {
-    if (!isExecutable(explicit)) throw new Error(`TEMPORAL_CLI_PATH "${explicit}" is not an executable file. ${INSTALL_HINT}`);
+    if (!isExecutable(explicit))
+      throw new Error(`TEMPORAL_CLI_PATH "${explicit}" is not an executable file. ${INSTALL_HINT}`);
     return explicit;
   }
   return onPath('temporal', env.PATH) ?? (isExecutable(PROJECT_TEMPORAL_CLI) ? PROJECT_TEMPORAL_CLI : null);

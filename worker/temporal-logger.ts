@@ -8,7 +8,12 @@ const LEVELS: Record<LogLevel, string> = { TRACE: 'debug', DEBUG: 'debug', INFO:
 class WinstonTemporalLogger implements Logger {
   constructor(private readonly logger: AppLogger) {}
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
-    const { sdkComponent: _component, taskQueue: _queue, namespace: _ns, ...rest } = (meta ?? {}) as Record<string, unknown>;
+    const {
+      sdkComponent: _component,
+      taskQueue: _queue,
+      namespace: _ns,
+      ...rest
+    } = (meta ?? {}) as Record<string, unknown>;
     this.logger.log(LEVELS[level], message, rest);
   }
   trace(message: string, meta?: LogMetadata): void {

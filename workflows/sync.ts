@@ -8,6 +8,7 @@ import {
   setCurrentDetails,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { RetryPolicy } from '@temporalio/common';
 import type { Activities } from '../activities';
 import {
   PROGRESS_QUERY,
@@ -34,10 +35,23 @@ const NON_RETRYABLE = [
   'InvalidRecord',
 ];
 
-/** Shopify pages: retried until Shopify answers again (watch attempts in the Web UI); bad config fails at once. */
-const shopify = proxyActivities<Activities>({
+const shopifyRetry: RetryPolicy = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  nonRetryableErrorTypes: NON_RETRYABLE,
+};
+
+/** Shopify pages: retried until Shopify answers again (attempts show in the Web UI); bad config fails at once. */
+const { syncPage } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE },
+  // A killed worker is noticed after this, not after the whole page timeout.
+  heartbeatTimeout: '10 seconds',
+  retry: shopifyRetry,
+});
+const { planSync, commitWatermark } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: shopifyRetry,
 });
 
 /** Continue-as-new well before Temporal's history limits even if the server does not suggest it. */
@@ -83,7 +97,7 @@ export async function shopifySync(input: SyncInput = {}): Promise<SyncResult> {
   if (!state.planned) {
     state.stage = 'starting';
     report();
-    const plan = await shopify.planSync({ full: state.mode === 'full', resources: [...RESOURCE_NAMES] });
+    const plan = await planSync({ full: state.mode === 'full', resources: [...RESOURCE_NAMES] });
     for (const name of RESOURCE_NAMES) {
       state.resources[name].updatedAtMin = plan[name].updatedAtMin;
       state.resources[name].expected = plan[name].expected;
@@ -93,25 +107,29 @@ export async function shopifySync(input: SyncInput = {}): Promise<SyncResult> {
 
   state.stage = 'shopify';
   report();
-  const historyIsLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS;
+  const historyIsLong = () =>
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS;
 
   async function syncResource(name: ResourceName): Promise<void> {
     const progress = state.resources[name];
     progress.startedAt ??= new Date().toISOString();
     while (!progress.done) {
       if (historyIsLong()) return;
-      const page = await shopify.syncPage.executeWithOptions({ summary: `${name} page ${progress.pages + 1}` }, [
+      const page = await syncPage.executeWithOptions({ summary: `${name} page ${progress.pages + 1}` }, [
         { resource: name, cursor: progress.cursor, updatedAtMin: progress.updatedAtMin, page: progress.pages + 1 },
       ]);
       progress.pages += 1;
       progress.records += page.records;
       progress.childRecords += page.childRecords;
-      if (page.maxUpdatedAt !== null && (progress.maxUpdatedAt === null || Date.parse(page.maxUpdatedAt) > Date.parse(progress.maxUpdatedAt))) {
+      if (
+        page.maxUpdatedAt !== null &&
+        (progress.maxUpdatedAt === null || Date.parse(page.maxUpdatedAt) > Date.parse(progress.maxUpdatedAt))
+      ) {
         progress.maxUpdatedAt = page.maxUpdatedAt;
       }
       progress.cursor = page.nextCursor;
       if (page.nextCursor === null) {
-        await shopify.commitWatermark({ resource: name, maxUpdatedAt: progress.maxUpdatedAt, startedAt: progress.startedAt });
+        await commitWatermark({ resource: name, maxUpdatedAt: progress.maxUpdatedAt, startedAt: progress.startedAt });
         progress.done = true;
       }
       report();

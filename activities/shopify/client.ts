@@ -65,12 +65,9 @@ export class ShopifyClient {
   }
 
   /** First page of a resource with its filters, or the page a cursor points to (which carries the filters itself). */
-  async page(
-    endpoint: string,
-    cursor: string | null,
-    params: Record<string, string>,
-  ): Promise<ShopifyPage> {
-    const path = cursor ?? `${this.apiPath(`${endpoint}.json`)}?${new URLSearchParams({ ...params, limit: String(PAGE_SIZE) })}`;
+  async page(endpoint: string, cursor: string | null, params: Record<string, string>): Promise<ShopifyPage> {
+    const path =
+      cursor ?? `${this.apiPath(`${endpoint}.json`)}?${new URLSearchParams({ ...params, limit: String(PAGE_SIZE) })}`;
     const response = await this.get(path);
     const body = this.parse(response, path) as Record<string, unknown>;
     const records = body[endpoint];
@@ -137,9 +134,12 @@ export class ShopifyClient {
   private networkFailure(error: unknown, path: string): ApplicationFailure {
     const code = axios.isAxiosError(error) ? (error.code ?? '') : '';
     const message = error instanceof Error ? error.message : String(error);
-    const what = code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? `timed out after ${this.config.timeoutMs} ms` : message;
+    const what =
+      code === 'ECONNABORTED' || code === 'ETIMEDOUT' ? `timed out after ${this.config.timeoutMs} ms` : message;
     return ApplicationFailure.retryable(
-      redact(`Could not reach Shopify store "${this.config.store}" at ${this.config.baseUrl}${path.split('?')[0]}: ${what}; will retry.`),
+      redact(
+        `Could not reach Shopify store "${this.config.store}" at ${this.config.baseUrl}${path.split('?')[0]}: ${what}; will retry.`,
+      ),
       'ShopifyUnavailable',
     );
   }

@@ -69,7 +69,10 @@ export function failureForStatus(
       });
     default:
       if (status >= 500) {
-        return ApplicationFailure.retryable(`${shop} is unavailable (${status}: ${said}); will retry.`, 'ShopifyUnavailable');
+        return ApplicationFailure.retryable(
+          `${shop} is unavailable (${status}: ${said}); will retry.`,
+          'ShopifyUnavailable',
+        );
       }
       return ApplicationFailure.nonRetryable(
         `${shop} rejected ${context.path} (${status}: ${said}).`,

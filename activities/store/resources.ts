@@ -207,8 +207,20 @@ export const RESOURCES: ResourceSpec[] = [
         money('total_discounts'),
         money('total_line_items_price'),
         money('total_shipping', 'total_shipping_price_set.shop_money.amount'),
-        { name: 'total_refunded', type: 'TEXT', money: true, from: (o) => sumMoney(list(o, 'refunds').map(refundAmount)) ?? '0.00' },
-        { name: 'discount_codes', type: 'TEXT', from: (o) => list(o, 'discount_codes').map((d) => d.code).join(', ') || null },
+        {
+          name: 'total_refunded',
+          type: 'TEXT',
+          money: true,
+          from: (o) => sumMoney(list(o, 'refunds').map(refundAmount)) ?? '0.00',
+        },
+        {
+          name: 'discount_codes',
+          type: 'TEXT',
+          from: (o) =>
+            list(o, 'discount_codes')
+              .map((d) => d.code)
+              .join(', ') || null,
+        },
         text('shipping_country', 'shipping_address.country'),
         text('shipping_country_code', 'shipping_address.country_code'),
         text('shipping_province', 'shipping_address.province'),
@@ -224,7 +236,11 @@ export const RESOURCES: ResourceSpec[] = [
         text('processed_at'),
         text('created_at'),
         text('updated_at'),
-        { name: 'first_fulfilled_at', type: 'TEXT', from: (o) => earliest(list(o, 'fulfillments').map((f) => f.created_at)) },
+        {
+          name: 'first_fulfilled_at',
+          type: 'TEXT',
+          from: (o) => earliest(list(o, 'fulfillments').map((f) => f.created_at)),
+        },
         rawJson,
       ],
     },

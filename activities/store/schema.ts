@@ -75,7 +75,11 @@ function rederiveFromRawJson(db: Db, resourceName: string): void {
   for (;;) {
     const rows = select.all(lastId) as { id: number; raw_json: string }[];
     if (rows.length === 0) return;
-    upsertRecords(db, resource, rows.map((r) => JSON.parse(r.raw_json) as Record<string, unknown>));
+    upsertRecords(
+      db,
+      resource,
+      rows.map((r) => JSON.parse(r.raw_json) as Record<string, unknown>),
+    );
     lastId = rows[rows.length - 1].id;
   }
 }

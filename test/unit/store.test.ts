@@ -24,7 +24,15 @@ const order = (id: number, overrides: Record<string, unknown> = {}) => ({
     { id: id * 10 + 5, created_at: '2024-03-03T09:00:00-04:00' },
     { id: id * 10 + 6, created_at: '2024-03-02T09:00:00-04:00' },
   ],
-  refunds: [{ id: id * 10 + 7, transactions: [{ kind: 'refund', status: 'success', amount: '0.10' }, { kind: 'refund', status: 'success', amount: '1.20' }] }],
+  refunds: [
+    {
+      id: id * 10 + 7,
+      transactions: [
+        { kind: 'refund', status: 'success', amount: '0.10' },
+        { kind: 'refund', status: 'success', amount: '1.20' },
+      ],
+    },
+  ],
   discount_codes: [{ code: 'SPRING', amount: '1.00', type: 'fixed_amount' }],
   ...overrides,
 });
@@ -41,9 +49,20 @@ describe('SQLite store', () => {
     const db = openDatabase(dir);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").all() as { name: string }[]
+    ).map((t) => t.name);
     expect(tables).toEqual(
-      expect.arrayContaining(['metadata', 'products', 'product_variants', 'customers', 'orders', 'line_items', 'fulfillments', 'refunds']),
+      expect.arrayContaining([
+        'metadata',
+        'products',
+        'product_variants',
+        'customers',
+        'orders',
+        'line_items',
+        'fulfillments',
+        'refunds',
+      ]),
     );
     expect(fs.statSync(path.join(dir, DATABASE_FILE)).mode & 0o777).toBe(0o600);
     db.close();
@@ -51,7 +70,10 @@ describe('SQLite store', () => {
 
   it('flattens an order into its tables, keeping quirks and exact money', () => {
     const db = openDatabase(dir);
-    upsertRecords(db, resourceSpec('orders'), [order(5_000_000_001), order(5_000_000_002, { customer: null, shipping_address: null })]);
+    upsertRecords(db, resourceSpec('orders'), [
+      order(5_000_000_001),
+      order(5_000_000_002, { customer: null, shipping_address: null }),
+    ]);
     const row = db.prepare('SELECT * FROM orders WHERE id = ?').get(5_000_000_001) as Record<string, unknown>;
     expect(row).toMatchObject({
       customer_id: 42,
@@ -63,7 +85,9 @@ describe('SQLite store', () => {
     });
     expect(JSON.parse(row.raw_json as string)).toEqual(order(5_000_000_001));
     expect(db.prepare('SELECT customer_id FROM orders WHERE id = ?').get(5_000_000_002)).toEqual({ customer_id: null });
-    const items = db.prepare('SELECT id, product_id, title FROM line_items WHERE order_id = ? ORDER BY id').all(5_000_000_001);
+    const items = db
+      .prepare('SELECT id, product_id, title FROM line_items WHERE order_id = ? ORDER BY id')
+      .all(5_000_000_001);
     expect(items).toEqual([
       { id: 50_000_000_011, product_id: 7, title: 'Tee, "blue"\nXL' },
       { id: 50_000_000_012, product_id: null, title: 'Custom item' },
@@ -77,17 +101,23 @@ describe('SQLite store', () => {
     upsertRecords(db, spec, [order(1), order(2)]);
     const before = ['orders', 'line_items', 'fulfillments', 'refunds', 'order_discount_codes'].map((t) => dump(db, t));
     upsertRecords(db, spec, [order(1), order(2)]);
-    expect(['orders', 'line_items', 'fulfillments', 'refunds', 'order_discount_codes'].map((t) => dump(db, t))).toEqual(before);
+    expect(['orders', 'line_items', 'fulfillments', 'refunds', 'order_discount_codes'].map((t) => dump(db, t))).toEqual(
+      before,
+    );
 
     upsertRecords(db, spec, [order(1, { line_items: [{ id: 11, product_id: 7, quantity: 3, price: '5.05' }] })]);
-    expect(db.prepare('SELECT id, quantity FROM line_items WHERE order_id = 1').all()).toEqual([{ id: 11, quantity: 3 }]);
+    expect(db.prepare('SELECT id, quantity FROM line_items WHERE order_id = 1').all()).toEqual([
+      { id: 11, quantity: 3 },
+    ]);
     expect(db.prepare('SELECT COUNT(*) AS n FROM line_items WHERE order_id = 2').get()).toEqual({ n: 2 });
     db.close();
   });
 
   it('refuses a page with an unsafe id and stores none of it', () => {
     const db = openDatabase(dir);
-    expect(() => upsertRecords(db, resourceSpec('orders'), [order(1), { ...order(2), id: 2 ** 53 + 2 }])).toThrow(/below 2\^53/);
+    expect(() => upsertRecords(db, resourceSpec('orders'), [order(1), { ...order(2), id: 2 ** 53 + 2 }])).toThrow(
+      /below 2\^53/,
+    );
     expect(db.prepare('SELECT COUNT(*) AS n FROM orders').get()).toEqual({ n: 0 });
     db.close();
   });

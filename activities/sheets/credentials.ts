@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '../../common/config';
+
+export interface ServiceAccount {
+  client_email: string;
+  private_key: string;
+  /** Where the key was read from, for messages (never the key itself). */
+  source: string;
+}
+
+/** The original layout's `gspread_credentials.json` at the project root, or GOOGLE_APPLICATION_CREDENTIALS. */
+export function credentialsPath(env: Record<string, string | undefined> = process.env, root = process.cwd()): string {
+  return env.GOOGLE_APPLICATION_CREDENTIALS?.trim() || path.join(root, 'gspread_credentials.json');
+}
+
+export function loadServiceAccount(file: string): ServiceAccount {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError(
+      `Google Sheets credentials not found at ${file}. Save the service account's JSON key there (or set ` +
+        `GOOGLE_APPLICATION_CREDENTIALS), or skip the push with --no-sheets / by unsetting GOOGLE_SHEET_ID.`,
+    );
+  }
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(text) as Record<string, unknown>;
+  } catch (error) {
+    // The parser's message may quote the file's content (a private key): say only where it broke.
+    const where = /position \d+/.exec(String((error as Error).message))?.[0] ?? 'somewhere';
+    throw new ConfigError(`Google Sheets credentials at ${file} are not valid JSON (error at ${where}). Download the key again.`);
+  }
+  if (parsed.type !== 'service_account' || typeof parsed.client_email !== 'string' || typeof parsed.private_key !== 'string') {
+    throw new ConfigError(
+      `Google Sheets credentials at ${file} are not a service account key (need "type": "service_account", ` +
+        `"client_email" and "private_key"). Create a JSON key for a service account in the Google Cloud console.`,
+    );
+  }
+  return { client_email: parsed.client_email, private_key: parsed.private_key, source: file };
+}

@@ -1,0 +1,51 @@
+import {
+  ConfigError,
+  DEFAULT_API_VERSION,
+  loadAppConfig,
+  loadShopifyConfig,
+  parseStoreName,
+} from '../../common/config';
+
+const good = { SHOPIFY_STORE: 'acme', SHOPIFY_API_TOKEN: 'shpat_x' };
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    const app = loadAppConfig({});
+    expect(app.dataDir.endsWith('/data')).toBe(true);
+    expect(app.logDir.endsWith('/logs')).toBe(true);
+    expect(app.temporal).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'shopify-sync' });
+    expect(app.googleSheetId).toBeNull();
+    expect(loadShopifyConfig(good)).toEqual({
+      store: 'acme',
+      baseUrl: 'https://acme.myshopify.com',
+      apiVersion: DEFAULT_API_VERSION,
+      apiToken: 'shpat_x',
+      timeoutMs: 30_000,
+    });
+  });
+
+  it('accepts the store as a name, a domain or a URL', () => {
+    for (const form of ['acme', 'acme.myshopify.com', 'https://acme.myshopify.com/', 'ACME'])
+      expect(parseStoreName(form)).toBe('acme');
+  });
+
+  it('uses SHOPIFY_BASE_URL for proxies and test stores', () => {
+    expect(loadShopifyConfig({ ...good, SHOPIFY_BASE_URL: 'http://127.0.0.1:4010/' }).baseUrl).toBe(
+      'http://127.0.0.1:4010',
+    );
+  });
+
+  it.each([
+    [{}, /SHOPIFY_STORE and SHOPIFY_API_TOKEN are not set/],
+    [{ SHOPIFY_STORE: 'acme' }, /SHOPIFY_API_TOKEN is not set.*\.env/],
+    [{ ...good, SHOPIFY_STORE: 'my shop!' }, /SHOPIFY_STORE "my shop!" is not a Shopify store name/],
+    [{ ...good, SHOPIFY_API_TOKEN: 'shpat_ x' }, /SHOPIFY_API_TOKEN contains whitespace/],
+    [{ ...good, SHOPIFY_API_VERSION: '2024-13' }, /SHOPIFY_API_VERSION "2024-13" is not a Shopify API version/],
+    [{ ...good, SHOPIFY_BASE_URL: 'not a url' }, /SHOPIFY_BASE_URL "not a url" is not a URL/],
+    [{ ...good, SHOPIFY_BASE_URL: 'ftp://x' }, /must start with http/],
+    [{ ...good, SHOPIFY_TIMEOUT_MS: '-5' }, /SHOPIFY_TIMEOUT_MS must be a positive whole number/],
+  ])('refuses bad settings with a message that says what to fix (%j)', (env, message) => {
+    expect(() => loadShopifyConfig(env)).toThrow(ConfigError);
+    expect(() => loadShopifyConfig(env)).toThrow(message);
+  });
+});
