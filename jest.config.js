@@ -5,4 +5,5 @@ module.exports = {
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   // End-to-end tests start a Temporal server and workers: generous first-run timeouts.
   testTimeout: 120_000,
+  setupFiles: ['<rootDir>/test/setup.ts'],
 };

@@ -92,6 +92,16 @@ function freshState(input: SyncInput, startedAt: string): SyncState {
 export async function shopifySync(input: SyncInput = {}): Promise<SyncResult> {
   const state = input.resume ?? freshState(input, new Date().toISOString());
   setHandler(progressQuery, () => state);
+  try {
+    return await runSync(input, state);
+  } catch (error) {
+    state.stage = 'failed';
+    setCurrentDetails(describeProgress(state));
+    throw unwrap(error);
+  }
+}
+
+async function runSync(input: SyncInput, state: SyncState): Promise<SyncResult> {
   const report = () => setCurrentDetails(describeProgress(state));
 
   if (!state.planned) {
@@ -136,14 +146,8 @@ export async function shopifySync(input: SyncInput = {}): Promise<SyncResult> {
     }
   }
 
-  try {
-    // Resources page concurrently; the worker's shared rate limiter keeps the shop's bucket from overflowing.
-    await Promise.all(RESOURCE_NAMES.map(syncResource));
-  } catch (error) {
-    state.stage = 'failed';
-    report();
-    throw unwrap(error);
-  }
+  // Resources page concurrently; the worker's shared rate limiter keeps the shop's bucket from overflowing.
+  await Promise.all(RESOURCE_NAMES.map(syncResource));
   if (RESOURCE_NAMES.some((name) => !state.resources[name].done)) {
     state.continuedAsNew += 1;
     await continueAsNew<typeof shopifySync>({ ...input, resume: state });

@@ -30,9 +30,15 @@ export function loadServiceAccount(file: string): ServiceAccount {
   } catch (error) {
     // The parser's message may quote the file's content (a private key): say only where it broke.
     const where = /position \d+/.exec(String((error as Error).message))?.[0] ?? 'somewhere';
-    throw new ConfigError(`Google Sheets credentials at ${file} are not valid JSON (error at ${where}). Download the key again.`);
+    throw new ConfigError(
+      `Google Sheets credentials at ${file} are not valid JSON (error at ${where}). Download the key again.`,
+    );
   }
-  if (parsed.type !== 'service_account' || typeof parsed.client_email !== 'string' || typeof parsed.private_key !== 'string') {
+  if (
+    parsed.type !== 'service_account' ||
+    typeof parsed.client_email !== 'string' ||
+    typeof parsed.private_key !== 'string'
+  ) {
     throw new ConfigError(
       `Google Sheets credentials at ${file} are not a service account key (need "type": "service_account", ` +
         `"client_email" and "private_key"). Create a JSON key for a service account in the Google Cloud console.`,

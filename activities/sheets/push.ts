@@ -36,7 +36,12 @@ async function existingSheets(api: sheets_v4.Sheets, spreadsheetId: string): Pro
   return (data.sheets ?? []).map((s) => {
     const p = s.properties ?? {};
     const g = p.gridProperties ?? {};
-    return { sheetId: p.sheetId ?? 0, title: p.title ?? '', index: p.index ?? 0, cells: (g.rowCount ?? 0) * (g.columnCount ?? 0) };
+    return {
+      sheetId: p.sheetId ?? 0,
+      title: p.title ?? '',
+      index: p.index ?? 0,
+      cells: (g.rowCount ?? 0) * (g.columnCount ?? 0),
+    };
   });
 }
 
@@ -119,7 +124,8 @@ export async function pushTables(
       },
     });
     const stagingId = added.data.replies?.at(-1)?.addSheet?.properties?.sheetId;
-    if (stagingId === undefined || stagingId === null) throw new Error(`Google Sheets did not return the id of "${staging}"`);
+    if (stagingId === undefined || stagingId === null)
+      throw new Error(`Google Sheets did not return the id of "${staging}"`);
 
     let requests = 2;
     let chunk: unknown[][] = [table.header];

@@ -1,7 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { redact } from '../../common/redact';
 
-export const NON_RETRYABLE_SHEETS_ERRORS = ['SheetsPermissionDenied', 'SheetsNotFound', 'SheetsRejected', 'SheetsTooLarge', 'ConfigError'];
+export const NON_RETRYABLE_SHEETS_ERRORS = [
+  'SheetsPermissionDenied',
+  'SheetsNotFound',
+  'SheetsRejected',
+  'SheetsTooLarge',
+  'ConfigError',
+];
 
 interface ApiError {
   status?: number;
@@ -11,7 +17,10 @@ interface ApiError {
 }
 
 /** The Sheets API's own message, and whether retrying can help (429 and 5xx can; 400, 403, 404 cannot). */
-export function sheetsFailure(error: unknown, context: { spreadsheetId: string; serviceAccount: string }): ApplicationFailure {
+export function sheetsFailure(
+  error: unknown,
+  context: { spreadsheetId: string; serviceAccount: string },
+): ApplicationFailure {
   const e = error as ApiError;
   const status = e.response?.status ?? (typeof e.code === 'number' ? e.code : undefined) ?? e.status;
   const said = redact(e.response?.data?.error?.message ?? e.message ?? String(error));
@@ -37,5 +46,8 @@ export function sheetsFailure(error: unknown, context: { spreadsheetId: string; 
   if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
     return ApplicationFailure.nonRetryable(`Google Sheets rejected the push (${status}: ${said}).`, 'SheetsRejected');
   }
-  return ApplicationFailure.retryable(`Google Sheets is unavailable or over quota (${status ?? 'network'}: ${said}); will retry.`, 'SheetsUnavailable');
+  return ApplicationFailure.retryable(
+    `Google Sheets is unavailable or over quota (${status ?? 'network'}: ${said}); will retry.`,
+    'SheetsUnavailable',
+  );
 }

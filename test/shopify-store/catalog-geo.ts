@@ -108,7 +108,7 @@ export const COUNTRIES: readonly Country[] = [
     phonePrefix: '+33',
     provinces: null,
     cities: ['Paris', 'Lyon', 'Marseille', 'Saint-Étienne', 'Nîmes'],
-    streets: ['Rue de la Paix', "Avenue des Champs-Élysées", 'Boulevard Haussmann', 'Rue Victor Hugo'],
+    streets: ['Rue de la Paix', 'Avenue des Champs-Élysées', 'Boulevard Haussmann', 'Rue Victor Hugo'],
     zip: (d) => d(5),
   },
   {

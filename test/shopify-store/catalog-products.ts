@@ -13,8 +13,21 @@ export interface ProductFamily {
 }
 
 export const ADJECTIVES = [
-  'Classic', 'Essential', 'Vintage', 'Organic', 'Everyday', 'Premium', 'Recycled', 'Handmade', 'Minimal', 'Heritage',
-  'Lightweight', 'Cozy', 'Rugged', 'Artisan', 'Nordic',
+  'Classic',
+  'Essential',
+  'Vintage',
+  'Organic',
+  'Everyday',
+  'Premium',
+  'Recycled',
+  'Handmade',
+  'Minimal',
+  'Heritage',
+  'Lightweight',
+  'Cozy',
+  'Rugged',
+  'Artisan',
+  'Nordic',
 ] as const;
 
 export const FAMILIES: readonly ProductFamily[] = [

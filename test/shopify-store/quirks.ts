@@ -38,6 +38,7 @@ export const CUSTOMER_QUIRKS: Readonly<Record<number, CustomerQuirk>> = {
   21: { note: '@sales please follow up' },
   23: { lastName: null },
   25: { phone: null, email: null, noAddress: true },
+  27: { firstName: 'Anna\nMaria', lastName: 'Lind, "Annie"' },
 };
 
 export interface CustomerQuirk {

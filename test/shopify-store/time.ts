@@ -5,8 +5,10 @@ export const ANCHOR_MS = Date.UTC(2026, 5, 30);
 /** Generated updated_at never exceeds created_at by more than this; the query planner relies on it. */
 export const MAX_UPDATE_DELAY_MS = 30 * DAY_MS;
 
+const { floor } = Math; // see prng.ts: global lookups are slow under jest
+
 export function floorToSecond(ms: number): number {
-  return Math.floor(ms / 1000) * 1000;
+  return floor(ms / 1000) * 1000;
 }
 
 const OFFSET_RE = /^([+-])(\d{2}):(\d{2})$/;
@@ -22,7 +24,15 @@ const pad = (n: number): string => String(n).padStart(2, '0');
 
 /** Formats like Shopify: 2024-03-01T10:00:00-04:00 (seconds precision, shop offset). */
 export function formatTimestamp(ms: number, offset: string): string {
-  const local = new Date(floorToSecond(ms) + offsetMinutes(offset) * 60_000);
+  return timestampFormatter(offset)(ms);
+}
+
+export function timestampFormatter(offset: string): (ms: number) => string {
+  const shift = offsetMinutes(offset) * 60_000;
+  return (ms) => formatShifted(new Date(floorToSecond(ms) + shift), offset);
+}
+
+function formatShifted(local: Date, offset: string): string {
   return (
     `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}` +
     `T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}${offset}`

@@ -1,6 +1,8 @@
 import { Tag, unit } from './prng';
 import { floorToSecond } from './time';
 
+const { min, max } = Math; // see prng.ts: global lookups are slow under jest
+
 export interface TimelineSpec {
   startMs: number;
   endMs: number;
@@ -21,7 +23,7 @@ export class Timeline {
   ) {}
 
   createdMs(i: number): number {
-    const x = Math.min(1, (i + unit(this.seed, this.tag, Tag.time, i)) / Math.max(1, this.count));
+    const x = min(1, (i + unit(this.seed, this.tag, Tag.time, i)) / max(1, this.count));
     const g = this.spec.growth;
     // Increasing on [0, 1] for 0 <= g < 1: f(0) = 0, f(1) = 1, slope falls from 1+g to 1-g.
     const f = x * (1 + g - g * x);

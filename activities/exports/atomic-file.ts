@@ -1,0 +1,105 @@
+/**
+ * Replace-by-rename file writing: content goes to `<target>.tmp-<pid>-<random>` in the target's folder, is fsynced
+ * and only then renamed over the target, so readers see the old file or the new one, never a partial one.
+ */
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+
+export interface AtomicWriteOptions {
+  /** Mode of the new file; applied with chmod, so the umask does not loosen or tighten it. Default 0o600. */
+  mode?: number;
+}
+
+/** A complete, fsynced temp file waiting to be renamed over its target. */
+export interface StagedFile {
+  target: string;
+  temp: string;
+  bytes: number;
+}
+
+/** Writes the content; it may end `out` itself (e.g. by piping into it) or leave that to the caller. */
+export type ContentWriter = (out: Writable) => Promise<void>;
+
+async function removeQuietly(file: string): Promise<void> {
+  await fs.promises.rm(file, { force: true }).catch(() => undefined);
+}
+
+async function fsyncFile(file: string): Promise<void> {
+  const handle = await fs.promises.open(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Makes renames in `dir` durable; some platforms (Windows) cannot open a folder, which is fine to skip. */
+async function fsyncDir(dir: string): Promise<void> {
+  let handle: fs.promises.FileHandle | undefined;
+  try {
+    handle = await fs.promises.open(dir, 'r');
+    await handle.sync();
+  } catch {
+    // Best effort only: the rename itself has already happened.
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+/** Writes a temp file next to `target`; on any failure the temp file is removed and the error rethrown. */
+export async function stageFile(
+  target: string,
+  write: ContentWriter,
+  options: AtomicWriteOptions = {},
+): Promise<StagedFile> {
+  const mode = options.mode ?? 0o600;
+  const temp = `${target}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  // 'wx': never write through a file (or symlink) that somebody else put at the temp name.
+  const out = fs.createWriteStream(temp, { flags: 'wx', mode });
+  let created = false;
+  try {
+    await once(out, 'open');
+    created = true;
+    await fs.promises.chmod(temp, mode);
+    await write(out);
+    if (!out.writableEnded) out.end();
+    await finished(out);
+    await fsyncFile(temp);
+    return { target, temp, bytes: out.bytesWritten };
+  } catch (error) {
+    out.destroy();
+    await finished(out).catch(() => undefined);
+    if (created) await removeQuietly(temp);
+    throw error;
+  }
+}
+
+/** Renames staged files over their targets, in order, then fsyncs their folders. */
+export async function commitStaged(files: StagedFile[]): Promise<void> {
+  for (const file of files) await fs.promises.rename(file.temp, file.target);
+  for (const dir of new Set(files.map((f) => path.dirname(f.target)))) await fsyncDir(dir);
+}
+
+export async function discardStaged(files: StagedFile[]): Promise<void> {
+  for (const file of files) await removeQuietly(file.temp);
+}
+
+/** Atomically replaces `target` with what `write` produces; returns the bytes written. */
+export async function writeFileAtomic(
+  target: string,
+  write: ContentWriter,
+  options: AtomicWriteOptions = {},
+): Promise<number> {
+  const staged = await stageFile(target, write, options);
+  try {
+    await commitStaged([staged]);
+  } catch (error) {
+    await discardStaged([staged]);
+    throw error;
+  }
+  return staged.bytes;
+}

@@ -1,0 +1,82 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createShopifyStore, ShopifyStore } from '../shopify-store';
+import { compareWithStore, EQUAL } from '../helpers/compare';
+import { processEnv, spawnTs, Spawned, waitFor } from '../helpers/processes';
+import { openReadOnly } from '../helpers/sync-harness';
+import { startTemporal } from '../helpers/temporal';
+import { tempDir } from '../helpers/tmp';
+
+describe('command line: npm run worker and npm run sync', () => {
+  let env: TestWorkflowEnvironment;
+  let store: ShopifyStore;
+  const data = tempDir();
+  const workers: Spawned[] = [];
+
+  beforeAll(async () => {
+    env = await startTemporal();
+    store = createShopifyStore({ seed: 11, products: 25, customers: 120, orders: 600 });
+    await store.listen(0);
+  });
+  afterAll(async () => {
+    for (const worker of workers) worker.child.kill('SIGTERM');
+    await Promise.all(workers.map((w) => w.exited));
+    await store?.close();
+    await env?.teardown();
+    data.cleanup();
+  });
+
+  const startWorker = async (config: Record<string, string>) => {
+    const worker = spawnTs('worker/index.ts', [], config);
+    workers.push(worker);
+    await waitFor('the worker to start', () => worker.output().includes('Worker for store'), 60_000);
+    return worker;
+  };
+
+  it('the worker refuses to start without its Shopify settings, saying which are missing', async () => {
+    const config = processEnv({
+      storeUrl: store.url,
+      dataDir: data.dir,
+      temporalAddress: env.address,
+      taskQueue: 'cli',
+    });
+    delete (config as Record<string, string | undefined>).SHOPIFY_STORE;
+    const worker = spawnTs('worker/index.ts', [], config);
+    expect(await worker.exited).toBe(2);
+    expect(worker.output()).toMatch(/Configuration error: SHOPIFY_STORE is not set/);
+  });
+
+  it('sync --once --full runs a sync, prints its summary and exits 0', async () => {
+    const config = processEnv({
+      storeUrl: store.url,
+      dataDir: data.dir,
+      temporalAddress: env.address,
+      taskQueue: 'cli',
+    });
+    await startWorker(config);
+    const sync = spawnTs('client/sync.ts', ['--once', '--full', '--no-sheets'], config);
+    expect(await sync.exited).toBe(0);
+    expect(sync.output()).toMatch(/Sync finished \(full\)/);
+    expect(sync.output()).toMatch(/orders\s+600 records/);
+    const db = openReadOnly(data.dir);
+    expect(compareWithStore(db, store)).toMatchObject(EQUAL);
+    db.close();
+  });
+
+  it('with a bad token, sync exits non-zero within seconds naming the store and the 401', async () => {
+    const config = processEnv({
+      storeUrl: store.url,
+      dataDir: data.dir,
+      temporalAddress: env.address,
+      taskQueue: 'cli-bad-token',
+      token: 'shpat_00000000000000000000000000000000',
+    });
+    await startWorker(config);
+    const started = Date.now();
+    const sync = spawnTs('client/sync.ts', ['--once'], config);
+    expect(await sync.exited).toBe(1);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(sync.output()).toMatch(
+      /Sync failed: Shopify store "e2e-store" rejected the access token \(401 Unauthorized/,
+    );
+  });
+});

@@ -1,0 +1,88 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { PROGRESS_QUERY, SyncProgress, SyncResult, WORKFLOW_TYPE, syncWorkflowId } from '../../common/contract';
+import { createShopifyStore, ShopifyStore } from '../shopify-store';
+import { compareWithStore, EQUAL } from '../helpers/compare';
+import { processEnv, spawnTs, waitFor } from '../helpers/processes';
+import { openReadOnly } from '../helpers/sync-harness';
+import { startTemporal } from '../helpers/temporal';
+import { tempDir } from '../helpers/tmp';
+
+describe('durability: the worker is killed mid-sync', () => {
+  let env: TestWorkflowEnvironment;
+  let store: ShopifyStore;
+  const data = tempDir();
+
+  beforeAll(async () => {
+    env = await startTemporal();
+    // Slow order pages so the kill lands in the middle of the orders.
+    store = createShopifyStore({
+      seed: 3,
+      products: 30,
+      customers: 200,
+      orders: 3_000,
+      faults: [{ kind: 'latency', latencyMs: 300, resource: 'orders' }],
+    });
+    await store.listen(0);
+  });
+  afterAll(async () => {
+    await store?.close();
+    await env?.teardown();
+    data.cleanup();
+  });
+
+  it('SIGKILL after 3+ order pages: a new worker finishes the run, exact, without re-fetching stored pages', async () => {
+    const workerEnv = processEnv({
+      storeUrl: store.url,
+      dataDir: data.dir,
+      temporalAddress: env.address,
+      taskQueue: 'durability',
+    });
+    const first = spawnTs('worker/index.ts', [], workerEnv);
+    const handle = await env.client.workflow.start(WORKFLOW_TYPE, {
+      workflowId: syncWorkflowId('e2e-store'),
+      taskQueue: 'durability',
+      args: [{ full: true }],
+    });
+
+    const pagesAtKill = await waitFor(
+      'three stored pages of orders',
+      async () => {
+        const progress = await handle.query<SyncProgress>(PROGRESS_QUERY).catch(() => null);
+        return progress && progress.resources.orders.pages >= 3 ? progress.resources.orders.pages : 0;
+      },
+      90_000,
+    );
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    const orderRequestsBeforeKill = store.requestLog.filter((r) => r.resource === 'orders' && r.kind === 'list').length;
+
+    const second = spawnTs('worker/index.ts', [], workerEnv);
+    try {
+      const result = (await handle.result()) as SyncResult;
+      expect(result.resources.orders.records).toBe(3_000);
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
+
+    const db = openReadOnly(data.dir);
+    expect(compareWithStore(db, store)).toMatchObject(EQUAL);
+    db.close();
+
+    // Every order page was requested once, except at most the one in flight at the kill.
+    const orderPages = store.requestLog.filter((r) => r.resource === 'orders' && r.kind === 'list' && r.status === 200);
+    const timesFetched = new Map<string, number>();
+    for (const request of orderPages) {
+      const key = request.query.page_info ?? 'first';
+      timesFetched.set(key, (timesFetched.get(key) ?? 0) + 1);
+    }
+    expect(timesFetched.size).toBe(Math.ceil(3_000 / 250));
+    const refetched = [...timesFetched.values()].filter((n) => n > 1);
+    expect(refetched.length).toBeLessThanOrEqual(1);
+    expect(refetched.every((n) => n === 2)).toBe(true);
+    // The stored pages before the kill were not fetched again.
+    const beforeKill = orderPages.slice(0, pagesAtKill).map((r) => r.query.page_info ?? 'first');
+    for (const key of beforeKill) expect(timesFetched.get(key)).toBe(1);
+    expect(orderRequestsBeforeKill).toBeGreaterThanOrEqual(pagesAtKill);
+  });
+});

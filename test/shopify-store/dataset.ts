@@ -1,0 +1,102 @@
+import type { Meta, ResourceGenerator } from './generator';
+import { rngFor, Tag } from './prng';
+import { floorToSecond } from './time';
+
+interface OverlayEntry<R, M> {
+  record: R;
+  meta: M;
+}
+
+export interface MutationResult {
+  updated: number[];
+  created: number[];
+}
+
+/**
+ * One resource: generated records plus an overlay of mutated and created ones. Only the overlay
+ * is held in memory; everything else is regenerated on demand.
+ */
+export class ResourceData<R extends { id: number }, M extends Meta = Meta> {
+  private readonly overlay = new Map<number, OverlayEntry<R, M>>();
+  /** Overlay indexes in ascending order, rebuilt after each mutation. */
+  private sortedOverlay: number[] = [];
+  private createdCount = 0;
+  private mutations = 0;
+
+  constructor(
+    readonly gen: ResourceGenerator<R, M>,
+    private readonly seed: number,
+    private readonly tag: number,
+  ) {}
+
+  get baseCount(): number {
+    return this.gen.baseCount;
+  }
+
+  get total(): number {
+    return this.gen.baseCount + this.createdCount;
+  }
+
+  get overlayIndexes(): readonly number[] {
+    return this.sortedOverlay;
+  }
+
+  isOverlaid(i: number): boolean {
+    return this.overlay.has(i);
+  }
+
+  idAt(i: number): number {
+    return this.gen.ids.at(i);
+  }
+
+  indexOfId(id: number): number | undefined {
+    const i = this.gen.ids.indexOf(id);
+    return i !== undefined && i < this.total ? i : undefined;
+  }
+
+  metaAt(i: number): M {
+    return this.overlay.get(i)?.meta ?? this.gen.meta(i);
+  }
+
+  /** A fresh object every time, so callers may modify what they get. */
+  recordAt(i: number): R {
+    const entry = this.overlay.get(i);
+    return entry ? structuredClone(entry.record) : this.gen.build(i, this.gen.meta(i));
+  }
+
+  *records(): Generator<R> {
+    for (let i = 0; i < this.total; i++) yield this.recordAt(i);
+  }
+
+  mutate(change: { update?: number; create?: number; ids?: number[] }, nowMs: number): MutationResult {
+    const now = floorToSecond(nowMs);
+    const rng = rngFor(this.seed, this.tag, Tag.mutation, this.mutations++);
+    const targets = new Set<number>();
+    for (const id of change.ids ?? []) {
+      const i = this.indexOfId(id);
+      if (i === undefined) throw new Error(`mutate: no record with id ${id}`);
+      targets.add(i);
+    }
+    const wanted = Math.min(Math.max(0, Math.floor(change.update ?? 0)), this.total);
+    // Stratified choice: one record from each of `wanted` equal slices of the id range.
+    for (let k = 0; k < wanted; k++) targets.add(Math.floor(((k + rng.next()) * this.total) / wanted));
+
+    const updated: number[] = [];
+    for (const i of [...targets].sort((a, b) => a - b)) {
+      const next = this.gen.mutate(this.recordAt(i), this.metaAt(i), now, rng);
+      this.overlay.set(i, next);
+      updated.push(next.record.id);
+    }
+    const created: number[] = [];
+    for (let k = 0; k < Math.max(0, Math.floor(change.create ?? 0)); k++) {
+      const i = this.total;
+      const meta = this.gen.freshMeta(i, now);
+      const record = this.gen.build(i, meta);
+      this.overlay.set(i, { record, meta });
+      this.createdCount++;
+      created.push(record.id);
+    }
+    this.sortedOverlay = [...this.overlay.keys()].sort((a, b) => a - b);
+    return { updated, created };
+  }
+}

@@ -1,0 +1,79 @@
+import type { AnyData } from './api';
+import { createContext } from './context';
+import { CustomerGenerator } from './customers';
+import { ResourceData } from './dataset';
+import { FaultInjector } from './faults';
+import { OrderGenerator } from './orders';
+import { ProductGenerator } from './products';
+import { Tag } from './prng';
+import { LeakyBucket } from './rate-limit';
+import { StoreServer } from './server';
+import type { RequestLogEntry, ResourceName, ShopifyStore, ShopifyStoreOptions } from './types';
+
+export type { FaultRule, RequestLogEntry, ResourceName, ShopifyStore, ShopifyStoreOptions } from './types';
+export { RESOURCE_NAMES } from './types';
+
+export const DEFAULTS = {
+  seed: 1,
+  products: 20,
+  customers: 50,
+  orders: 200,
+  accessToken: 'shpat_demo_token',
+  shopName: 'demo-store',
+  utcOffset: '-04:00',
+  rateLimit: { bucketSize: 40, leakPerSecond: 2 },
+} as const;
+
+/** An emulator of the Shopify Admin REST API over a deterministic, lazily generated shop. */
+export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifyStore {
+  const seed = options.seed ?? DEFAULTS.seed;
+  const counts: Record<ResourceName, number> = {
+    products: count(options.products, DEFAULTS.products),
+    customers: count(options.customers, DEFAULTS.customers),
+    orders: count(options.orders, DEFAULTS.orders),
+  };
+  const shopName = options.shopName ?? DEFAULTS.shopName;
+  const utcOffset = options.utcOffset ?? DEFAULTS.utcOffset;
+  const now = options.now ?? (() => new Date());
+  const ctx = createContext({ seed, offset: utcOffset, shopName, counts });
+  const productGen = new ProductGenerator(ctx, counts.products);
+  const customerGen = new CustomerGenerator(ctx, counts.customers);
+  const orderGen = new OrderGenerator(ctx, counts.orders, productGen, customerGen);
+  const datasets = {
+    products: new ResourceData(productGen, seed, Tag.products),
+    customers: new ResourceData(customerGen, seed, Tag.customers),
+    orders: new ResourceData(orderGen, seed, Tag.orders),
+  };
+  const faults = new FaultInjector(seed);
+  faults.set(options.faults ?? []);
+  const log: RequestLogEntry[] = [];
+  const server = new StoreServer({
+    datasets: datasets as Record<ResourceName, AnyData>,
+    accessToken: options.accessToken ?? DEFAULTS.accessToken,
+    shopName,
+    utcOffset,
+    bucket: new LeakyBucket(options.rateLimit === undefined ? DEFAULTS.rateLimit : options.rateLimit),
+    faults,
+    log,
+  });
+
+  return {
+    listen: (port, host) => server.listen(port, host),
+    close: () => server.close(),
+    get url() {
+      return server.url;
+    },
+    requestLog: log,
+    clearRequestLog: () => server.resetLog(),
+    setFaults: (rules) => faults.set(rules),
+    records: (resource) => datasets[resource].records(),
+    count: (resource) => datasets[resource].total,
+    mutate: (resource, change) => datasets[resource].mutate(change, now().getTime()),
+  };
+}
+
+function count(value: number | undefined, fallback: number): number {
+  const n = value ?? fallback;
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`record counts must be non-negative integers, got ${n}`);
+  return n;
+}
