@@ -1,6 +1,9 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
 import type { AppConfig, ShopifyConfig } from '../common/config';
+import { createOutputActivities } from './output-activities';
 import { ShopifyClient } from './shopify/client';
-import { Db, openDatabase } from './store/database';
+import { DATABASE_FILE, Db, openDatabase } from './store/database';
 import { createSyncActivities } from './sync-activities';
 
 export interface ActivityConfig {
@@ -8,9 +11,17 @@ export interface ActivityConfig {
   shopify: ShopifyConfig;
 }
 
-function buildActivities(deps: { db: () => Db; shopify: () => ShopifyClient }) {
+interface Deps {
+  app: AppConfig;
+  db: () => Db;
+  openReader: () => Db;
+  shopify: () => ShopifyClient;
+}
+
+function buildActivities(deps: Deps) {
   return {
     ...createSyncActivities(deps),
+    ...createOutputActivities(deps),
   };
 }
 
@@ -24,8 +35,15 @@ export type Activities = ReturnType<typeof buildActivities>;
 export function createActivities(config: ActivityConfig): { activities: Activities; close: () => void } {
   let db: Db | undefined;
   let shopify: ShopifyClient | undefined;
+  // The writer opens first: it creates and migrates the schema that readers then see.
+  const writer = () => (db ??= openDatabase(config.app.dataDir, { fileMode: config.app.outputFileMode }));
   const activities = buildActivities({
-    db: () => (db ??= openDatabase(config.app.dataDir)),
+    app: config.app,
+    db: writer,
+    openReader: () => {
+      writer();
+      return new Database(path.join(config.app.dataDir, DATABASE_FILE), { readonly: true });
+    },
     shopify: () => (shopify ??= new ShopifyClient(config.shopify)),
   });
   return {

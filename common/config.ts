@@ -16,6 +16,16 @@ export interface AppConfig {
   logFormat: 'text' | 'json';
   temporal: { address: string; namespace: string; taskQueue: string };
   googleSheetId: string | null;
+  /** Service-account key: GOOGLE_APPLICATION_CREDENTIALS or `gspread_credentials.json` at the project root. */
+  googleCredentialsFile: string;
+  /** Only for tests and proxies: where the Sheets API is (default Google's). */
+  googleSheetsRootUrl: string | null;
+  /** Pace of Sheets API requests; Google's default quota is 60 write requests per minute per user. */
+  sheetsRequestsPerMinute: number;
+  /** Prefix formula-like text cells in CSVs with `'` (CSV_NEUTRALIZE_FORMULAS=false turns it off). */
+  csvNeutralizeFormulas: boolean;
+  /** Mode of files holding customer data (database, CSVs); OUTPUT_FILE_MODE in octal, default 600. */
+  outputFileMode: number;
 }
 
 export interface ShopifyConfig {
@@ -53,6 +63,22 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   return parsed;
 }
 
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = value(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${raw}".`);
+}
+
+function fileMode(env: Env, name: string, fallback: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^0?[0-7]{3}$/.test(raw))
+    throw new ConfigError(`${name} must be an octal file mode like 600 or 640, got "${raw}".`);
+  return parseInt(raw, 8);
+}
+
 export function loadAppConfig(env: Env = process.env): AppConfig {
   const logFormat = value(env, 'LOG_FORMAT') ?? 'text';
   if (logFormat !== 'text' && logFormat !== 'json') {
@@ -69,6 +95,11 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
       taskQueue: value(env, 'TEMPORAL_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE,
     },
     googleSheetId: value(env, 'GOOGLE_SHEET_ID') ?? null,
+    googleCredentialsFile: path.resolve(value(env, 'GOOGLE_APPLICATION_CREDENTIALS') ?? 'gspread_credentials.json'),
+    googleSheetsRootUrl: value(env, 'GOOGLE_SHEETS_ROOT_URL') ?? null,
+    sheetsRequestsPerMinute: positiveInt(env, 'GOOGLE_SHEETS_REQUESTS_PER_MINUTE', 60),
+    csvNeutralizeFormulas: flag(env, 'CSV_NEUTRALIZE_FORMULAS', true),
+    outputFileMode: fileMode(env, 'OUTPUT_FILE_MODE', 0o600),
   };
 }
 

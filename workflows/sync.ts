@@ -18,6 +18,7 @@ import {
   SyncInput,
   SyncProgress,
   SyncResult,
+  StageReport,
   SyncState,
 } from '../common/contract';
 import { describeProgress } from './progress-text';
@@ -33,6 +34,10 @@ const NON_RETRYABLE = [
   'ConfigError',
   'DatabaseCorrupt',
   'InvalidRecord',
+  'SheetsPermissionDenied',
+  'SheetsNotFound',
+  'SheetsRejected',
+  'SheetsTooLarge',
 ];
 
 const shopifyRetry: RetryPolicy = {
@@ -52,6 +57,24 @@ const { syncPage } = proxyActivities<Activities>({
 const { planSync, commitWatermark } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   retry: shopifyRetry,
+});
+
+/** Local outputs: a failure here is a disk or data problem, retried a few times. */
+const { exportCsv, computeAnalytics } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 minutes',
+  retry: { initialInterval: '2s', maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
+});
+
+/** Sheets: 429 and 5xx retried with backoff; heartbeats carry which worksheets are done. */
+const { pushToSheets } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '2 minutes',
+  retry: {
+    initialInterval: '5s',
+    maximumInterval: '1 minute',
+    maximumAttempts: 8,
+    nonRetryableErrorTypes: NON_RETRYABLE,
+  },
 });
 
 /** Continue-as-new well before Temporal's history limits even if the server does not suggest it. */
@@ -153,6 +176,31 @@ async function runSync(input: SyncInput, state: SyncState): Promise<SyncResult> 
     await continueAsNew<typeof shopifySync>({ ...input, resume: state });
   }
 
+  state.stage = 'outputs';
+  report();
+  const stage = async (run: () => Promise<StageReport>) => {
+    state.stages.push(await run());
+    report();
+  };
+  await stage(() => exportCsv.executeWithOptions({ summary: 'export CSVs' }, []));
+  await stage(() => computeAnalytics.executeWithOptions({ summary: 'compute analytics' }, []));
+  // A failed push never undoes the local outputs above; it is reported, and fails the run, after them.
+  let sheetsError: unknown;
+  await stage(() =>
+    pushToSheets
+      .executeWithOptions({ summary: 'push to Google Sheets' }, [{ requested: state.sheets }])
+      .catch((error) => {
+        sheetsError = error;
+        return { name: 'sheets', status: 'failed' as const, detail: rootCause(error) };
+      }),
+  );
+  if (sheetsError) {
+    throw ApplicationFailure.nonRetryable(
+      `Google Sheets push failed: ${rootCause(sheetsError)} (SQLite, CSVs and analytics are complete.)`,
+      'SheetsPushFailed',
+    );
+  }
+
   state.stage = 'done';
   report();
   const resources = {} as SyncResult['resources'];
@@ -168,6 +216,10 @@ async function runSync(input: SyncInput, state: SyncState): Promise<SyncResult> 
     stages: state.stages,
     continuedAsNew: state.continuedAsNew,
   };
+}
+
+function rootCause(error: unknown): string {
+  return error instanceof ActivityFailure && error.cause ? error.cause.message : String(error);
 }
 
 /** Fail the run with the activity's own message (e.g. the 401 explanation), not "Activity task failed". */

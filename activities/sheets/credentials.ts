@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { ConfigError } from '../../common/config';
 
 export interface ServiceAccount {
@@ -7,11 +6,6 @@ export interface ServiceAccount {
   private_key: string;
   /** Where the key was read from, for messages (never the key itself). */
   source: string;
-}
-
-/** The original layout's `gspread_credentials.json` at the project root, or GOOGLE_APPLICATION_CREDENTIALS. */
-export function credentialsPath(env: Record<string, string | undefined> = process.env, root = process.cwd()): string {
-  return env.GOOGLE_APPLICATION_CREDENTIALS?.trim() || path.join(root, 'gspread_credentials.json');
 }
 
 export function loadServiceAccount(file: string): ServiceAccount {

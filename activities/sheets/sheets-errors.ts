@@ -21,6 +21,7 @@ export function sheetsFailure(
   error: unknown,
   context: { spreadsheetId: string; serviceAccount: string },
 ): ApplicationFailure {
+  if (error instanceof ApplicationFailure) return error;
   const e = error as ApiError;
   const status = e.response?.status ?? (typeof e.code === 'number' ? e.code : undefined) ?? e.status;
   const said = redact(e.response?.data?.error?.message ?? e.message ?? String(error));

@@ -14,10 +14,12 @@ export function testConfig(
   storeUrl: string,
   overrides: Partial<ShopifyConfig> = {},
   taskQueue = 'e2e-sync',
+  appOverrides: Partial<AppConfig> = {},
 ) {
   const app: AppConfig = {
     ...loadAppConfig({ DATA_DIR: dataDir, LOG_DIR: path.join(dataDir, 'logs') }),
     temporal: { address: '', namespace: 'default', taskQueue },
+    ...appOverrides,
   };
   const shopify: ShopifyConfig = {
     store: 'e2e-store',
