@@ -2,38 +2,73 @@ import { Command } from 'commander';
 import { ConfigError, loadAppConfig, loadDotenv, parseStoreName } from '../common/config';
 import { connectClient } from './connect';
 import { runSync, SyncFailedError } from './run-sync';
+import { controlSchedule, describeSpec, scheduleId, scheduleSpec, upsertSchedule } from './schedule';
+import { printStatus } from './status';
 
 interface SyncFlags {
   once?: boolean;
+  daemon?: boolean;
+  status?: boolean;
+  pause?: boolean;
+  resume?: boolean;
+  trigger?: boolean;
+  unschedule?: boolean;
   full?: boolean;
   sheets: boolean;
 }
 
 const program = new Command()
   .name('npm run sync --')
-  .description('Run one Shopify sync on Temporal and wait for it (the original main.py flags).')
-  .option('--once', 'run one sync and wait for it (the default)')
+  .description('Run Shopify syncs on Temporal (the original main.py flags, plus schedule control).')
+  .option('--once', 'run one sync now and wait for it (the default)')
+  .option('--daemon', 'create or update the Temporal Schedule that syncs every 10 minutes (SYNC_CRON / SYNC_INTERVAL)')
   .option('--full', 'ignore the watermarks and fetch everything')
   .option('--no-sheets', 'skip the Google Sheets push')
+  .option('--status', 'show the schedule, the last runs and the progress of a running one')
+  .option('--pause', 'pause the schedule')
+  .option('--resume', 'resume the paused schedule')
+  .option('--trigger', 'start a scheduled run now (skipped if one is running)')
+  .option('--unschedule', 'delete the schedule')
   .showHelpAfterError();
 
 async function main(): Promise<void> {
   program.parse();
   const flags = program.opts<SyncFlags>();
+  const actions = (['once', 'daemon', 'status', 'pause', 'resume', 'trigger', 'unschedule'] as const).filter(
+    (a) => flags[a],
+  );
+  if (actions.length > 1) throw new ConfigError(`Choose one of --${actions.join(', --')}.`);
+  const action = actions[0] ?? 'once';
+
   loadDotenv();
   const app = loadAppConfig();
   if (!process.env.SHOPIFY_STORE?.trim()) {
     throw new ConfigError('SHOPIFY_STORE is not set. Put it in .env at the project root (see .env.example).');
   }
   const store = parseStoreName(process.env.SHOPIFY_STORE);
+  const input = { full: Boolean(flags.full), sheets: flags.sheets };
   const client = await connectClient(app);
   try {
-    await runSync({
-      client,
-      taskQueue: app.temporal.taskQueue,
-      store,
-      input: { full: Boolean(flags.full), sheets: flags.sheets },
-    });
+    if (action === 'once') {
+      await runSync({ client, taskQueue: app.temporal.taskQueue, store, input });
+    } else if (action === 'daemon') {
+      const spec = scheduleSpec();
+      const { created } = await upsertSchedule(client, store, app.temporal.taskQueue, input, spec);
+      console.log(
+        `${created ? 'Created' : 'Updated'} schedule ${scheduleId(store)} (${describeSpec(spec)}, ${input.full ? 'full' : 'incremental'}` +
+          `${input.sheets ? '' : ', no Sheets'}; a run still going makes the next one skip).\n` +
+          `The Temporal server runs it; a worker must be running (npm run worker).\n` +
+          `Web UI: http://localhost:8233/namespaces/${app.temporal.namespace}/schedules/${scheduleId(store)}\n` +
+          `Status: npm run sync -- --status`,
+      );
+    } else if (action === 'status') {
+      await printStatus(client, store);
+    } else {
+      const command = action === 'unschedule' ? 'delete' : action;
+      await controlSchedule(client, store, command);
+      const done = { pause: 'Paused', resume: 'Resumed', trigger: 'Triggered a run of', delete: 'Deleted' }[command];
+      console.log(`${done} schedule ${scheduleId(store)}.`);
+    }
   } finally {
     await client.connection.close();
   }
