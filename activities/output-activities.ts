@@ -33,7 +33,7 @@ export function createOutputActivities(deps: OutputDeps) {
       );
       const rows = files.reduce((sum, f) => sum + f.rows, 0);
       log.info(`Exported ${files.length} CSV files (${rows} rows) to ${deps.app.dataDir}`, { files });
-      return { name: 'csv', status: 'done', detail: `${files.length} files, ${rows} rows in ${deps.app.dataDir}` };
+      return { name: 'csv', status: 'done', detail: `${files.length} files, ${rows} rows` };
     },
 
     async computeAnalytics(): Promise<StageReport> {
@@ -47,14 +47,14 @@ export function createOutputActivities(deps: OutputDeps) {
       return {
         name: 'analytics',
         status: 'done',
-        detail: `${summary.total_orders} orders, sales ${summary.total_sales} → ${file}`,
+        detail: `${summary.total_orders} orders, sales ${summary.total_sales}`,
       };
     },
 
     async pushToSheets(input: { requested: boolean }): Promise<StageReport> {
-      if (!input.requested) return { name: 'sheets', status: 'skipped', detail: 'skipped (--no-sheets)' };
+      if (!input.requested) return { name: 'sheets', status: 'skipped', detail: '--no-sheets' };
       const spreadsheetId = deps.app.googleSheetId;
-      if (!spreadsheetId) return { name: 'sheets', status: 'skipped', detail: 'skipped (GOOGLE_SHEET_ID is not set)' };
+      if (!spreadsheetId) return { name: 'sheets', status: 'skipped', detail: 'GOOGLE_SHEET_ID is not set' };
       const account = loadServiceAccount(deps.app.googleCredentialsFile);
       const api = sheetsClient(account, deps.app.googleSheetsRootUrl ?? undefined);
       // A retried push skips the worksheets an earlier attempt already swapped in.

@@ -45,6 +45,10 @@ export async function runSync(options: RunSyncOptions): Promise<SyncResult> {
       taskQueue: options.taskQueue,
       args: [options.input],
       staticSummary: `${options.input.full ? 'Full' : 'Incremental'} sync of ${options.store}`,
+      staticDetails:
+        `Store: ${options.store}\n\nMode: ${options.input.full ? 'full (watermarks ignored)' : 'incremental'}\n\n` +
+        `Google Sheets: ${options.input.sheets === false ? 'skipped (--no-sheets)' : 'when GOOGLE_SHEET_ID is set'}\n\n` +
+        `Started from: npm run sync`,
     });
     out.write(`Started ${options.input.full ? 'a full' : 'an incremental'} sync: workflow ${workflowId}\n`);
   } catch (error) {

@@ -20,6 +20,8 @@ export interface SyncInput {
   full?: boolean;
   /** Push to Google Sheets after the local outputs (still skipped when GOOGLE_SHEET_ID is unset). */
   sheets?: boolean;
+  /** Continue as new past this many history events (default 10,000, far below Temporal's 51,200 limit). */
+  historyLimit?: number;
   /** Internal: the state carried across continue-as-new. */
   resume?: SyncState;
 }

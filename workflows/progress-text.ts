@@ -7,8 +7,8 @@ export function describeProgress(state: SyncState): string {
     const r = state.resources[name];
     const of = r.expected !== null ? ` of ${r.expected}` : '';
     const status = r.done ? 'done' : r.pages > 0 ? 'syncing' : 'waiting';
-    lines.push(`- ${name}: ${r.records}${of} records, ${r.pages} pages (${status})`);
+    lines.push(`- ${name}: ${r.records}${of} records, ${r.pages} ${r.pages === 1 ? 'page' : 'pages'} (${status})`);
   }
-  for (const stage of state.stages) lines.push(`- ${stage.name}: ${stage.status} — ${stage.detail}`);
+  for (const stage of state.stages) lines.push(`- ${stage.name}: ${stage.status} (${stage.detail})`);
   return lines.join('\n');
 }

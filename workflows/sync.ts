@@ -130,7 +130,9 @@ async function runSync(input: SyncInput, state: SyncState): Promise<SyncResult> 
   if (!state.planned) {
     state.stage = 'starting';
     report();
-    const plan = await planSync({ full: state.mode === 'full', resources: [...RESOURCE_NAMES] });
+    const plan = await planSync.executeWithOptions({ summary: 'read watermarks and counts' }, [
+      { full: state.mode === 'full', resources: [...RESOURCE_NAMES] },
+    ]);
     for (const name of RESOURCE_NAMES) {
       state.resources[name].updatedAtMin = plan[name].updatedAtMin;
       state.resources[name].expected = plan[name].expected;
@@ -141,7 +143,7 @@ async function runSync(input: SyncInput, state: SyncState): Promise<SyncResult> 
   state.stage = 'shopify';
   report();
   const historyIsLong = () =>
-    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > MAX_HISTORY_EVENTS;
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? MAX_HISTORY_EVENTS);
 
   async function syncResource(name: ResourceName): Promise<void> {
     const progress = state.resources[name];
@@ -162,7 +164,9 @@ async function runSync(input: SyncInput, state: SyncState): Promise<SyncResult> 
       }
       progress.cursor = page.nextCursor;
       if (page.nextCursor === null) {
-        await commitWatermark({ resource: name, maxUpdatedAt: progress.maxUpdatedAt, startedAt: progress.startedAt });
+        await commitWatermark.executeWithOptions({ summary: `commit ${name} watermark` }, [
+          { resource: name, maxUpdatedAt: progress.maxUpdatedAt, startedAt: progress.startedAt },
+        ]);
         progress.done = true;
       }
       report();

@@ -1,0 +1,173 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { Browser, Page } from 'playwright-core';
+import { requireTemporalCli } from '../../common/temporal-cli';
+import { SyncResult, WORKFLOW_TYPE, syncWorkflowId } from '../../common/contract';
+import { createSyncWorker } from '../../worker/create-worker';
+import { createShopifyStore, ShopifyStore } from '../shopify-store';
+import { launchChromium } from '../helpers/browser';
+import { testConfig } from '../helpers/sync-harness';
+import { workflowBundle } from '../helpers/temporal';
+import { tempDir } from '../helpers/tmp';
+
+const OUTPUT_DIR = path.resolve(__dirname, '..', '..', 'test-output', 'web-ui');
+const STORE = 'e2e-store';
+const WORKFLOW_ID = syncWorkflowId(STORE);
+const STATIC_SUMMARY = `Full sync of ${STORE}`;
+const ORDERS = 300;
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A full-page screenshot under test-output/web-ui/, checked to be a real, non-trivial PNG. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  const file = path.join(OUTPUT_DIR, name);
+  fs.rmSync(file, { force: true });
+  await page.screenshot({ path: file, fullPage: true });
+  const bytes = fs.readFileSync(file);
+  expect(bytes.subarray(0, 8)).toEqual(PNG_MAGIC);
+  expect(bytes.length).toBeGreaterThan(20_000);
+}
+
+describe('Temporal Web UI shows a finished sync (real dev server with its UI, headless system Chromium)', () => {
+  let env: TestWorkflowEnvironment;
+  let store: ShopifyStore;
+  let browser: Browser | undefined;
+  let page: Page;
+  let uiUrl: string;
+  let runId: string;
+  let result: SyncResult;
+  // A worker kept running while the UI is looked at: the UI reads "current details" (and the call stack) with
+  // queries, which only a worker can answer, even for a closed run (it replays the history).
+  let queryWorker: Worker | undefined;
+  let queryWorkerDone: Promise<void> | undefined;
+  const data = tempDir();
+
+  beforeAll(async () => {
+    const uiPort = await freePort();
+    uiUrl = `http://127.0.0.1:${uiPort}`;
+    [env] = await Promise.all([
+      TestWorkflowEnvironment.createLocal({
+        server: {
+          executable: { type: 'existing-path', path: requireTemporalCli() },
+          ui: true,
+          uiPort,
+          // The UI's history reads log "page size is larger than threshold" warnings: keep the test output clean.
+          log: { format: 'pretty', level: 'error' },
+        },
+      }),
+      workflowBundle(),
+    ]);
+    store = createShopifyStore({ seed: 11, products: 20, customers: 80, orders: ORDERS });
+    const config = testConfig(data.dir, await store.listen(0), {}, 'e2e-web-ui');
+    const workerOptions = { ...config, connection: env.nativeConnection, workflowBundle: await workflowBundle() };
+
+    const { worker, close } = await createSyncWorker(workerOptions);
+    try {
+      const handle = await env.client.workflow.start(WORKFLOW_TYPE, {
+        workflowId: WORKFLOW_ID,
+        taskQueue: config.app.temporal.taskQueue,
+        args: [{ full: true }],
+        staticSummary: STATIC_SUMMARY,
+      });
+      runId = handle.firstExecutionRunId;
+      result = (await worker.runUntil(handle.result())) as SyncResult;
+    } finally {
+      close();
+    }
+
+    const forQueries = await createSyncWorker(workerOptions);
+    queryWorker = forQueries.worker;
+    queryWorkerDone = forQueries.worker.run().finally(forQueries.close);
+
+    fs.mkdirSync(OUTPUT_DIR, { recursive: true });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page.setDefaultTimeout(20_000); // A missing element fails the test in seconds, not minutes.
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    if (queryWorker?.getState() === 'RUNNING') queryWorker.shutdown();
+    await queryWorkerDone;
+    await store?.close();
+    await env?.teardown();
+    data.cleanup();
+  });
+
+  it('the sync ran to completion before the UI is opened', () => {
+    expect(result.resources.orders.records).toBe(ORDERS);
+    expect(result.resources.orders.pages).toBe(Math.ceil(ORDERS / 250));
+  });
+
+  it('the workflow list shows the run: id, Completed, run id, type', async () => {
+    // Generous: the first load of the UI on a cold machine can be slow.
+    await page.goto(`${uiUrl}/namespaces/default/workflows`, { timeout: 45_000 });
+    const link = page.getByRole('link', { name: WORKFLOW_ID, exact: true });
+    await link.first().waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await link.count()).toBe(1);
+
+    const row = page.locator('tr', { has: link });
+    const cells = await row.innerText();
+    expect(cells).toMatch(/completed/i);
+    expect(cells).toContain(runId);
+    expect(cells).toContain(WORKFLOW_TYPE);
+    await screenshot(page, 'workflow-list.png');
+  });
+
+  it("the run's page shows it Completed, its type, and the page activities' summaries", async () => {
+    // Tall enough for the whole timeline: the UI scrolls inside its own container, so fullPage alone would cut it.
+    await page.setViewportSize({ width: 1440, height: 1300 });
+    await page.getByRole('link', { name: WORKFLOW_ID, exact: true }).click();
+    await page.waitForURL((url) => url.pathname.startsWith(`/namespaces/default/workflows/${WORKFLOW_ID}/${runId}/`), {
+      timeout: 30_000,
+    });
+
+    const status = page.getByTestId('execution-status');
+    await status.waitFor({ state: 'visible', timeout: 30_000 });
+    expect((await status.innerText()).trim()).toMatch(/^completed$/i);
+    expect((await page.getByTestId('workflow-id-heading').innerText()).trim()).toBe(WORKFLOW_ID);
+    const field = (name: string) => page.locator('dt', { hasText: name }).locator('xpath=following-sibling::dd[1]');
+    expect((await field('Workflow Type').innerText()).trim()).toBe(WORKFLOW_TYPE);
+    expect(await field('Run ID').innerText()).toContain(runId.slice(0, 20));
+    expect((await field('Task Queue').innerText()).trim()).toBe('e2e-web-ui');
+
+    // The timeline names each activity with its summary ("orders page 2", "export CSVs", ...).
+    await page.getByText('orders page 2').first().waitFor({ state: 'visible', timeout: 20_000 });
+    const text = await page.locator('body').innerText();
+    const activities = ['products page 1', 'customers page 1', 'orders page 1', 'orders page 2'].map(
+      (s) => `syncPage • ${s}`,
+    );
+    for (const activity of [...activities, 'exportCsv • export CSVs', 'computeAnalytics • compute analytics']) {
+      expect(text).toContain(activity);
+    }
+    expect(text).toContain(`"records": ${ORDERS}`); // The result panel.
+    await screenshot(page, 'workflow-run.png');
+  });
+
+  it('the User Metadata tab shows the static summary and the final current details', async () => {
+    await page.getByTestId('user-metadata-tab').click();
+    const summary = page.frameLocator('#user-metadata-summary').locator('body');
+    await summary.getByText(STATIC_SUMMARY).waitFor({ state: 'visible', timeout: 20_000 });
+
+    const details = page.frameLocator('#user-metadata-current-details').locator('body');
+    await details.getByText('stage: done').waitFor({ state: 'visible', timeout: 20_000 });
+    const detailsText = await details.innerText();
+    expect(detailsText).toContain('full sync — stage: done');
+    expect(detailsText).toContain(`orders: ${ORDERS} of ${ORDERS} records, 2 pages (done)`);
+    expect(detailsText).toMatch(/csv: done/);
+    await screenshot(page, 'workflow-user-metadata.png');
+  });
+});
