@@ -33,7 +33,12 @@ export function createOutputActivities(deps: OutputDeps) {
       );
       const rows = files.reduce((sum, f) => sum + f.rows, 0);
       log.info(`Exported ${files.length} CSV files (${rows} rows) to ${deps.app.dataDir}`, { files });
-      return { name: 'csv', status: 'done', detail: `${files.length} files, ${rows} rows` };
+      return {
+        name: 'csv',
+        status: 'done',
+        detail: `${files.length} files, ${rows} rows`,
+        outputs: files.map((f) => f.file),
+      };
     },
 
     async computeAnalytics(): Promise<StageReport> {
@@ -48,6 +53,7 @@ export function createOutputActivities(deps: OutputDeps) {
         name: 'analytics',
         status: 'done',
         detail: `${summary.total_orders} orders, sales ${summary.total_sales}`,
+        outputs: [file],
       };
     },
 

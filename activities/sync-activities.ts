@@ -62,14 +62,26 @@ export function createSyncActivities(deps: SyncDeps) {
       for (const record of page.records) {
         if (typeof record.updated_at === 'string') maxUpdatedAt = laterOf(maxUpdatedAt, record.updated_at);
       }
-      log.info(`${input.resource} page ${input.page}: ${counts.records} records, ${counts.childRecords} child rows`, {
-        resource: input.resource,
-        page: input.page,
-        records: counts.records,
-        childRecords: counts.childRecords,
-        last: page.nextCursor === null,
-      });
-      return { nextCursor: page.nextCursor, ...counts, maxUpdatedAt };
+      const throttled = page.throttledMs > 0 ? `, waited ${page.throttledMs} ms for the rate limit` : '';
+      log.info(
+        `${input.resource} page ${input.page}: ${counts.records} records, ${counts.childRecords} child rows${throttled}`,
+        {
+          resource: input.resource,
+          page: input.page,
+          records: counts.records,
+          childRecords: counts.childRecords,
+          requests: page.requests,
+          throttledMs: page.throttledMs,
+          last: page.nextCursor === null,
+        },
+      );
+      return {
+        nextCursor: page.nextCursor,
+        ...counts,
+        maxUpdatedAt,
+        requests: page.requests,
+        throttledMs: page.throttledMs,
+      };
     },
 
     /** Called once a resource has been paged to the end: the next incremental run starts from here. */

@@ -1,33 +1,97 @@
-import { RESOURCE_NAMES, SyncProgress, SyncResult } from '../common/contract';
+import { RESOURCE_NAMES, ResourceName, SyncProgress, SyncResult } from '../common/contract';
 
-/** Prints a line whenever the run's progress changes, and the summary at the end. */
+const BAR_WIDTH = 24;
+
+function bar(done: number, total: number | null): string {
+  if (total === null || total === 0) return '';
+  const filled = Math.min(BAR_WIDTH, Math.round((done / total) * BAR_WIDTH));
+  return `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] `;
+}
+
+function seconds(ms: number): string {
+  return ms >= 60_000
+    ? `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`
+    : `${(ms / 1000).toFixed(1)}s`;
+}
+
+/**
+ * Shows a sync's progress: on a terminal a live bar per resource (records, pages, rate, ETA when Shopify's count is
+ * known), redrawn in place; otherwise a plain line whenever something changed, at most every few seconds. Then the
+ * summary table.
+ */
 export class ProgressReporter {
-  private last = '';
   private readonly startedAt = Date.now();
+  private readonly firstSeen = new Map<ResourceName, { at: number; records: number }>();
+  private drawnLines = 0;
+  private lastLine = '';
+  private lastPlainAt = 0;
 
-  constructor(private readonly out: NodeJS.WriteStream) {}
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly live = Boolean(out.isTTY),
+    private readonly plainEveryMs = 5_000,
+  ) {}
+
+  private rate(name: ResourceName, records: number): number | null {
+    const first = this.firstSeen.get(name);
+    if (!first) {
+      this.firstSeen.set(name, { at: Date.now(), records });
+      return null;
+    }
+    const elapsed = (Date.now() - first.at) / 1000;
+    return elapsed > 0.5 ? (records - first.records) / elapsed : null;
+  }
+
+  private line(name: ResourceName, progress: SyncProgress): string {
+    const r = progress.resources[name];
+    const rate = r.done ? null : this.rate(name, r.records);
+    const of = r.expected !== null ? `/${r.expected}` : '';
+    const parts = [`${name.padEnd(9)} ${bar(r.records, r.expected)}${r.records}${of} records`, `${r.pages} pages`];
+    if (rate !== null && rate > 0) {
+      parts.push(`${Math.round(rate)}/s`);
+      if (r.expected !== null && r.expected > r.records)
+        parts.push(`ETA ${seconds(((r.expected - r.records) / rate) * 1000)}`);
+    }
+    if (r.done) parts.push('done');
+    return parts.join(' · ');
+  }
 
   update(progress: SyncProgress): void {
-    const parts = RESOURCE_NAMES.map((name) => {
-      const r = progress.resources[name];
-      const of = r.expected !== null ? `/${r.expected}` : '';
-      return `${name} ${r.records}${of}${r.done ? ' ✓' : ''}`;
-    });
-    const line = `[${progress.stage}] ${parts.join(' · ')}`;
-    if (line !== this.last) {
-      this.out.write(`${line}\n`);
-      this.last = line;
+    const lines = [`stage: ${progress.stage}`, ...RESOURCE_NAMES.map((name) => `  ${this.line(name, progress)}`)];
+    for (const stage of progress.stages) lines.push(`  ${stage.name.padEnd(9)} ${stage.status} (${stage.detail})`);
+    if (this.live) {
+      // Move up over the previous frame and redraw it.
+      if (this.drawnLines > 0) this.out.write(`\x1b[${this.drawnLines}F`);
+      this.out.write(lines.map((l) => `\x1b[2K${l}\n`).join(''));
+      this.drawnLines = lines.length;
+      return;
     }
+    const line = lines.map((l) => l.trim()).join(' | ');
+    if (line === this.lastLine || Date.now() - this.lastPlainAt < this.plainEveryMs) return;
+    this.out.write(`${line}\n`);
+    this.lastLine = line;
+    this.lastPlainAt = Date.now();
   }
 
   finish(result: SyncResult): void {
-    const seconds = ((Date.now() - this.startedAt) / 1000).toFixed(1);
-    this.out.write(`\nSync finished (${result.mode}) in ${seconds} s\n`);
-    const rows = RESOURCE_NAMES.map((name) => {
+    const out = this.out;
+    out.write(`\nSync finished (${result.mode}) in ${seconds(Date.now() - this.startedAt)}\n\n`);
+    out.write(
+      `  ${'resource'.padEnd(10)} ${'records'.padStart(9)} ${'child rows'.padStart(10)} ${'pages'.padStart(6)} ${'requests'.padStart(8)} ${'throttled'.padStart(9)}\n`,
+    );
+    for (const name of RESOURCE_NAMES) {
       const r = result.resources[name];
-      return `  ${name.padEnd(10)} ${String(r.records).padStart(9)} records ${String(r.childRecords).padStart(9)} child rows ${String(r.pages).padStart(6)} pages`;
-    });
-    this.out.write(`${rows.join('\n')}\n`);
-    for (const stage of result.stages) this.out.write(`  ${stage.name}: ${stage.status} — ${stage.detail}\n`);
+      out.write(
+        `  ${name.padEnd(10)} ${String(r.records).padStart(9)} ${String(r.childRecords).padStart(10)} ` +
+          `${String(r.pages).padStart(6)} ${String(r.requests).padStart(8)} ${seconds(r.throttledMs).padStart(9)}\n`,
+      );
+    }
+    if (result.continuedAsNew > 0) out.write(`  (continued as new ${result.continuedAsNew} times)\n`);
+    out.write('\n');
+    for (const stage of result.stages) {
+      const took = stage.durationMs !== undefined ? ` in ${seconds(stage.durationMs)}` : '';
+      out.write(`  ${stage.name.padEnd(10)} ${stage.status}${took}: ${stage.detail}\n`);
+      for (const file of stage.outputs ?? []) out.write(`             ${file}\n`);
+    }
   }
 }

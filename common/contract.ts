@@ -33,6 +33,9 @@ export interface ResourceProgress {
   records: number;
   /** Records in child tables (variants, line items, ...). */
   childRecords: number;
+  /** HTTP requests sent to Shopify (429s included) and time spent waiting for its rate limit. */
+  requests: number;
+  throttledMs: number;
   done: boolean;
   /** `updated_at_min` sent to Shopify (ISO), null in full mode or on the first sync. */
   updatedAtMin: string | null;
@@ -50,6 +53,9 @@ export interface StageReport {
   name: string;
   status: 'done' | 'skipped' | 'failed';
   detail: string;
+  /** Files the stage wrote (on the worker's machine). */
+  outputs?: string[];
+  durationMs?: number;
 }
 
 export interface SyncState {
@@ -70,7 +76,10 @@ export interface SyncResult {
   mode: 'full' | 'incremental';
   startedAt: string;
   finishedAt: string;
-  resources: Record<ResourceName, Pick<ResourceProgress, 'pages' | 'records' | 'childRecords'>>;
+  resources: Record<
+    ResourceName,
+    Pick<ResourceProgress, 'pages' | 'records' | 'childRecords' | 'requests' | 'throttledMs'>
+  >;
   stages: StageReport[];
   continuedAsNew: number;
 }
@@ -87,5 +96,7 @@ export interface SyncPageResult {
   nextCursor: string | null;
   records: number;
   childRecords: number;
+  requests: number;
+  throttledMs: number;
   maxUpdatedAt: string | null;
 }

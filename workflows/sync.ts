@@ -88,6 +88,8 @@ function freshState(input: SyncInput, startedAt: string): SyncState {
       pages: 0,
       records: 0,
       childRecords: 0,
+      requests: 0,
+      throttledMs: 0,
       done: false,
       updatedAtMin: null,
       maxUpdatedAt: null,
@@ -156,6 +158,8 @@ async function runSync(input: SyncInput, state: SyncState): Promise<SyncResult> 
       progress.pages += 1;
       progress.records += page.records;
       progress.childRecords += page.childRecords;
+      progress.requests += page.requests;
+      progress.throttledMs += page.throttledMs;
       if (
         page.maxUpdatedAt !== null &&
         (progress.maxUpdatedAt === null || Date.parse(page.maxUpdatedAt) > Date.parse(progress.maxUpdatedAt))
@@ -183,7 +187,8 @@ async function runSync(input: SyncInput, state: SyncState): Promise<SyncResult> 
   state.stage = 'outputs';
   report();
   const stage = async (run: () => Promise<StageReport>) => {
-    state.stages.push(await run());
+    const started = Date.now();
+    state.stages.push({ ...(await run()), durationMs: Date.now() - started });
     report();
   };
   await stage(() => exportCsv.executeWithOptions({ summary: 'export CSVs' }, []));
@@ -209,8 +214,8 @@ async function runSync(input: SyncInput, state: SyncState): Promise<SyncResult> 
   report();
   const resources = {} as SyncResult['resources'];
   for (const name of RESOURCE_NAMES) {
-    const { pages, records, childRecords } = state.resources[name];
-    resources[name] = { pages, records, childRecords };
+    const { pages, records, childRecords, requests, throttledMs } = state.resources[name];
+    resources[name] = { pages, records, childRecords, requests, throttledMs };
   }
   return {
     mode: state.mode,

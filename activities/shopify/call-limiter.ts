@@ -20,9 +20,6 @@ export class CallLimiter {
   private blockedUntil = 0;
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
-  /** Total milliseconds spent waiting for the bucket, for the run's summary. */
-  waitedMs = 0;
-  waits = 0;
 
   constructor(private readonly options: CallLimiterOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -39,19 +36,23 @@ export class CallLimiter {
     return Math.max(0, this.used - leaked) + this.inFlight;
   }
 
-  /** Waits until one more request fits in the bucket, then reserves it. Call `release` with the response header. */
-  async acquire(): Promise<void> {
+  /**
+   * Waits until one more request fits in the bucket, then reserves it; returns the milliseconds waited.
+   * Call `release` with the response header.
+   */
+  async acquire(): Promise<number> {
+    let waited = 0;
     const capacity = this.size - 1 - (this.options.reserve ?? 0);
     for (;;) {
       const blockedFor = this.blockedUntil - this.now();
       const over = this.level() + 1 - capacity;
       if (blockedFor <= 0 && over <= 0) break;
       const waitMs = Math.max(blockedFor, Math.ceil((over / this.leakPerSecond) * 1000), 10);
-      this.waits += 1;
-      this.waitedMs += waitMs;
+      waited += waitMs;
       await this.sleep(waitMs);
     }
     this.inFlight += 1;
+    return waited;
   }
 
   /** Records the response's call-limit header (if any) and frees the reservation. */

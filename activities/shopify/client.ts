@@ -7,7 +7,13 @@ import { redact } from '../../common/redact';
 import { CallLimiter } from './call-limiter';
 import { failureForStatus } from './errors';
 
-export interface ShopifyPage {
+/** What one call cost: requests sent (429s included) and milliseconds spent waiting for the rate limit. */
+export interface CallCost {
+  requests: number;
+  throttledMs: number;
+}
+
+export interface ShopifyPage extends CallCost {
   records: Record<string, unknown>[];
   /** Path and query of the `rel="next"` link, or null on the last page. */
   nextCursor: string | null;
@@ -17,7 +23,6 @@ export interface ShopifyClientOptions {
   limiter?: CallLimiter;
   /** 429s absorbed inside one call (waiting `Retry-After` each time) before the activity fails and Temporal retries it. */
   maxRateLimitRetries?: number;
-  onThrottle?: (waitSeconds: number) => void;
 }
 
 const PAGE_SIZE = 250;
@@ -38,8 +43,6 @@ export function nextLinkPath(linkHeader: string | undefined): string | null {
 export class ShopifyClient {
   private readonly http: AxiosInstance;
   readonly limiter: CallLimiter;
-  requests = 0;
-  throttled = 0;
 
   constructor(
     private readonly config: ShopifyConfig,
@@ -68,7 +71,7 @@ export class ShopifyClient {
   async page(endpoint: string, cursor: string | null, params: Record<string, string>): Promise<ShopifyPage> {
     const path =
       cursor ?? `${this.apiPath(`${endpoint}.json`)}?${new URLSearchParams({ ...params, limit: String(PAGE_SIZE) })}`;
-    const response = await this.get(path);
+    const { response, ...cost } = await this.get(path);
     const body = this.parse(response, path) as Record<string, unknown>;
     const records = body[endpoint];
     if (!Array.isArray(records)) {
@@ -77,25 +80,29 @@ export class ShopifyClient {
         'ShopifyBadResponse',
       );
     }
-    return { records: records as Record<string, unknown>[], nextCursor: nextLinkPath(response.headers['link']) };
+    return {
+      records: records as Record<string, unknown>[],
+      nextCursor: nextLinkPath(response.headers['link']),
+      ...cost,
+    };
   }
 
   async count(endpoint: string, params: Record<string, string>): Promise<number> {
     const path = `${this.apiPath(`${endpoint}/count.json`)}?${new URLSearchParams(params)}`;
-    const body = this.parse(await this.get(path), path) as { count?: unknown };
+    const body = this.parse((await this.get(path)).response, path) as { count?: unknown };
     if (typeof body.count !== 'number') {
       throw ApplicationFailure.retryable(`Shopify answered ${path} without a count; will retry.`, 'ShopifyBadResponse');
     }
     return body.count;
   }
 
-  private async get(path: string): Promise<AxiosResponse<string>> {
+  private async get(path: string): Promise<{ response: AxiosResponse<string> } & CallCost> {
     const maxRetries = this.options.maxRateLimitRetries ?? 5;
+    let throttledMs = 0;
     for (let attempt = 0; ; attempt += 1) {
-      await this.limiter.acquire();
+      throttledMs += await this.limiter.acquire();
       let response: AxiosResponse<string>;
       try {
-        this.requests += 1;
         response = await this.http.get<string>(path);
       } catch (error) {
         this.limiter.release(undefined);
@@ -105,11 +112,9 @@ export class ShopifyClient {
       if (response.status === 429) {
         const retryAfter = Number(response.headers['retry-after']) || 2;
         this.limiter.backOff(retryAfter);
-        this.throttled += 1;
-        this.options.onThrottle?.(retryAfter);
         if (attempt < maxRetries) continue;
       }
-      if (response.status >= 200 && response.status < 300) return response;
+      if (response.status >= 200 && response.status < 300) return { response, requests: attempt + 1, throttledMs };
       throw failureForStatus(response.status, String(response.data ?? ''), {
         store: this.config.store,
         apiVersion: this.config.apiVersion,

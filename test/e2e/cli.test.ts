@@ -1,10 +1,24 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { syncWorkflowId } from '../../common/contract';
 import { createShopifyStore, ShopifyStore } from '../shopify-store';
 import { compareWithStore, EQUAL } from '../helpers/compare';
 import { processEnv, spawnTs, Spawned, waitFor } from '../helpers/processes';
 import { openReadOnly } from '../helpers/sync-harness';
 import { startTemporal } from '../helpers/temporal';
 import { tempDir } from '../helpers/tmp';
+
+const KNOWN_TOKEN = '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';
+const BAD_TOKEN = 'shpat_00000000000000000000000000000000';
+
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    return entry.isDirectory() ? filesUnder(full) : [full];
+  });
+}
 
 describe('command line: npm run worker and npm run sync', () => {
   let env: TestWorkflowEnvironment;
@@ -14,7 +28,7 @@ describe('command line: npm run worker and npm run sync', () => {
 
   beforeAll(async () => {
     env = await startTemporal();
-    store = createShopifyStore({ seed: 11, products: 25, customers: 120, orders: 600 });
+    store = createShopifyStore({ seed: 11, products: 25, customers: 120, orders: 600, accessToken: KNOWN_TOKEN });
     await store.listen(0);
   });
   afterAll(async () => {
@@ -45,21 +59,35 @@ describe('command line: npm run worker and npm run sync', () => {
     expect(worker.output()).toMatch(/Configuration error: SHOPIFY_STORE is not set/);
   });
 
-  it('sync --once --full runs a sync, prints its summary and exits 0', async () => {
+  it('sync --once --full runs a sync, prints its summary and exits 0; the token appears nowhere', async () => {
     const config = processEnv({
       storeUrl: store.url,
       dataDir: data.dir,
       temporalAddress: env.address,
       taskQueue: 'cli',
+      token: KNOWN_TOKEN,
     });
-    await startWorker(config);
+    const worker = await startWorker(config);
     const sync = spawnTs('client/sync.ts', ['--once', '--full', '--no-sheets'], config);
     expect(await sync.exited).toBe(0);
     expect(sync.output()).toMatch(/Sync finished \(full\)/);
-    expect(sync.output()).toMatch(/orders\s+600 records/);
+    expect(sync.output()).toMatch(/\n  orders\s+600\s+\d+\s+3\s+3\s+0.0s\n/);
     const db = openReadOnly(data.dir);
     expect(compareWithStore(db, store)).toMatchObject(EQUAL);
     db.close();
+
+    // The token is in the worker's environment only: not in its output, the CLI's, the log files, the outputs or
+    // the workflow's history (inputs, results, failures, progress details).
+    const history = await env.client.workflow.getHandle(syncWorkflowId('e2e-store')).fetchHistory();
+    const places: Array<[string, string]> = [
+      ['worker output', worker.output()],
+      ['sync output', sync.output()],
+      ['workflow history', JSON.stringify(history)],
+      ...filesUnder(data.dir).map((file): [string, string] => [file, fs.readFileSync(file, 'latin1')]),
+    ];
+    expect(places.length).toBeGreaterThan(8);
+    expect(places.filter(([, text]) => text.includes(KNOWN_TOKEN)).map(([where]) => where)).toEqual([]);
+    expect(filesUnder(path.join(data.dir, 'logs')).some((f) => /shopify_sync_\d{8}_\d{6}\.log$/.test(f))).toBe(true);
   });
 
   it('with a bad token, sync exits non-zero within seconds naming the store and the 401', async () => {
@@ -68,7 +96,7 @@ describe('command line: npm run worker and npm run sync', () => {
       dataDir: data.dir,
       temporalAddress: env.address,
       taskQueue: 'cli-bad-token',
-      token: 'shpat_00000000000000000000000000000000',
+      token: BAD_TOKEN,
     });
     await startWorker(config);
     const started = Date.now();
