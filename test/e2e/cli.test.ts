@@ -71,7 +71,7 @@ describe('command line: npm run worker and npm run sync', () => {
     const sync = spawnTs('client/sync.ts', ['--once', '--full', '--no-sheets'], config);
     expect(await sync.exited).toBe(0);
     expect(sync.output()).toMatch(/Sync finished \(full\)/);
-    expect(sync.output()).toMatch(/\n  orders\s+600\s+\d+\s+3\s+3\s+0.0s\n/);
+    expect(sync.output()).toMatch(/\n {2}orders\s+600\s+\d+\s+3\s+3\s+0.0s\n/);
     const db = openReadOnly(data.dir);
     expect(compareWithStore(db, store)).toMatchObject(EQUAL);
     db.close();
