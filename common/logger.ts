@@ -14,8 +14,9 @@ const redactFormat = winston.format((info) => {
 });
 
 const textLine = winston.format.printf(({ timestamp, level, message, ...meta }) => {
-  const { workflowId, runId, ...rest } = meta as Record<string, unknown>;
-  const ids = workflowId ? ` [${String(workflowId)}${runId ? `/${String(runId).slice(0, 8)}` : ''}]` : '';
+  const { workflowId, runId, activityType, ...rest } = meta as Record<string, unknown>;
+  const step = activityType ? ` ${String(activityType)}` : '';
+  const ids = workflowId ? ` [${String(workflowId)}${runId ? ` ${String(runId)}` : ''}${step}]` : '';
   const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
   return `${String(timestamp)} ${level}${ids}: ${String(message)}${extra}`;
 });

@@ -8,13 +8,26 @@ const LEVELS: Record<LogLevel, string> = { TRACE: 'debug', DEBUG: 'debug', INFO:
 class WinstonTemporalLogger implements Logger {
   constructor(private readonly logger: AppLogger) {}
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
+    // Keep what tells a reader which run and step a line is about; drop the SDK's internals (task tokens…).
     const {
       sdkComponent: _component,
       taskQueue: _queue,
       namespace: _ns,
+      taskToken: _token,
+      isLocal: _local,
+      activityId: _activityId,
+      workflowType: _type,
+      workflowRunId,
+      runId,
+      attempt,
       ...rest
     } = (meta ?? {}) as Record<string, unknown>;
-    this.logger.log(LEVELS[level], message, rest);
+    const run = workflowRunId ?? runId;
+    this.logger.log(LEVELS[level], message, {
+      ...(run ? { runId: run } : {}),
+      ...(typeof attempt === 'number' && attempt > 1 ? { attempt } : {}),
+      ...rest,
+    });
   }
   trace(message: string, meta?: LogMetadata): void {
     this.log('TRACE', message, meta);

@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   continueAsNew,
+  log,
   defineQuery,
   proxyActivities,
   setHandler,
@@ -144,6 +145,7 @@ async function runSync(input: SyncInput, state: SyncState): Promise<SyncResult> 
 
   state.stage = 'shopify';
   report();
+  log.info(`Shopify stages started (${state.mode})`);
   const historyIsLong = () =>
     workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? MAX_HISTORY_EVENTS);
 
@@ -172,6 +174,7 @@ async function runSync(input: SyncInput, state: SyncState): Promise<SyncResult> 
           { resource: name, maxUpdatedAt: progress.maxUpdatedAt, startedAt: progress.startedAt },
         ]);
         progress.done = true;
+        log.info(`Stage ${name} done: ${progress.records} records in ${progress.pages} pages`, { resource: name });
       }
       report();
     }
@@ -188,7 +191,9 @@ async function runSync(input: SyncInput, state: SyncState): Promise<SyncResult> 
   report();
   const stage = async (run: () => Promise<StageReport>) => {
     const started = Date.now();
-    state.stages.push({ ...(await run()), durationMs: Date.now() - started });
+    const result = { ...(await run()), durationMs: Date.now() - started };
+    log.info(`Stage ${result.name} ${result.status} in ${result.durationMs} ms: ${result.detail}`);
+    state.stages.push(result);
     report();
   };
   await stage(() => exportCsv.executeWithOptions({ summary: 'export CSVs' }, []));
