@@ -3,6 +3,7 @@ import { ConfigError, loadAppConfig, loadDotenv, loadShopifyConfig } from '../co
 import { createLogger } from '../common/logger';
 import { registerSecret } from '../common/redact';
 import { connectionHelp } from '../common/temporal-address';
+import { loadServiceAccount } from '../activities/sheets/credentials';
 import { createSyncWorker } from './create-worker';
 import { installTemporalLogger } from './temporal-logger';
 
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
   const app = loadAppConfig();
   const shopify = loadShopifyConfig();
   registerSecret(shopify.apiToken);
+  // With a sheet to push to, a missing or malformed key is a start-up error, not a failure after the whole sync.
+  if (app.googleSheetId) registerSecret(loadServiceAccount(app.googleCredentialsFile).private_key);
   const logger = createLogger(app, { file: true });
   installTemporalLogger(logger);
 
