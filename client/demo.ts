@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   }
   db.close();
   console.log(`  Log: ${logger.filePath}`);
-  const runUrl = `http://localhost:8233/namespaces/${app.temporal.namespace}/workflows/${syncWorkflowId(DEMO_STORE)}`;
+  const runUrl = `${app.temporal.uiUrl}/namespaces/${app.temporal.namespace}/workflows/${syncWorkflowId(DEMO_STORE)}`;
   console.log(`\nWeb UI: ${runUrl}`);
 
   if (server && !flags.exit) {

@@ -57,8 +57,8 @@ async function main(): Promise<void> {
       console.log(
         `${created ? 'Created' : 'Updated'} schedule ${scheduleId(store)} (${describeSpec(spec)}, ${input.full ? 'full' : 'incremental'}` +
           `${input.sheets ? '' : ', no Sheets'}; a run still going makes the next one skip).\n` +
-          `The Temporal server runs it; a worker must be running (npm run worker).\n` +
-          `Web UI: http://localhost:8233/namespaces/${app.temporal.namespace}/schedules/${scheduleId(store)}\n` +
+          `The Temporal server runs it; a worker must be running (npm run worker, or the worker container).\n` +
+          `Web UI: ${app.temporal.uiUrl}/namespaces/${app.temporal.namespace}/schedules/${scheduleId(store)}\n` +
           `Status: npm run sync -- --status`,
       );
     } else if (action === 'status') {

@@ -14,7 +14,7 @@ export interface AppConfig {
   logDir: string;
   logLevel: string;
   logFormat: 'text' | 'json';
-  temporal: { address: string; namespace: string; taskQueue: string };
+  temporal: { address: string; namespace: string; taskQueue: string; uiUrl: string };
   googleSheetId: string | null;
   /** Service-account key: GOOGLE_APPLICATION_CREDENTIALS or `gspread_credentials.json` at the project root. */
   googleCredentialsFile: string;
@@ -93,6 +93,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
       address: value(env, 'TEMPORAL_ADDRESS') ?? 'localhost:7233',
       namespace: value(env, 'TEMPORAL_NAMESPACE') ?? 'default',
       taskQueue: value(env, 'TEMPORAL_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE,
+      uiUrl: (value(env, 'TEMPORAL_UI_URL') ?? 'http://localhost:8233').replace(/\/+$/, ''),
     },
     googleSheetId: value(env, 'GOOGLE_SHEET_ID') ?? null,
     googleCredentialsFile: path.resolve(value(env, 'GOOGLE_APPLICATION_CREDENTIALS') ?? 'gspread_credentials.json'),

@@ -18,7 +18,7 @@ export function testConfig(
 ) {
   const app: AppConfig = {
     ...loadAppConfig({ DATA_DIR: dataDir, LOG_DIR: path.join(dataDir, 'logs') }),
-    temporal: { address: '', namespace: 'default', taskQueue },
+    temporal: { address: '', namespace: 'default', taskQueue, uiUrl: '' },
     ...appOverrides,
   };
   const shopify: ShopifyConfig = {
