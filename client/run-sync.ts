@@ -1,6 +1,7 @@
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowHandle } from '@temporalio/client';
 import { PROGRESS_QUERY, SyncInput, SyncProgress, SyncResult, WORKFLOW_TYPE, syncWorkflowId } from '../common/contract';
 import { ProgressReporter } from './progress-reporter';
+import { scheduleId } from './schedule';
 
 export interface RunSyncOptions {
   client: Client;
@@ -39,6 +40,11 @@ export async function runSync(options: RunSyncOptions): Promise<SyncResult> {
   const out = options.out ?? process.stdout;
   const workflowId = syncWorkflowId(options.store);
   let handle: WorkflowHandle;
+  const scheduled = await runningScheduledRun(options.client, options.store);
+  if (scheduled) {
+    out.write(`A scheduled sync of ${options.store} is running (workflow ${scheduled.workflowId}); following it.\n`);
+    return follow(options, options.client.workflow.getHandle(scheduled.workflowId, scheduled.runId), out);
+  }
   try {
     handle = await options.client.workflow.start(WORKFLOW_TYPE, {
       workflowId,
@@ -62,6 +68,23 @@ export async function runSync(options: RunSyncOptions): Promise<SyncResult> {
     );
   }
 
+  return follow(options, handle, out);
+}
+
+/** One sync per store at a time: a run the schedule started is followed rather than doubled. */
+async function runningScheduledRun(
+  client: Client,
+  store: string,
+): Promise<{ workflowId: string; runId: string } | null> {
+  for await (const run of client.workflow.list({
+    query: `TemporalScheduledById = '${scheduleId(store)}' AND ExecutionStatus = 'Running'`,
+  })) {
+    return { workflowId: run.workflowId, runId: run.runId };
+  }
+  return null;
+}
+
+async function follow(options: RunSyncOptions, handle: WorkflowHandle, out: NodeJS.WriteStream): Promise<SyncResult> {
   const reporter = new ProgressReporter(out);
   const timer = setInterval(() => {
     handle

@@ -15,6 +15,11 @@ export const DEFAULT_SYNC_CRON = '*/10 * * * *';
 
 export const scheduleId = (store: string): string => `shopify-sync-schedule-${store}`;
 
+/** Visibility query for every sync run of a store: one-off runs (stable id) and the schedule's runs. */
+export function storeRunsQuery(store: string): string {
+  return `WorkflowId = '${syncWorkflowId(store)}' OR TemporalScheduledById = '${scheduleId(store)}'`;
+}
+
 /** SYNC_INTERVAL (e.g. `30s`, `15m`) wins over SYNC_CRON (any cron expression); default every 10 minutes. */
 /** How the spec reads for people (the server hands cron back as calendar fields). */
 export function describeSpec(spec: ScheduleSpec): string {

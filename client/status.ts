@@ -1,7 +1,7 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { PROGRESS_QUERY, SyncProgress, WORKFLOW_TYPE, syncWorkflowId } from '../common/contract';
+import { PROGRESS_QUERY, SyncProgress } from '../common/contract';
 import { describeProgress } from '../workflows/progress-text';
-import { describeSchedule, scheduleId } from './schedule';
+import { describeSchedule, scheduleId, storeRunsQuery } from './schedule';
 
 function when(date: Date | undefined): string {
   return date
@@ -31,10 +31,9 @@ export async function printStatus(
     out.write(`No schedule for ${store} (create it with: npm run sync -- --daemon)\n`);
   }
 
-  const prefix = syncWorkflowId(store);
   const runs: WorkflowExecutionInfo[] = [];
   for await (const run of client.workflow.list({
-    query: `WorkflowType = '${WORKFLOW_TYPE}' AND WorkflowId STARTS_WITH '${prefix}'`,
+    query: storeRunsQuery(store),
   })) {
     runs.push(run);
     if (runs.length >= 5) break;

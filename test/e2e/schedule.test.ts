@@ -79,6 +79,13 @@ describe('schedules: npm run sync -- --daemon / --status / --pause / --resume / 
     store.setFaults([{ kind: 'latency', latencyMs: 2_500 }]);
     const skippedBefore = (await describeSchedule(env.client, STORE))!.info.numActionsSkippedOverlap;
     let mostAtOnce = 0;
+    await waitFor(
+      'a scheduled run in flight',
+      async () => (await describeSchedule(env.client, STORE))!.info.runningActions.length > 0,
+      15_000,
+    );
+    // A one-off sync meanwhile follows the scheduled run instead of starting a second one.
+    const once = spawnTs('client/sync.ts', ['--once'], cliEnv);
     const deadline = Date.now() + 14_000;
     while (Date.now() < deadline) {
       const info = (await describeSchedule(env.client, STORE))!.info;
@@ -86,6 +93,10 @@ describe('schedules: npm run sync -- --daemon / --status / --pause / --resume / 
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
     store.setFaults([]);
+    expect(await once.exited).toBe(0);
+    expect(once.output()).toMatch(
+      /A scheduled sync of e2e-store is running \(workflow shopify-sync-e2e-store-.+\); following it/,
+    );
     const after = (await describeSchedule(env.client, STORE))!.info;
     expect(after.numActionsSkippedOverlap).toBeGreaterThan(skippedBefore);
     expect(mostAtOnce).toBe(1);
