@@ -24,7 +24,7 @@ export class ProgressReporter {
   private readonly firstSeen = new Map<ResourceName, { at: number; records: number }>();
   private drawnLines = 0;
   private lastLine = '';
-  private lastPlainAt = 0;
+  private lastPlainAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly out: NodeJS.WriteStream,

@@ -1,0 +1,93 @@
+import { ProgressReporter } from '../../client/progress-reporter';
+import { RESOURCE_NAMES, SyncProgress, SyncResult } from '../../common/contract';
+
+function progress(records: Record<string, number>, expected: number | null = 1000): SyncProgress {
+  const resources = Object.fromEntries(
+    RESOURCE_NAMES.map((name) => [
+      name,
+      {
+        cursor: null,
+        pages: Math.ceil((records[name] ?? 0) / 250),
+        records: records[name] ?? 0,
+        childRecords: 0,
+        requests: 0,
+        throttledMs: 0,
+        done: (records[name] ?? 0) === expected,
+        updatedAtMin: null,
+        maxUpdatedAt: null,
+        startedAt: null,
+        expected,
+      },
+    ]),
+  ) as SyncProgress['resources'];
+  return {
+    mode: 'full',
+    sheets: false,
+    startedAt: '',
+    stage: 'shopify',
+    planned: true,
+    resources,
+    stages: [],
+    continuedAsNew: 0,
+  };
+}
+
+function sink() {
+  let text = '';
+  return {
+    stream: { write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WriteStream,
+    text: () => text,
+  };
+}
+
+describe('ProgressReporter', () => {
+  beforeEach(() => jest.useFakeTimers({ now: 0 }));
+  afterEach(() => jest.useRealTimers());
+
+  it('draws a live bar per resource on a terminal, with rate and ETA, redrawn in place', () => {
+    const out = sink();
+    const reporter = new ProgressReporter(out.stream, true);
+    reporter.update(progress({ products: 1000, customers: 0, orders: 0 }));
+    jest.setSystemTime(2_000);
+    reporter.update(progress({ products: 1000, customers: 500, orders: 250 }));
+    const text = out.text();
+    expect(text).toContain('products  [########################] 1000/1000 records · 4 pages · done');
+    expect(text).toContain('customers [############------------] 500/1000 records · 2 pages · 250/s · ETA 2.0s');
+    expect(text).toContain('\x1b[4F'); // cursor back up over the previous frame
+  });
+
+  it('prints plain lines when not on a terminal, at most every few seconds', () => {
+    const out = sink();
+    const reporter = new ProgressReporter(out.stream, false, 5_000);
+    reporter.update(progress({ orders: 250 }));
+    jest.setSystemTime(1_000);
+    reporter.update(progress({ orders: 500 }));
+    jest.setSystemTime(6_000);
+    reporter.update(progress({ orders: 750 }));
+    const lines = out.text().trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^stage: shopify \| products .* \| orders\s+\[.*\] 750\/1000 records/);
+    expect(out.text()).not.toContain('\x1b');
+  });
+
+  it('ends with the summary table and the output paths', () => {
+    const out = sink();
+    const result: SyncResult = {
+      mode: 'incremental',
+      startedAt: '',
+      finishedAt: '',
+      continuedAsNew: 0,
+      resources: {
+        products: { pages: 1, records: 3, childRecords: 5, requests: 1, throttledMs: 0 },
+        customers: { pages: 1, records: 2, childRecords: 0, requests: 2, throttledMs: 2000 },
+        orders: { pages: 1, records: 7, childRecords: 9, requests: 1, throttledMs: 0 },
+      },
+      stages: [
+        { name: 'csv', status: 'done', detail: '5 files, 26 rows', outputs: ['/d/orders.csv'], durationMs: 120 },
+      ],
+    };
+    new ProgressReporter(out.stream, false).finish(result);
+    expect(out.text()).toMatch(/customers\s+2\s+0\s+1\s+2\s+2.0s/);
+    expect(out.text()).toMatch(/csv\s+done in 0.1s: 5 files, 26 rows\n\s+\/d\/orders.csv/);
+  });
+});
