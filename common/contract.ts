@@ -100,3 +100,22 @@ export interface SyncPageResult {
   throttledMs: number;
   maxUpdatedAt: string | null;
 }
+
+/**
+ * Failure types that retrying cannot fix (a person must change a setting, a permission or the data): activities
+ * throw them with ApplicationFailure.nonRetryable, and the workflow's retry policies list them too.
+ */
+export const NON_RETRYABLE_ERROR_TYPES = [
+  'ShopifyAuthError',
+  'ShopifyScopeError',
+  'ShopifyNotFound',
+  'ShopifyShopUnavailable',
+  'ShopifyBadRequest',
+  'ConfigError',
+  'DatabaseCorrupt',
+  'InvalidRecord',
+  'SheetsPermissionDenied',
+  'SheetsNotFound',
+  'SheetsRejected',
+  'SheetsTooLarge',
+];

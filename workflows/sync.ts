@@ -12,6 +12,7 @@ import {
 import type { RetryPolicy } from '@temporalio/common';
 import type { Activities } from '../activities';
 import {
+  NON_RETRYABLE_ERROR_TYPES,
   PROGRESS_QUERY,
   RESOURCE_NAMES,
   ResourceName,
@@ -26,26 +27,11 @@ import { describeProgress } from './progress-text';
 
 export const progressQuery = defineQuery<SyncProgress>(PROGRESS_QUERY);
 
-const NON_RETRYABLE = [
-  'ShopifyAuthError',
-  'ShopifyScopeError',
-  'ShopifyNotFound',
-  'ShopifyShopUnavailable',
-  'ShopifyBadRequest',
-  'ConfigError',
-  'DatabaseCorrupt',
-  'InvalidRecord',
-  'SheetsPermissionDenied',
-  'SheetsNotFound',
-  'SheetsRejected',
-  'SheetsTooLarge',
-];
-
 const shopifyRetry: RetryPolicy = {
   initialInterval: '1s',
   backoffCoefficient: 2,
   maximumInterval: '1 minute',
-  nonRetryableErrorTypes: NON_RETRYABLE,
+  nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
 };
 
 /** Shopify pages: retried until Shopify answers again (attempts show in the Web UI); bad config fails at once. */
@@ -63,7 +49,12 @@ const { planSync, commitWatermark } = proxyActivities<Activities>({
 /** Local outputs: a failure here is a disk or data problem, retried a few times. */
 const { exportCsv, computeAnalytics } = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
-  retry: { initialInterval: '2s', maximumInterval: '30s', maximumAttempts: 5, nonRetryableErrorTypes: NON_RETRYABLE },
+  retry: {
+    initialInterval: '2s',
+    maximumInterval: '30s',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+  },
 });
 
 /** Sheets: 429 and 5xx retried with backoff; heartbeats carry which worksheets are done. */
@@ -74,7 +65,7 @@ const { pushToSheets } = proxyActivities<Activities>({
     initialInterval: '5s',
     maximumInterval: '1 minute',
     maximumAttempts: 8,
-    nonRetryableErrorTypes: NON_RETRYABLE,
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
   },
 });
 

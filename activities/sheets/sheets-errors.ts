@@ -1,14 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { redact } from '../../common/redact';
 
-export const NON_RETRYABLE_SHEETS_ERRORS = [
-  'SheetsPermissionDenied',
-  'SheetsNotFound',
-  'SheetsRejected',
-  'SheetsTooLarge',
-  'ConfigError',
-];
-
 interface ApiError {
   status?: number;
   code?: number | string;

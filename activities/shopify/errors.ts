@@ -1,16 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { redact } from '../../common/redact';
 
-/** Failure types: the workflow's retry policy lists the non-retryable ones. */
-export const NON_RETRYABLE_SHOPIFY_ERRORS = [
-  'ShopifyAuthError',
-  'ShopifyScopeError',
-  'ShopifyNotFound',
-  'ShopifyShopUnavailable',
-  'ShopifyBadRequest',
-  'ConfigError',
-] as const;
-
 function errorsText(body: string): string {
   try {
     const parsed = JSON.parse(body) as { errors?: unknown };
