@@ -13,7 +13,12 @@ describe('configuration', () => {
     const app = loadAppConfig({});
     expect(app.dataDir.endsWith('/data')).toBe(true);
     expect(app.logDir.endsWith('/logs')).toBe(true);
-    expect(app.temporal).toEqual({ address: 'localhost:7233', namespace: 'default', taskQueue: 'shopify-sync' });
+    expect(app.temporal).toEqual({
+      address: 'localhost:7233',
+      namespace: 'default',
+      taskQueue: 'shopify-sync',
+      uiUrl: 'http://localhost:8233',
+    });
     expect(app.googleSheetId).toBeNull();
     expect(loadShopifyConfig(good)).toEqual({
       store: 'acme',
