@@ -38,11 +38,22 @@ function toSql(value: unknown): unknown {
   if (value === undefined || value === null) return null;
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'object') return JSON.stringify(value);
+  // A lone UTF-16 surrogate would reach the file as invalid UTF-8 that other SQLite readers refuse.
+  if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\ufffd');
   return value;
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 function rowValues(table: TableSpec, record: ApiRecord, parent: ApiRecord): unknown[] {
-  return table.columns.map((c) => toSql(c.from(record, parent)));
+  return table.columns.map((c) => {
+    const value = c.from(record, parent);
+    // JSON.parse has already rounded an integer of 2^53 or more: stored, it would merge or misfile rows.
+    if (c.type === 'INTEGER' && typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+      throw new InvalidRecordError(table.name, value, c.name);
+    }
+    return toSql(value);
+  });
 }
 
 export interface UpsertCounts {
@@ -78,9 +89,9 @@ export function upsertRecords(db: Db, resource: ResourceSpec, records: ApiRecord
 
 export class InvalidRecordError extends Error {
   override name = 'InvalidRecordError';
-  constructor(resource: string, id: unknown) {
+  constructor(resource: string, id: unknown, field = 'id') {
     super(
-      `Shopify sent a ${resource} record whose id is not a whole number below 2^53 (${JSON.stringify(id)?.slice(0, 40)}); ` +
+      `Shopify sent a ${resource} record whose ${field} is not a whole number below 2^53 (${JSON.stringify(id)?.slice(0, 40)}); ` +
         `the page was not stored. Report this record to the project.`,
     );
   }

@@ -1,0 +1,365 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { RESOURCE_NAMES, type ResourceName, type SyncResult } from '../../common/contract';
+import { watermarkKey } from '../../activities/store/metadata';
+import { createShopifyStore, type FaultRule, type ShopifyStore, type ShopifyStoreOptions } from '../shopify-store';
+import { EQUAL } from '../helpers/compare';
+import { activityRuns, compareDir, gapsAfter429, snapshotTables, until } from '../helpers/faults-inspect';
+import { startTemporal, workflowBundle } from '../helpers/temporal';
+import { openReadOnly, runSyncInProcess, testConfig } from '../helpers/sync-harness';
+import { tempDir } from '../helpers/tmp';
+
+/**
+ * Fault injection against the Shopify side: a real Temporal dev server, the emulator over real HTTP, an in-process
+ * worker and a real SQLite file. Every run that is meant to survive its faults ends with the database compared with
+ * the store (same ids, same raw JSON, same child rows, same money total, no duplicates); every run that is meant to
+ * fail fast ends with the database exactly as it was.
+ */
+
+const SIZES = { products: 20, customers: 120, orders: 600 } as const;
+const STORE = 'e2e-store';
+
+describe('Shopify faults: the sync survives transient failures and fails fast on permanent ones', () => {
+  let env: TestWorkflowEnvironment;
+  const cleanups: Array<() => Promise<void> | void> = [];
+
+  beforeAll(async () => {
+    [env] = await Promise.all([startTemporal(), workflowBundle()]);
+  });
+  afterAll(async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+    await env?.teardown();
+  });
+
+  /** A fresh store (listening) and a fresh data directory, both cleaned up after the file. */
+  async function fixture(options: ShopifyStoreOptions) {
+    const store = createShopifyStore({ seed: 21, ...SIZES, ...options });
+    const url = await store.listen(0);
+    const data = tempDir('shopify-faults-');
+    cleanups.push(
+      () => store.close(),
+      () => data.cleanup(),
+    );
+    return { store, url, dir: data.dir };
+  }
+
+  const listRequests = (store: ShopifyStore, resource: ResourceName) =>
+    store.requestLog.filter((r) => r.resource === resource && r.kind === 'list');
+
+  function expectExact(dir: string, store: ShopifyStore): number {
+    const comparison = compareDir(dir, store);
+    expect(comparison).toMatchObject(EQUAL);
+    const rows = SIZES.products + SIZES.customers + SIZES.orders;
+    expect(comparison.rowsCompared).toBeGreaterThan(rows);
+    return comparison.rowsCompared;
+  }
+
+  const figures: string[] = [];
+  afterAll(() => {
+    // One line per case, for RELIABILITY.md.
+    if (figures.length) console.log(`Shopify fault figures:\n${figures.join('\n')}`);
+  });
+
+  it('429 storm: 10 consecutive 429s on an orders page; Retry-After (2.0 s) honoured each time; exact', async () => {
+    // Orders request 1 is the count, 2 the first page, 3 the second page: the storm hits page 2 once products and
+    // customers (one page each) are done, so every request after a 429 is one the client chose to send.
+    const { store, url, dir } = await fixture({
+      faults: [{ kind: 'rate-limit', resource: 'orders', from: 3, times: 10 }],
+    });
+    const started = Date.now();
+    const result = await runSyncInProcess(env, testConfig(dir, url), { full: true });
+
+    const throttled = store.requestLog.filter((r) => r.status === 429);
+    expect(throttled).toHaveLength(10);
+    const gaps = gapsAfter429(store.requestLog);
+    expect(gaps).toHaveLength(10);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(2_000);
+    // 5 429s absorbed inside one call (the 6th fails the attempt, retried by Temporal after Retry-After), 4 more
+    // absorbed by the second attempt: the page activity ran twice, the second time after a ShopifyRateLimited.
+    const page2 = (await activityRuns(env, STORE)).find((a) => a.summary === 'orders page 2');
+    expect(page2).toMatchObject({ attempt: 2, outcome: 'completed', lastFailure: { type: 'ShopifyRateLimited' } });
+    expect(page2?.lastFailure?.message).toMatch(/rate limiting requests \(429/);
+    // Counted from what is left of each Retry-After when the limiter waits: a few ms under 2 s each.
+    expect(result.resources.orders.throttledMs).toBeGreaterThanOrEqual(4 * 1_900);
+    expect(result.resources.orders.records).toBe(SIZES.orders);
+    const rows = expectExact(dir, store);
+    figures.push(
+      `429 storm | 10 x 429, min gap ${Math.min(...gaps)} ms | ${rows} rows | ${Date.now() - started} ms | attempts p2 ${page2?.attempt}`,
+    );
+  }, 90_000);
+
+  it('a small real leaky bucket (10 requests, 0.5/s) is paced from the call-limit header: zero 429s', async () => {
+    // The client reads the plan from the bucket size (Shopify: 40 → 2/s, so size/20 per second); this bucket has the
+    // same ratio. 3 counts + 1 + 1 + 8 pages = 13 requests would overflow it within seconds if sent unpaced.
+    const { store, url, dir } = await fixture({ orders: 2_000, rateLimit: { bucketSize: 10, leakPerSecond: 0.5 } });
+    const started = Date.now();
+    const result = await runSyncInProcess(env, testConfig(dir, url), { full: true });
+
+    expect(store.requestLog.filter((r) => r.status === 429)).toHaveLength(0);
+    expect(store.requestLog.length).toBeGreaterThanOrEqual(13);
+    const throttledMs = RESOURCE_NAMES.reduce((sum, name) => sum + result.resources[name].throttledMs, 0);
+    expect(throttledMs).toBeGreaterThan(0);
+    expect(result.resources.orders.records).toBe(2_000);
+    const comparison = compareDir(dir, store);
+    expect(comparison).toMatchObject(EQUAL);
+    figures.push(
+      `leaky bucket 10@0.5/s | ${store.requestLog.length} requests, 0 x 429, throttled ${throttledMs} ms | ` +
+        `${comparison.rowsCompared} rows | ${Date.now() - started} ms`,
+    );
+  }, 90_000);
+
+  type Transient = {
+    name: string;
+    faults: FaultRule[];
+    timeoutMs?: number;
+    /** The page activities that must have been retried, with the failure Temporal recorded before the retry. */
+    retried: Array<{ summary: string; attempt: number; type: string; message: RegExp }>;
+  };
+  const transient: Transient[] = [
+    {
+      name: '5xx bursts: HTML 500/502/503 on orders page 2, JSON 500/502/503 on customers, 503 on products',
+      faults: [
+        { kind: 'html5xx', status: 500, resource: 'orders', nth: 2 },
+        { kind: 'html5xx', status: 502, resource: 'orders', nth: 3 },
+        { kind: 'html5xx', status: 503, resource: 'orders', nth: 4 },
+        { kind: 'status', status: 500, resource: 'customers', nth: 1 },
+        { kind: 'status', status: 502, resource: 'customers', nth: 2 },
+        { kind: 'status', status: 503, resource: 'customers', nth: 3 },
+        { kind: 'status', status: 503, resource: 'products', nth: 1 },
+      ],
+      retried: [
+        { summary: 'orders page 2', attempt: 4, type: 'ShopifyUnavailable', message: /is unavailable \(503: <html>/ },
+        {
+          summary: 'customers page 1',
+          attempt: 4,
+          type: 'ShopifyUnavailable',
+          message: /is unavailable \(503: Internal Server Error\); will retry/,
+        },
+        { summary: 'products page 1', attempt: 2, type: 'ShopifyUnavailable', message: /is unavailable \(503/ },
+      ],
+    },
+    {
+      name: 'hung response on orders page 2 (SHOPIFY_TIMEOUT_MS 2000)',
+      faults: [{ kind: 'hang', resource: 'orders', nth: 2 }],
+      timeoutMs: 2_000,
+      retried: [
+        { summary: 'orders page 2', attempt: 2, type: 'ShopifyUnavailable', message: /timed out after 2000 ms/ },
+      ],
+    },
+    {
+      name: 'connection reset on orders page 2 and customers page 1',
+      faults: [
+        { kind: 'reset', resource: 'orders', nth: 2 },
+        { kind: 'reset', resource: 'customers', nth: 1 },
+      ],
+      retried: [
+        { summary: 'orders page 2', attempt: 2, type: 'ShopifyUnavailable', message: /Could not reach Shopify store/ },
+        { summary: 'customers page 1', attempt: 2, type: 'ShopifyUnavailable', message: /Could not reach/ },
+      ],
+    },
+    {
+      name: 'truncated JSON body twice in a row on orders page 2, once on products page 1',
+      faults: [
+        { kind: 'truncated', resource: 'orders', from: 2, times: 2 },
+        { kind: 'truncated', resource: 'products', nth: 1 },
+      ],
+      retried: [
+        { summary: 'orders page 2', attempt: 3, type: 'ShopifyBadResponse', message: /not complete JSON/ },
+        { summary: 'products page 1', attempt: 2, type: 'ShopifyBadResponse', message: /not complete JSON/ },
+      ],
+    },
+    {
+      name: 'non-JSON (HTML 200) body on orders page 3 and customers page 1',
+      faults: [
+        { kind: 'non-json', resource: 'orders', nth: 3 },
+        { kind: 'non-json', resource: 'customers', nth: 1 },
+      ],
+      retried: [
+        { summary: 'orders page 3', attempt: 2, type: 'ShopifyBadResponse', message: /text\/html/ },
+        { summary: 'customers page 1', attempt: 2, type: 'ShopifyBadResponse', message: /not complete JSON/ },
+      ],
+    },
+  ];
+
+  it.each(transient)('transient: $name → retried, completes, exact', async ({ name, faults, timeoutMs, retried }) => {
+    // Incremental on an empty database: no count requests, so each rule's numbering is pages only (1 = page 1).
+    const { store, url, dir } = await fixture({ faults });
+    const started = Date.now();
+    const result = await runSyncInProcess(env, testConfig(dir, url, timeoutMs ? { timeoutMs } : {}), {});
+
+    const injected = store.requestLog.filter((r) => r.fault !== undefined).length;
+    expect(injected).toBe(faults.reduce((sum, rule) => sum + (rule.times ?? 1), 0));
+    const runs = await activityRuns(env, STORE);
+    for (const want of retried) {
+      const run = runs.find((a) => a.summary === want.summary);
+      expect(run).toMatchObject({ attempt: want.attempt, outcome: 'completed', lastFailure: { type: want.type } });
+      expect(run?.lastFailure?.message).toMatch(want.message);
+      // Never the token in a failure Temporal keeps.
+      expect(run?.lastFailure?.message).not.toContain('shpat_');
+    }
+    // Nothing stored twice; every page stored once (a failed attempt stores nothing).
+    for (const resource of RESOURCE_NAMES) {
+      expect(result.resources[resource].records).toBe(SIZES[resource]);
+      expect(result.resources[resource].pages).toBe(Math.ceil(SIZES[resource] / 250));
+    }
+    const rows = expectExact(dir, store);
+    figures.push(`${name} | ${injected} faults | ${rows} rows | ${Date.now() - started} ms`);
+  });
+
+  describe('permanent errors fail fast, non-retryable, leaving the stored data as it was', () => {
+    let store: ShopifyStore;
+    let url: string;
+    let dir: string;
+    let before: Record<string, unknown[]>;
+
+    beforeAll(async () => {
+      ({ store, url, dir } = await fixture({}));
+      await runSyncInProcess(env, testConfig(dir, url), { full: true });
+      before = snapshotTables(dir);
+    });
+
+    const permanent: Array<{ status: number; type: string; phrases: RegExp[] }> = [
+      {
+        status: 401,
+        type: 'ShopifyAuthError',
+        phrases: [/rejected the access token \(401 Unauthorized/, /Check SHOPIFY_API_TOKEN/, /custom app installed/],
+      },
+      {
+        status: 403,
+        type: 'ShopifyScopeError',
+        phrases: [/\(403 Forbidden: \[API\] This action requires merchant approval/, /missing an access scope/],
+      },
+      {
+        status: 404,
+        type: 'ShopifyNotFound',
+        phrases: [/404 Not Found/, /Check SHOPIFY_STORE/, /SHOPIFY_API_VERSION \("2026-10"\)/],
+      },
+      {
+        status: 402,
+        type: 'ShopifyShopUnavailable',
+        phrases: [/is frozen \(402 Payment Required/, /billing needs attention/],
+      },
+      { status: 423, type: 'ShopifyShopUnavailable', phrases: [/is locked \(423 Locked/, /contact Shopify support/] },
+    ];
+
+    it.each(permanent)('$status on the first request → $type at once, one request, data unchanged', async (c) => {
+      store.setFaults([{ kind: 'status', status: c.status, from: 1 }]);
+      store.clearRequestLog();
+      const started = Date.now();
+      const failure = await runSyncInProcess(env, testConfig(dir, url), { full: true }).catch((e: unknown) => e);
+      const elapsed = Date.now() - started;
+
+      expect(failure).toBeInstanceOf(WorkflowFailedError);
+      const cause = (failure as WorkflowFailedError).cause as ApplicationFailure;
+      expect(cause).toBeInstanceOf(ApplicationFailure);
+      expect(cause.type).toBe(c.type);
+      expect(cause.nonRetryable).toBe(true);
+      expect(cause.message).toContain(`Shopify store "${STORE}"`);
+      for (const phrase of c.phrases) expect(cause.message).toMatch(phrase);
+      expect(elapsed).toBeLessThan(10_000);
+      // One call, one request: no in-call retry, no Temporal retry.
+      expect(store.requestLog.map((r) => r.status)).toEqual([c.status]);
+      const runs = await activityRuns(env, STORE);
+      expect(runs).toEqual([
+        expect.objectContaining({
+          type: 'planSync',
+          attempt: 1,
+          outcome: 'failed',
+          failure: expect.objectContaining({ type: c.type, nonRetryable: true }),
+        }),
+      ]);
+      expect(snapshotTables(dir)).toEqual(before);
+      const comparison = compareDir(dir, store);
+      expect(comparison).toMatchObject(EQUAL);
+      figures.push(`${c.status} | failed in ${elapsed} ms, 1 request | ${comparison.rowsCompared} rows unchanged`);
+    });
+
+    it('403 on orders only, mid-sync (products and customers page concurrently) → one 403, data unchanged', async () => {
+      store.setFaults([{ kind: 'status', status: 403, resource: 'orders', from: 1 }]);
+      store.clearRequestLog();
+      const started = Date.now();
+      const failure = await runSyncInProcess(env, testConfig(dir, url), {}).catch((e: unknown) => e);
+      const elapsed = Date.now() - started;
+
+      expect(failure).toBeInstanceOf(WorkflowFailedError);
+      const cause = (failure as WorkflowFailedError).cause as ApplicationFailure;
+      expect(cause.type).toBe('ShopifyScopeError');
+      expect(cause.message).toMatch(/refused \/admin\/api\/2026-10\/orders\.json \(403 Forbidden/);
+      expect(elapsed).toBeLessThan(10_000);
+      expect(listRequests(store, 'orders').map((r) => r.status)).toEqual([403]);
+      expect(store.requestLog.filter((r) => r.status === 403)).toHaveLength(1);
+      // Products and customers completed and re-committed their (unchanged) watermarks: only metadata.updated_at,
+      // the time of that write, moves.
+      const bookkeeping = (snapshot: Record<string, unknown[]>) => ({
+        ...snapshot,
+        metadata: (snapshot.metadata as { key: string; value: string }[]).map(({ key, value }) => ({ key, value })),
+      });
+      expect(bookkeeping(snapshotTables(dir))).toEqual(bookkeeping(before));
+      const comparison = compareDir(dir, store);
+      expect(comparison).toMatchObject(EQUAL);
+      figures.push(`403 orders mid-sync | failed in ${elapsed} ms | ${comparison.rowsCompared} rows unchanged`);
+    });
+  });
+
+  it('an order edited while the sync pages past it: the run completes; the next incremental run picks it up', async () => {
+    // The store's clock can run ahead of the worker's (clock skew): an order on a later page is saved "2 minutes
+    // in the future", which would push an uncapped watermark past the edit made on page 1.
+    let skewMs = 0;
+    const { store, url, dir } = await fixture({
+      orders: 1_500,
+      now: () => new Date(Date.now() + skewMs),
+      faults: [{ kind: 'latency', latencyMs: 400, resource: 'orders' }],
+    });
+    const orderIds = [...store.records('orders')].map((o) => o.id as number);
+    const onPage1 = orderIds[10];
+    const onPage5 = orderIds[1_100];
+    const started = Date.now();
+    const first = runSyncInProcess(env, testConfig(dir, url), { full: true });
+
+    // Page 2 requested = page 1 fetched and stored (its activity completed before the next was scheduled).
+    await until('orders page 2 requested', () => listRequests(store, 'orders').length >= 2);
+    const db = openReadOnly(dir);
+    const stored = db.prepare('SELECT raw_json FROM orders WHERE id = ?').get(onPage1) as { raw_json: string };
+    db.close();
+    expect(stored).toBeDefined();
+    const editedAt = Date.now();
+    const editedOnPage1 = store.mutate('orders', { ids: [onPage1] });
+    skewMs = 120_000;
+    const editedOnPage5 = store.mutate('orders', { ids: [onPage5] });
+    expect(listRequests(store, 'orders').length).toBeLessThan(5); // page 5 not fetched yet
+    const result: SyncResult = await first;
+    expect(result.resources.orders.records).toBe(1_500);
+
+    // The first run kept the version it read on page 1; it saw the "future" edit on page 5.
+    const afterFirst = compareDir(dir, store);
+    expect(afterFirst).toMatchObject({ missing: 0, unexpected: 0, duplicates: 0 });
+    expect(afterFirst.different).toBeGreaterThanOrEqual(1);
+    const check = openReadOnly(dir);
+    expect(check.prepare('SELECT raw_json FROM orders WHERE id = ?').get(onPage1)).toEqual(stored);
+    const watermark = (
+      check.prepare('SELECT value FROM metadata WHERE key = ?').get(watermarkKey('orders')) as {
+        value: string;
+      }
+    ).value;
+    check.close();
+    const updatedAt = (id: number) =>
+      Date.parse([...store.records('orders')].find((o) => o.id === id)!.updated_at as string);
+    const edited = updatedAt(editedOnPage1.updated[0]);
+    // Capped at the moment paging started (before the page-1 edit), far below the future-dated edit it saw; the
+    // next window (watermark - 60 s) covers the page-1 edit, whose updated_at Shopify rounds to the second.
+    expect(Date.parse(watermark)).toBeLessThanOrEqual(editedAt);
+    expect(Date.parse(watermark)).toBeLessThan(updatedAt(editedOnPage5.updated[0]) - 60_000);
+    expect(Date.parse(watermark) - 60_000).toBeLessThanOrEqual(edited);
+
+    store.clearRequestLog();
+    await runSyncInProcess(env, testConfig(dir, url), {});
+    const since = listRequests(store, 'orders')[0].query.updated_at_min;
+    expect(Date.parse(since)).toBeLessThanOrEqual(edited);
+    const rows = expectExact(dir, store);
+    figures.push(
+      `edit during paging | first run different=${afterFirst.different}, watermark ${watermark}, second run exact | ` +
+        `${rows} rows | ${Date.now() - started} ms`,
+    );
+  }, 90_000);
+});
