@@ -1,6 +1,7 @@
 import { activityInfo, heartbeat, log } from '@temporalio/activity';
 import type { StageReport } from '../common/contract';
 import type { AppConfig } from '../common/config';
+import { renderDashboard as writeDashboard } from './dashboard/render';
 import { writeAnalytics } from './exports/analytics';
 import { exportCsvs } from './exports/csv-export';
 import { sheetsClient } from './sheets/client';
@@ -54,6 +55,19 @@ export function createOutputActivities(deps: OutputDeps) {
         status: 'done',
         detail: `${summary.total_orders} orders, sales ${summary.total_sales}`,
         outputs: [file],
+      };
+    },
+
+    async renderDashboard(): Promise<StageReport> {
+      const dashboard = await withReader(deps, (db) =>
+        writeDashboard(db, deps.app.dataDir, { fileMode: deps.app.outputFileMode }),
+      );
+      log.info(`Dashboard written to ${dashboard.dir}`, { orders: dashboard.orders, dataBytes: dashboard.dataBytes });
+      return {
+        name: 'dashboard',
+        status: 'done',
+        detail: `4 pages, ${dashboard.orders} orders, data.js ${Math.round(dashboard.dataBytes / 1024)} KB`,
+        outputs: [dashboard.file],
       };
     },
 

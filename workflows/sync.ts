@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   continueAsNew,
   log,
+  patched,
   defineQuery,
   proxyActivities,
   setHandler,
@@ -47,7 +48,7 @@ const { planSync, commitWatermark } = proxyActivities<Activities>({
 });
 
 /** Local outputs: a failure here is a disk or data problem, retried a few times. */
-const { exportCsv, computeAnalytics } = proxyActivities<Activities>({
+const { exportCsv, computeAnalytics, renderDashboard } = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
   retry: {
     initialInterval: '2s',
@@ -189,6 +190,10 @@ async function runSync(input: SyncInput, state: SyncState): Promise<SyncResult> 
   };
   await stage(() => exportCsv.executeWithOptions({ summary: 'export CSVs' }, []));
   await stage(() => computeAnalytics.executeWithOptions({ summary: 'compute analytics' }, []));
+  // Added after the first release: runs started before it replay without this stage.
+  if (patched('render-dashboard')) {
+    await stage(() => renderDashboard.executeWithOptions({ summary: 'render dashboard' }, []));
+  }
   // A failed push never undoes the local outputs above; it is reported, and fails the run, after them.
   let sheetsError: unknown;
   await stage(() =>

@@ -81,6 +81,7 @@ describe('outputs end to end: CSVs, analytics, Google Sheets (emulated)', () => 
     expect(result.stages.map((s) => [s.name, s.status])).toEqual([
       ['csv', 'done'],
       ['analytics', 'done'],
+      ['dashboard', 'done'],
       ['sheets', 'done'],
     ]);
     const db = openReadOnly(data.dir);

@@ -1,0 +1,145 @@
+/**
+ * Writes the self-hosted dashboard, `DATA_DIR/dashboard/`: four HTML pages sharing dashboard.css, dashboard.js,
+ * metrics.js, ECharts (copied from node_modules), the world map (world.js) and the data (data.js). Everything is
+ * written into a temporary folder next to it and swapped in by rename, so a reader sees the old dashboard or the
+ * new one, never a mix. Nothing is loaded from the network: the pages work from file:// and from `npm run dashboard`.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { computeDashboardData, DashboardData } from './data';
+import { PAGES, pageHtml } from './pages';
+import { worldGeoJson } from './world';
+
+type Db = Database.Database;
+
+export const DASHBOARD_DIR = 'dashboard';
+export const DASHBOARD_INDEX = 'index.html';
+
+/** Browser code and styles, kept as real files so they stay lintable. */
+const ASSETS = ['dashboard.js', 'metrics.js', 'dashboard.css'];
+
+export interface RenderDashboardOptions {
+  /** Where to write the dashboard; default `dataDir/dashboard`. */
+  outDir?: string;
+  /** Mode of the files (they hold per-day sales figures); default 0o600 like the other outputs. */
+  fileMode?: number;
+  /** Time written as generated_at (tests pin it). */
+  now?: Date;
+}
+
+export interface RenderedDashboard {
+  dir: string;
+  /** The overview page, index.html. */
+  file: string;
+  files: string[];
+  dataBytes: number;
+  orders: number;
+  days: number;
+}
+
+/**
+ * The assets folder: next to this file when run from source (tsx, jest); from a `tsc` build (dist/), the source
+ * tree's, unless the build copied it next to the compiled file.
+ */
+export function assetsDir(): string {
+  const candidates = [
+    path.join(__dirname, 'assets'),
+    path.resolve(__dirname, '..', '..', '..', 'activities', 'dashboard', 'assets'),
+  ];
+  const found = candidates.find((dir) => ASSETS.every((file) => fs.existsSync(path.join(dir, file))));
+  if (!found) {
+    throw new Error(
+      `The dashboard's browser files (${ASSETS.join(', ')}) were not found in ${candidates.join(' or ')}. ` +
+        'A build must copy activities/dashboard/assets/ to dist/activities/dashboard/assets/.',
+    );
+  }
+  return found;
+}
+
+export function dataScript(data: DashboardData): string {
+  return `window.DASHBOARD_DATA = ${JSON.stringify(data)};\n`;
+}
+
+async function writeFile(file: string, content: string | Buffer, mode: number): Promise<void> {
+  await fs.promises.writeFile(file, content, { mode, flag: 'wx' });
+  await fs.promises.chmod(file, mode);
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Puts `staged` at `target`, moving a previous folder aside first (a rename cannot replace a non-empty folder). */
+async function swapIn(staged: string, target: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    const old = `${target}.old-${process.pid}-${randomBytes(6).toString('hex')}`;
+    let moved = false;
+    try {
+      await fs.promises.rename(target, old);
+      moved = true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    try {
+      await fs.promises.rename(staged, target);
+    } catch (error) {
+      // Put the previous dashboard back; if another render swapped its folder in meanwhile, keep that one.
+      if (moved)
+        await fs.promises.rename(old, target).catch(() => fs.promises.rm(old, { recursive: true, force: true }));
+      const code = (error as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOTEMPTY' && code !== 'EEXIST') || attempt >= 4) throw error;
+      continue;
+    }
+    if (moved) await fs.promises.rm(old, { recursive: true, force: true });
+    return;
+  }
+}
+
+export async function renderDashboard(
+  db: Db,
+  dataDir: string,
+  options: RenderDashboardOptions = {},
+): Promise<RenderedDashboard> {
+  const dir = path.resolve(options.outDir ?? path.join(dataDir, DASHBOARD_DIR));
+  const mode = options.fileMode ?? 0o600;
+  const data = computeDashboardData(db, { now: options.now });
+  const assets = assetsDir();
+  const echartsFile = require.resolve('echarts/dist/echarts.min.js');
+
+  await fs.promises.mkdir(path.dirname(dir), { recursive: true });
+  const staging = await fs.promises.mkdtemp(path.join(path.dirname(dir), `.${path.basename(dir)}.tmp-`));
+  try {
+    // The folder is readable by whoever may read the files (0o600 files: 0o700 folder, 0o644: 0o755).
+    await fs.promises.chmod(staging, 0o700 | (mode & 0o044) | ((mode & 0o044) >> 2));
+    const script = dataScript(data);
+    const files: Array<[string, string | Buffer]> = [
+      ...PAGES.map((page): [string, string] => [page.file, pageHtml(page)]),
+      ['data.js', script],
+      ['world.js', `window.WORLD_GEOJSON = ${JSON.stringify(worldGeoJson())};\n`],
+      ['echarts.min.js', await fs.promises.readFile(echartsFile)],
+      ...(await Promise.all(
+        ASSETS.map(async (name): Promise<[string, Buffer]> => [
+          name,
+          await fs.promises.readFile(path.join(assets, name)),
+        ]),
+      )),
+    ];
+    for (const [name, content] of files) await writeFile(path.join(staging, name), content, mode);
+    await swapIn(staging, dir);
+    return {
+      dir,
+      file: path.join(dir, DASHBOARD_INDEX),
+      files: files.map(([name]) => path.join(dir, name)),
+      dataBytes: Buffer.byteLength(script),
+      orders: data.days.reduce((sum, day) => sum + day[1], 0),
+      days: data.days.length,
+    };
+  } catch (error) {
+    await fs.promises.rm(staging, { recursive: true, force: true }).catch(() => undefined);
+    throw error;
+  }
+}
