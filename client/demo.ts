@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { Command } from 'commander';
@@ -36,7 +37,14 @@ async function main(): Promise<void> {
   const logger = createLogger(app, { file: true, console: false });
   installTemporalLogger(logger);
 
+  // A fresh database each time: the demo store is regenerated, and a full sync does not remove rows that a
+  // previous, larger demo store had (deletions are not reconciled yet).
+  for (const suffix of ['', '-wal', '-shm'])
+    fs.rmSync(path.join(app.dataDir, `${DATABASE_FILE}${suffix}`), { force: true });
+
   const orders = Number(flags.orders);
+  if (!Number.isInteger(orders) || orders < 0)
+    throw new Error(`--orders must be a whole number, got "${flags.orders}".`);
   const store = createShopifyStore({
     orders,
     customers: Math.ceil(orders / 3),
@@ -87,7 +95,11 @@ async function main(): Promise<void> {
     console.log(`    ${table.name.padEnd(22)} ${n} rows`);
   }
   db.close();
+  console.log(`  CSVs, analytics_summary.json and dashboard/ beside it`);
   console.log(`  Log: ${logger.filePath}`);
+  console.log(
+    `\nDashboard: npm run dashboard -- --dir ${path.join(app.dataDir, 'dashboard')}  (or open its index.html)`,
+  );
   const runUrl = `${app.temporal.uiUrl}/namespaces/${app.temporal.namespace}/workflows/${syncWorkflowId(DEMO_STORE)}`;
   console.log(`\nWeb UI: ${runUrl}`);
 
