@@ -46,7 +46,10 @@ export class ProgressReporter {
     const r = progress.resources[name];
     const rate = r.done ? null : this.rate(name, r.records);
     const of = r.expected !== null ? `/${r.expected}` : '';
-    const parts = [`${name.padEnd(9)} ${bar(r.records, r.expected)}${r.records}${of} records`, `${r.pages} pages`];
+    const parts = [
+      `${name.padEnd(9)} ${bar(r.records, r.expected)}${r.records}${of} records`,
+      `${r.pages} ${r.pages === 1 ? 'page' : 'pages'}`,
+    ];
     if (rate !== null && rate > 0) {
       parts.push(`${Math.round(rate)}/s`);
       if (r.expected !== null && r.expected > r.records)
