@@ -280,6 +280,7 @@ describe('hostile data from Shopify (real Temporal, a static Shopify-shaped serv
     expect((result as SyncResult).stages.map((s) => [s.name, s.status])).toEqual([
       ['csv', 'done'],
       ['analytics', 'done'],
+      ['dashboard', 'done'],
       ['sheets', 'skipped'],
     ]);
     const rows = expectExact(dir, shop);
