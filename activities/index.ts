@@ -1,9 +1,10 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { AppConfig, ShopifyConfig } from '../common/config';
 import { createOutputActivities } from './output-activities';
 import { ShopifyClient } from './shopify/client';
-import { DATABASE_FILE, Db, openDatabase } from './store/database';
+import { corruptDatabaseFailure, DATABASE_FILE, Db, openDatabase } from './store/database';
 import { createSyncActivities } from './sync-activities';
 
 export interface ActivityConfig {
@@ -34,10 +35,23 @@ export type Activities = ReturnType<typeof buildActivities>;
  */
 export function createActivities(config: ActivityConfig): { activities: Activities; close: () => void } {
   let db: Db | undefined;
+  let opened: fs.Stats | undefined;
   let shopify: ShopifyClient | undefined;
-  // The writer opens first: it creates and migrates the schema that readers then see.
-  const writer = () => (db ??= openDatabase(config.app.dataDir, { fileMode: config.app.outputFileMode }));
-  const activities = buildActivities({
+  const file = path.join(config.app.dataDir, DATABASE_FILE);
+  // The writer opens first: it creates and migrates the schema that readers then see. A database file deleted or
+  // replaced since it was opened is opened again: writing on would go to a file nobody can see any more.
+  const writer = () => {
+    if (db && !sameFile(file, opened)) {
+      db.close();
+      db = undefined;
+    }
+    if (!db) {
+      db = openDatabase(config.app.dataDir, { fileMode: config.app.outputFileMode });
+      opened = fs.statSync(file);
+    }
+    return db;
+  };
+  const built = buildActivities({
     app: config.app,
     db: writer,
     openReader: () => {
@@ -46,6 +60,19 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
     },
     shopify: () => (shopify ??= new ShopifyClient(config.shopify)),
   });
+  // Damage found by any statement, not only at open, fails the run at once with the same message.
+  const activities = Object.fromEntries(
+    Object.entries(built).map(([name, fn]) => [
+      name,
+      async (...args: unknown[]) => {
+        try {
+          return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+        } catch (error) {
+          throw corruptDatabaseFailure(file, error) ?? error;
+        }
+      },
+    ]),
+  ) as Activities;
   return {
     activities,
     close: () => {
@@ -53,4 +80,13 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
       db = undefined;
     },
   };
+}
+
+function sameFile(file: string, opened: fs.Stats | undefined): boolean {
+  try {
+    const now = fs.statSync(file);
+    return opened !== undefined && now.ino === opened.ino && now.dev === opened.dev;
+  } catch {
+    return false;
+  }
 }

@@ -22,15 +22,28 @@ function withReader<T>(deps: OutputDeps, fn: (db: Db) => Promise<T>): Promise<T>
   return fn(db).finally(() => db.close());
 }
 
+/** Heartbeats every second while `work` runs, so a killed worker's stage is retried after the heartbeat timeout. */
+async function heartbeating<T>(work: () => Promise<T>, details: () => unknown = () => undefined): Promise<T> {
+  heartbeat(details());
+  const beat = setInterval(() => heartbeat(details()), 1_000);
+  try {
+    return await work();
+  } finally {
+    clearInterval(beat);
+  }
+}
+
 /** The local outputs and the Sheets push: each its own activity, so each is a step in the Web UI. */
 export function createOutputActivities(deps: OutputDeps) {
   return {
     async exportCsv(): Promise<StageReport> {
-      const files = await withReader(deps, (db) =>
-        exportCsvs(db, deps.app.dataDir, {
-          neutralizeFormulas: deps.app.csvNeutralizeFormulas,
-          fileMode: deps.app.outputFileMode,
-        }),
+      const files = await heartbeating(() =>
+        withReader(deps, (db) =>
+          exportCsvs(db, deps.app.dataDir, {
+            neutralizeFormulas: deps.app.csvNeutralizeFormulas,
+            fileMode: deps.app.outputFileMode,
+          }),
+        ),
       );
       const rows = files.reduce((sum, f) => sum + f.rows, 0);
       log.info(`Exported ${files.length} CSV files (${rows} rows) to ${deps.app.dataDir}`, { files });
@@ -43,8 +56,8 @@ export function createOutputActivities(deps: OutputDeps) {
     },
 
     async computeAnalytics(): Promise<StageReport> {
-      const { file, summary } = await withReader(deps, (db) =>
-        writeAnalytics(db, deps.app.dataDir, { fileMode: deps.app.outputFileMode }),
+      const { file, summary } = await heartbeating(() =>
+        withReader(deps, (db) => writeAnalytics(db, deps.app.dataDir, { fileMode: deps.app.outputFileMode })),
       );
       log.info(`Analytics written to ${file}`, {
         total_orders: summary.total_orders,
@@ -59,8 +72,8 @@ export function createOutputActivities(deps: OutputDeps) {
     },
 
     async renderDashboard(): Promise<StageReport> {
-      const dashboard = await withReader(deps, (db) =>
-        writeDashboard(db, deps.app.dataDir, { fileMode: deps.app.outputFileMode }),
+      const dashboard = await heartbeating(() =>
+        withReader(deps, (db) => writeDashboard(db, deps.app.dataDir, { fileMode: deps.app.outputFileMode })),
       );
       log.info(`Dashboard written to ${dashboard.dir}`, { orders: dashboard.orders, dataBytes: dashboard.dataBytes });
       return {
@@ -79,21 +92,25 @@ export function createOutputActivities(deps: OutputDeps) {
       const api = sheetsClient(account, deps.app.googleSheetsRootUrl ?? undefined);
       // A retried push skips the worksheets an earlier attempt already swapped in.
       const done = new Set<string>((activityInfo().heartbeatDetails as { done?: string[] } | undefined)?.done ?? []);
-      const pushed = await withReader(deps, async (db) => {
-        const tables = sheetTables(db).filter((t) => !done.has(t.title));
-        try {
-          return await pushTables(api, spreadsheetId, tables, {
-            minIntervalMs: 60_000 / deps.app.sheetsRequestsPerMinute,
-            onProgress: (title, rows) => heartbeat({ done: [...done], table: title, rows }),
-            onTableDone: (title) => {
-              done.add(title);
-              heartbeat({ done: [...done] });
-            },
-          });
-        } catch (error) {
-          throw sheetsFailure(error, { spreadsheetId, serviceAccount: account.client_email });
-        }
-      });
+      const pushed = await heartbeating(
+        () =>
+          withReader(deps, async (db) => {
+            const tables = sheetTables(db).filter((t) => !done.has(t.title));
+            try {
+              return await pushTables(api, spreadsheetId, tables, {
+                minIntervalMs: 60_000 / deps.app.sheetsRequestsPerMinute,
+                onProgress: (title, rows) => heartbeat({ done: [...done], table: title, rows }),
+                onTableDone: (title) => {
+                  done.add(title);
+                  heartbeat({ done: [...done] });
+                },
+              });
+            } catch (error) {
+              throw sheetsFailure(error, { spreadsheetId, serviceAccount: account.client_email });
+            }
+          }),
+        () => ({ done: [...done] }),
+      );
       const rows = pushed.reduce((sum, p) => sum + p.rows, 0);
       log.info(`Pushed ${pushed.length} worksheets (${rows} rows) to spreadsheet ${spreadsheetId}`, { pushed });
       return { name: 'sheets', status: 'done', detail: `${done.size} worksheets refreshed, ${rows} rows` };

@@ -50,6 +50,8 @@ const { planSync, commitWatermark } = proxyActivities<Activities>({
 /** Local outputs: a failure here is a disk or data problem, retried a few times. */
 const { exportCsv, computeAnalytics, renderDashboard } = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
+  // A killed worker's stage is retried after this, not after the 30 minutes.
+  heartbeatTimeout: '30 seconds',
   retry: {
     initialInterval: '2s',
     maximumInterval: '30s',
@@ -61,7 +63,7 @@ const { exportCsv, computeAnalytics, renderDashboard } = proxyActivities<Activit
 /** Sheets: 429 and 5xx retried with backoff; heartbeats carry which worksheets are done. */
 const { pushToSheets } = proxyActivities<Activities>({
   startToCloseTimeout: '1 hour',
-  heartbeatTimeout: '2 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: {
     initialInterval: '5s',
     maximumInterval: '1 minute',

@@ -24,6 +24,40 @@ export interface StagedFile {
 /** Writes the content; it may end `out` itself (e.g. by piping into it) or leave that to the caller. */
 export type ContentWriter = (out: Writable) => Promise<void>;
 
+/** Temp files this process is writing or has staged and not yet renamed or discarded. */
+const ownTemps = new Set<string>();
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes `<target>.tmp-<pid>-<random>` files left by a writer that died before renaming them (a SIGKILLed worker):
+ * those of processes no longer running, and this process's own that it no longer tracks (a restarted container
+ * often gets the same pid). Temp files of a live process, e.g. a second worker on the same folder, are kept.
+ */
+export async function removeStaleTemps(target: string): Promise<string[]> {
+  const dir = path.dirname(target);
+  const prefix = `${path.basename(target)}.tmp-`;
+  const names = await fs.promises.readdir(dir).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names) {
+    const match = name.startsWith(prefix) ? /^(\d+)-[0-9a-f]{12}$/.exec(name.slice(prefix.length)) : null;
+    if (!match) continue;
+    const file = path.join(dir, name);
+    const pid = Number(match[1]);
+    if (ownTemps.has(file) || (pid !== process.pid && isRunning(pid))) continue;
+    await removeQuietly(file);
+    removed.push(file);
+  }
+  return removed;
+}
+
 async function removeQuietly(file: string): Promise<void> {
   await fs.promises.rm(file, { force: true }).catch(() => undefined);
 }
@@ -57,7 +91,9 @@ export async function stageFile(
   options: AtomicWriteOptions = {},
 ): Promise<StagedFile> {
   const mode = options.mode ?? 0o600;
+  await removeStaleTemps(target);
   const temp = `${target}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  ownTemps.add(temp);
   // 'wx': never write through a file (or symlink) that somebody else put at the temp name.
   const out = fs.createWriteStream(temp, { flags: 'wx', mode });
   let created = false;
@@ -74,18 +110,25 @@ export async function stageFile(
     out.destroy();
     await finished(out).catch(() => undefined);
     if (created) await removeQuietly(temp);
+    ownTemps.delete(temp);
     throw error;
   }
 }
 
 /** Renames staged files over their targets, in order, then fsyncs their folders. */
 export async function commitStaged(files: StagedFile[]): Promise<void> {
-  for (const file of files) await fs.promises.rename(file.temp, file.target);
+  for (const file of files) {
+    await fs.promises.rename(file.temp, file.target);
+    ownTemps.delete(file.temp);
+  }
   for (const dir of new Set(files.map((f) => path.dirname(f.target)))) await fsyncDir(dir);
 }
 
 export async function discardStaged(files: StagedFile[]): Promise<void> {
-  for (const file of files) await removeQuietly(file.temp);
+  for (const file of files) {
+    await removeQuietly(file.temp);
+    ownTemps.delete(file.temp);
+  }
 }
 
 /** Atomically replaces `target` with what `write` produces; returns the bytes written. */

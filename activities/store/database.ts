@@ -33,6 +33,9 @@ export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
     db = new Database(file);
     if (isNew) fs.chmodSync(file, options.fileMode ?? 0o600);
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
+    // Damage is found before anything is written: a write would checkpoint into the damaged file.
+    const check = isNew ? 'ok' : String(db.pragma('quick_check(1)', { simple: true }));
+    if (check !== 'ok') throw Object.assign(new Error(`quick_check: ${check}`), { code: 'SQLITE_CORRUPT' });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     ensureSchema(db);
@@ -40,13 +43,8 @@ export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
   } catch (error) {
     db?.close();
     const code = (error as { code?: string }).code ?? '';
-    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
-      throw ApplicationFailure.nonRetryable(
-        `${file} is not a readable SQLite database (${(error as Error).message}). It was left as it is: ` +
-          `move it aside (or restore a backup) and run a full sync to rebuild it.`,
-        'DatabaseCorrupt',
-      );
-    }
+    const corrupt = corruptDatabaseFailure(file, error);
+    if (corrupt) throw corrupt;
     if (code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'EACCES') {
       throw ApplicationFailure.nonRetryable(
         `${file} cannot be opened for writing (${(error as Error).message}). Check DATA_DIR's permissions.`,
@@ -55,4 +53,15 @@ export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
     }
     throw error;
   }
+}
+
+/** A damaged database (found at open or by any later statement) as a non-retryable failure; undefined otherwise. */
+export function corruptDatabaseFailure(file: string, error: unknown): ApplicationFailure | undefined {
+  const code = (error as { code?: string } | null)?.code ?? '';
+  if (code !== 'SQLITE_NOTADB' && !code.startsWith('SQLITE_CORRUPT')) return undefined;
+  return ApplicationFailure.nonRetryable(
+    `${file} is not a readable SQLite database (${(error as Error).message}). It was left as it is: ` +
+      `move it aside (or restore a backup) and run a full sync to rebuild it.`,
+    'DatabaseCorrupt',
+  );
 }

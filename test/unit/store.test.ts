@@ -151,6 +151,20 @@ describe('SQLite store', () => {
     expect(fs.readFileSync(file).equals(garbage)).toBe(true);
   });
 
+  it('stores quotes and SQL fragments as plain text (bound parameters only)', () => {
+    const db = openDatabase(dir);
+    const hostile = ["Robert'); DROP TABLE orders;--", '" OR 1=1 --', "'; DELETE FROM customers WHERE '1'='1"];
+    upsertRecords(db, resourceSpec('orders'), [order(1, { note: hostile[0], name: hostile[1], tags: hostile[2] })]);
+    upsertRecords(db, resourceSpec('orders'), [order(2)]);
+    expect(db.prepare('SELECT note, name, tags FROM orders WHERE id = 1').get()).toEqual({
+      note: hostile[0],
+      name: hostile[1],
+      tags: hostile[2],
+    });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM orders').get()).toEqual({ n: 2 });
+    db.close();
+  });
+
   it('sums money exactly', () => {
     expect(sumMoney(['0.10', '0.20'])).toBe('0.30');
     expect(sumMoney(['19.99', '-0.99', '1'])).toBe('20.00');

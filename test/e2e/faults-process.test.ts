@@ -1,0 +1,437 @@
+/**
+ * Fault injection, processes: the worker killed (SIGKILL) inside each output stage, the Temporal server killed and
+ * restarted on its database, two workers at once, and a page activity whose report is lost after it committed.
+ * Every case ends by comparing SQLite (and the CSVs and worksheets where they were written) with the store.
+ *
+ * Covered elsewhere, not repeated here: SIGKILL in the middle of a Shopify page (test/e2e/durability.test.ts) and a
+ * schedule firing while a run is still going (test/e2e/schedule.test.ts, overlap policy SKIP).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { CSV_EXPORTS } from '../../activities/exports/csv-export';
+import { sheetTitle } from '../../activities/sheets/tables';
+import { PROGRESS_QUERY, SyncPageInput, SyncProgress, SyncResult, WORKFLOW_TYPE } from '../../common/contract';
+import { createSheetsEmulator, generateServiceAccountKeys } from '../sheets-emulator';
+import type { SheetsEmulator } from '../sheets-emulator';
+import { createShopifyStore, ShopifyStore } from '../shopify-store';
+import { compareWithStore, EQUAL } from '../helpers/compare';
+import { checkCsvs, checkSheets, recordFigures, tempFiles } from '../helpers/faults-outputs';
+import { DevServer, resultWithin, startWorker, workerEnv, WorkerProcess } from '../helpers/faults-processes';
+import { waitFor } from '../helpers/processes';
+import { openReadOnly, testConfig } from '../helpers/sync-harness';
+import { startTemporal, workflowBundle } from '../helpers/temporal';
+import { tempDir } from '../helpers/tmp';
+
+const SHEET_ID = 'faults-sheet';
+const ACCOUNT = 'faults@e2e-project.iam.gserviceaccount.com';
+/** How long a restarted worker may take to finish a run whose worker was killed (it includes the retry delay). */
+const RECOVERY_MS = 60_000;
+
+function compareDb(dataDir: string, store: ShopifyStore) {
+  const db = openReadOnly(dataDir);
+  try {
+    return compareWithStore(db, store);
+  } finally {
+    db.close();
+  }
+}
+
+describe('process faults: workers SIGKILLed inside the output stages, two workers, a lost activity report', () => {
+  let env: TestWorkflowEnvironment;
+  let sheets: SheetsEmulator;
+  const keys = generateServiceAccountKeys();
+  const secrets = tempDir('faults-secrets-');
+  const credentials = path.join(secrets.dir, 'service-account.json');
+  const stores: ShopifyStore[] = [];
+  const workers: WorkerProcess[] = [];
+  const dirs: Array<{ cleanup: () => void }> = [secrets];
+
+  beforeAll(async () => {
+    [env] = await Promise.all([startTemporal(), workflowBundle()]);
+    sheets = createSheetsEmulator({
+      serviceAccounts: { [ACCOUNT]: keys.publicKey },
+      spreadsheets: [{ id: SHEET_ID, editors: [ACCOUNT] }],
+    });
+    await sheets.listen(0);
+    fs.writeFileSync(
+      credentials,
+      JSON.stringify({ type: 'service_account', client_email: ACCOUNT, private_key: keys.privateKey }),
+    );
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await sheets?.close();
+    await Promise.all(stores.map((s) => s.close()));
+    await env?.teardown();
+    for (const dir of dirs) dir.cleanup();
+  });
+
+  async function newStore(options: Parameters<typeof createShopifyStore>[0]): Promise<ShopifyStore> {
+    const store = createShopifyStore(options);
+    await store.listen(0);
+    stores.push(store);
+    return store;
+  }
+  function newDataDir(): string {
+    const data = tempDir('faults-data-');
+    dirs.push(data);
+    return data.dir;
+  }
+  async function worker(workerEnvironment: Record<string, string>): Promise<WorkerProcess> {
+    const started = await startWorker(workerEnvironment);
+    workers.push(started);
+    return started;
+  }
+
+  it('SIGKILL inside the CSV export: a new worker finishes the run; no temp file is left, the CSVs equal SQLite', async () => {
+    const store = await newStore({ seed: 11, products: 50, customers: 1_000, orders: 10_000, rateLimit: false });
+    const dataDir = newDataDir();
+    const workerEnvironment = workerEnv({
+      storeUrl: store.url,
+      dataDir,
+      temporalAddress: env.address,
+      taskQueue: 'faults-csv',
+    });
+    const first = await worker(workerEnvironment);
+
+    // inotify on DATA_DIR: the first temp CSV appearing means the export has begun and renamed nothing yet.
+    let killedAfter = '';
+    const watcher = fs.watch(dataDir, (_event, name) => {
+      if (!name || !/\.csv\.tmp-/.test(name) || killedAfter) return;
+      first.child.kill('SIGKILL');
+      killedAfter = name;
+    });
+    const handle = await env.client.workflow.start(WORKFLOW_TYPE, {
+      workflowId: 'faults-csv-kill',
+      taskQueue: 'faults-csv',
+      args: [{ full: true, sheets: false }],
+    });
+    try {
+      await waitFor('a temp CSV in DATA_DIR (the export has begun)', () => killedAfter, 90_000);
+    } finally {
+      watcher.close();
+    }
+    expect(await first.exited).toBe('SIGKILL');
+
+    // The kill landed inside the export: temp files exist and no CSV was renamed into place.
+    const leftByKill = tempFiles(dataDir);
+    expect(leftByKill.length).toBeGreaterThan(0);
+    for (const { file } of CSV_EXPORTS) expect(fs.existsSync(path.join(dataDir, file))).toBe(false);
+
+    await worker(workerEnvironment);
+    const result = await resultWithin<SyncResult>(handle, RECOVERY_MS, 'the run after the kill in the CSV export');
+    expect(result.stages.map((s) => [s.name, s.status])).toEqual(
+      expect.arrayContaining([
+        ['csv', 'done'],
+        ['analytics', 'done'],
+        ['sheets', 'skipped'],
+      ]),
+    );
+
+    const comparison = compareDb(dataDir, store);
+    expect(comparison).toMatchObject(EQUAL);
+    const csvs = checkCsvs(dataDir);
+    expect(csvs.problems).toEqual([]);
+    expect(tempFiles(dataDir)).toEqual([]);
+    recordFigures('sigkill-csv-export', {
+      faults: 1,
+      killedAfter,
+      runsCompleted: 1,
+      csvRowsCompared: csvs.rowsCompared,
+      ...comparison,
+    });
+  }, 150_000);
+
+  it('SIGKILL inside the Sheets push: a new worker finishes it; no staging sheet is left, worksheets equal SQLite', async () => {
+    const store = await newStore({ seed: 12, products: 40, customers: 300, orders: 1_500, rateLimit: false });
+    const dataDir = newDataDir();
+    const workerEnvironment = workerEnv({
+      storeUrl: store.url,
+      dataDir,
+      temporalAddress: env.address,
+      taskQueue: 'faults-sheets',
+      // 120 requests a minute: half a second between Sheets requests, so the kill lands between two of them.
+      sheets: { sheetId: SHEET_ID, credentialsFile: credentials, rootUrl: sheets.url, requestsPerMinute: 120 },
+    });
+    const first = await worker(workerEnvironment);
+    const logStart = sheets.requestLog.length;
+    const handle = await env.client.workflow.start(WORKFLOW_TYPE, {
+      workflowId: 'faults-sheets-kill',
+      taskQueue: 'faults-sheets',
+      args: [{ full: true }],
+    });
+    await waitFor(
+      'the first values PUT of the push',
+      () => sheets.requestLog.slice(logStart).some((r) => r.method === 'PUT' && r.status === 200),
+      90_000,
+    );
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    // The kill landed inside the push: a staging worksheet is half done.
+    const stagingAtKill = sheets.sheetTitles(SHEET_ID).filter((t) => t.endsWith('(updating)'));
+    expect(stagingAtKill.length).toBe(1);
+
+    await worker(workerEnvironment);
+    const result = await resultWithin<SyncResult>(handle, RECOVERY_MS, 'the run after the kill in the Sheets push');
+    expect(result.stages.map((s) => [s.name, s.status])).toEqual(
+      expect.arrayContaining([
+        ['csv', 'done'],
+        ['analytics', 'done'],
+        ['sheets', 'done'],
+      ]),
+    );
+
+    const comparison = compareDb(dataDir, store);
+    expect(comparison).toMatchObject(EQUAL);
+    const pushed = checkSheets(sheets, SHEET_ID, dataDir);
+    expect(pushed.problems).toEqual([]);
+    const csvs = checkCsvs(dataDir);
+    expect(csvs.problems).toEqual([]);
+    expect(tempFiles(dataDir)).toEqual([]);
+    // A reader never saw a managed worksheet half written: each state has a worksheet complete or not yet there.
+    const complete = Object.fromEntries(
+      CSV_EXPORTS.map(({ table }) => {
+        const title = sheetTitle(table);
+        return [title, sheets.values(SHEET_ID, title).length];
+      }),
+    );
+    for (const state of sheets.historyOf(SHEET_ID)) {
+      for (const [title, rows] of Object.entries(complete)) {
+        if (state[title] !== undefined) expect(state[title]).toBe(rows);
+      }
+    }
+    recordFigures('sigkill-sheets-push', {
+      faults: 1,
+      stagingAtKill,
+      runsCompleted: 1,
+      csvRowsCompared: csvs.rowsCompared,
+      sheetRowsCompared: pushed.rowsCompared,
+      ...comparison,
+    });
+  }, 150_000);
+
+  it('two worker processes on one task queue and one database: the run moves between them, a full sync is exact', async () => {
+    // The store's real leaky bucket (40, 2/s) is shared by two workers that each pace only themselves.
+    const store = await newStore({
+      seed: 13,
+      products: 60,
+      customers: 600,
+      orders: 3_000,
+      faults: [{ kind: 'latency', latencyMs: 300, resource: 'orders' }],
+    });
+    const dataDir = newDataDir();
+    const workerEnvironment = workerEnv({
+      storeUrl: store.url,
+      dataDir,
+      temporalAddress: env.address,
+      taskQueue: 'faults-two',
+    });
+    const both = await Promise.all([worker(workerEnvironment), worker(workerEnvironment)]);
+    const pagesLogged = (w: WorkerProcess) =>
+      (w.output().match(/ (products|customers|orders) page \d+:/g) ?? []).length;
+    const handle = await env.client.workflow.start(WORKFLOW_TYPE, {
+      workflowId: 'faults-two-workers',
+      taskQueue: 'faults-two',
+      args: [{ full: true, sheets: false }],
+    });
+    // Sticky workflow tasks and eager activities keep a run on the worker that took it first. Pausing that worker
+    // (SIGSTOP) hands the run to the other one; resumed (SIGCONT), it finishes its in-flight page while the other
+    // worker writes too: two processes writing one database at once.
+    const owner = await waitFor('a worker storing pages', () => both.find((w) => pagesLogged(w) >= 2), 60_000);
+    const other = both.find((w) => w !== owner)!;
+    owner.child.kill('SIGSTOP');
+    try {
+      await waitFor('the other worker taking the run over', () => pagesLogged(other) > 0, 60_000);
+    } finally {
+      owner.child.kill('SIGCONT');
+    }
+    const result = await resultWithin<SyncResult>(handle, 90_000, 'the run on two workers');
+    expect(result.resources.orders.records).toBe(3_000);
+
+    const pages = both.map(pagesLogged);
+    const totalPages =
+      result.resources.products.pages + result.resources.customers.pages + result.resources.orders.pages;
+    expect(pages[0] + pages[1]).toBeGreaterThanOrEqual(totalPages);
+    expect(Math.min(...pages)).toBeGreaterThan(0);
+    for (const w of both) expect(w.child.exitCode).toBeNull();
+
+    const comparison = compareDb(dataDir, store);
+    expect(comparison).toMatchObject(EQUAL);
+    const csvs = checkCsvs(dataDir);
+    expect(csvs.problems).toEqual([]);
+    recordFigures('two-workers', {
+      faults: 1,
+      pagesPerWorker: pages,
+      http429: store.requestLog.filter((r) => r.status === 429).length,
+      runsCompleted: 1,
+      csvRowsCompared: csvs.rowsCompared,
+      ...comparison,
+    });
+  }, 150_000);
+
+  it('a page activity that committed its page but failed before reporting is retried: no duplicates, exact', async () => {
+    const store = await newStore({ seed: 14, products: 260, customers: 300, orders: 1_300, rateLimit: false });
+    const dataDir = newDataDir();
+    const config = testConfig(dataDir, store.url, {}, 'faults-lost-report');
+    const { activities, close } = createActivities(config);
+    // After the real activity committed its page: throw once, as if the worker died before reporting.
+    const lost: string[] = [];
+    const afterCommit = (input: SyncPageInput, last: boolean) =>
+      (input.resource === 'orders' && (input.page === 2 || last)) ||
+      (input.resource === 'products' && input.page === 1);
+    const wrapped = {
+      ...activities,
+      async syncPage(input: SyncPageInput) {
+        const result = await activities.syncPage(input);
+        const key = `${input.resource}:${input.cursor ?? 'first'}`;
+        if (afterCommit(input, result.nextCursor === null) && !lost.includes(key)) {
+          lost.push(key);
+          throw new Error(
+            `simulated: the worker lost ${input.resource} page ${input.page}'s report after it committed`,
+          );
+        }
+        return result;
+      },
+    };
+    const inProcess = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: 'faults-lost-report',
+      activities: wrapped,
+      workflowBundle: await workflowBundle(),
+    });
+    let result: SyncResult;
+    try {
+      result = await inProcess.runUntil(
+        env.client.workflow.execute(WORKFLOW_TYPE, {
+          workflowId: 'faults-lost-report',
+          taskQueue: 'faults-lost-report',
+          args: [{ full: true, sheets: false }],
+        }) as Promise<SyncResult>,
+      );
+    } finally {
+      close();
+    }
+    expect(lost).toHaveLength(3);
+    // The workflow counted each page once although three were stored twice.
+    expect(result.resources.orders).toMatchObject({ records: 1_300, pages: 6 });
+    expect(result.resources.products).toMatchObject({ records: 260, pages: 2 });
+
+    // Each lost page was fetched and stored again, every other page once.
+    const fetched = new Map<string, number>();
+    for (const r of store.requestLog.filter((e) => e.kind === 'list' && e.status === 200)) {
+      const key = `${r.resource}:${r.query.page_info ?? 'first'}`;
+      fetched.set(key, (fetched.get(key) ?? 0) + 1);
+    }
+    expect([...fetched.values()].filter((n) => n === 2)).toHaveLength(3);
+    expect([...fetched.values()].every((n) => n <= 2)).toBe(true);
+
+    const comparison = compareDb(dataDir, store);
+    expect(comparison).toMatchObject(EQUAL);
+    const db = openReadOnly(dataDir);
+    const lineItems = (db.prepare('SELECT COUNT(*) AS n FROM line_items').get() as { n: number }).n;
+    db.close();
+    let storeLineItems = 0;
+    for (const order of store.records('orders')) storeLineItems += (order.line_items as unknown[]).length;
+    expect(lineItems).toBe(storeLineItems);
+    const csvs = checkCsvs(dataDir);
+    expect(csvs.problems).toEqual([]);
+    recordFigures('lost-report-after-commit', {
+      faults: lost.length,
+      runsCompleted: 1,
+      csvRowsCompared: csvs.rowsCompared,
+      ...comparison,
+    });
+  }, 120_000);
+});
+
+describe('process faults: the Temporal server SIGKILLed mid-sync and restarted on the same database', () => {
+  const data = tempDir('faults-server-');
+  let server: DevServer;
+  let store: ShopifyStore;
+  let worker: WorkerProcess | undefined;
+  const connections: Connection[] = [];
+
+  beforeAll(async () => {
+    server = await DevServer.create(path.join(data.dir, 'temporal', 'temporal.db'));
+    store = createShopifyStore({
+      seed: 15,
+      products: 30,
+      customers: 200,
+      orders: 3_000,
+      faults: [{ kind: 'latency', latencyMs: 400, resource: 'orders' }],
+    });
+    await Promise.all([server.start(), store.listen(0)]);
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await Promise.all(connections.map((c) => c.close()));
+    await server?.stop();
+    await store?.close();
+    data.cleanup();
+  });
+
+  async function client(): Promise<Client> {
+    const connection = await Connection.connect({ address: server.address });
+    connections.push(connection);
+    return new Client({ connection });
+  }
+
+  it('kill -9 of the server after 2+ order pages, restart on the same --db-filename and port: the run completes exact', async () => {
+    const dataDir = path.join(data.dir, 'sync');
+    worker = await startWorker(
+      workerEnv({ storeUrl: store.url, dataDir, temporalAddress: server.address, taskQueue: 'faults-server' }),
+    );
+    const before = await client();
+    const handle = await before.workflow.start(WORKFLOW_TYPE, {
+      workflowId: 'faults-server-kill',
+      taskQueue: 'faults-server',
+      args: [{ full: true, sheets: false }],
+    });
+    const pagesAtKill = await waitFor(
+      'two stored pages of orders',
+      async () => {
+        const progress = await handle.query<SyncProgress>(PROGRESS_QUERY).catch(() => null);
+        return progress && progress.resources.orders.pages >= 2 ? progress.resources.orders.pages : 0;
+      },
+      60_000,
+    );
+    await server.kill9();
+    const killedAt = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    let workerExit: number | string | undefined;
+    void worker.exited.then((code) => (workerExit = code));
+    await server.start();
+    const downMs = Date.now() - killedAt;
+
+    const after = await client();
+    const resumed = after.workflow.getHandle('faults-server-kill', handle.firstExecutionRunId);
+    const result = await resultWithin<SyncResult>(resumed, 90_000, 'the run after the server restart');
+    // The worker process outlived the server and reconnected by itself.
+    expect(workerExit).toBeUndefined();
+    expect(result.resources.orders.records).toBe(3_000);
+    expect(result.continuedAsNew).toBe(0);
+
+    const comparison = compareDb(dataDir, store);
+    expect(comparison).toMatchObject(EQUAL);
+    const csvs = checkCsvs(dataDir);
+    expect(csvs.problems).toEqual([]);
+    // Order pages stored before the kill were not fetched again: the cursors survived in the server's database.
+    const orderPages = store.requestLog.filter((r) => r.resource === 'orders' && r.kind === 'list' && r.status === 200);
+    const keys = orderPages.map((r) => r.query.page_info ?? 'first');
+    for (const key of keys.slice(0, pagesAtKill)) expect(keys.filter((k) => k === key)).toHaveLength(1);
+    expect(new Set(keys).size).toBe(Math.ceil(3_000 / 250));
+    recordFigures('sigkill-temporal-server', {
+      faults: 1,
+      pagesAtKill,
+      serverDownMs: downMs,
+      orderPagesFetchedTwice: keys.length - new Set(keys).size,
+      runsCompleted: 1,
+      csvRowsCompared: csvs.rowsCompared,
+      ...comparison,
+    });
+  }, 180_000);
+});

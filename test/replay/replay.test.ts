@@ -1,0 +1,137 @@
+/**
+ * Replays recorded histories of real runs (test/replay/histories, written by record-histories.ts) against the
+ * current workflow code: a change that would break runs already in flight (an activity added, removed or
+ * reordered, a different continue-as-new point…) fails here with a DeterminismViolationError instead of in
+ * production. The last case proves the check can fail: a copy of the workflow with two activity calls swapped.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { bundleWorkflowCode, ReplayResult, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { PROJECT_ROOT } from '../helpers/processes';
+import { workflowBundle } from '../helpers/temporal';
+import { HISTORIES_DIR, historyFromRecord, RecordedHistory, SCENARIOS } from './record-histories';
+
+function loadHistories(): Array<RecordedHistory & { file: string }> {
+  return fs
+    .readdirSync(HISTORIES_DIR)
+    .filter((name) => name.endsWith('.json'))
+    .sort()
+    .map((file) => ({
+      file,
+      ...(JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')) as RecordedHistory),
+    }));
+}
+
+async function replayAll(bundle: WorkflowBundleWithSourceMap, recorded: RecordedHistory[]): Promise<ReplayResult[]> {
+  const results: ReplayResult[] = [];
+  const histories = recorded.map((r) => ({ workflowId: r.workflowId, history: historyFromRecord(r) }));
+  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) results.push(result);
+  return results;
+}
+
+const quiet = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: console.error,
+};
+
+describe('replay: recorded histories of real runs replay against the current workflow code', () => {
+  const recorded = loadHistories();
+
+  const events = (file: string) =>
+    recorded.find((r) => r.file === file)!.history.events as Array<{
+      eventType: string;
+      activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
+    }>;
+  const activityTypes = (file: string) =>
+    events(file).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
+
+  it.each(['', 'pre-dashboard-'])(
+    'set "%s": a full run, an incremental run, retries, continue-as-new, a failure and the two runs after it',
+    (prefix) => {
+      const files = recorded.map((r) => r.file);
+      const chain = ['continued-as-new-1', 'continued-as-new-2'];
+      const singles = SCENARIOS.filter((s) => s !== 'continued-as-new');
+      expect(files).toEqual(expect.arrayContaining([...singles, ...chain].map((name) => `${prefix}${name}.json`)));
+      const last = (name: string) => events(`${prefix}${name}.json`).at(-1)!.eventType;
+      expect(last('continued-as-new-1')).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW');
+      expect(last('failed-bad-token')).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_FAILED');
+      expect(last('sheets-push-failed')).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_FAILED');
+      for (const name of ['full', 'incremental', 'shopify-retries', 'continued-as-new-2', 'retried-after-failure']) {
+        expect(last(name)).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
+      }
+      // The reset run carries the failed run's first workflow task, then the reset's failed workflow task.
+      expect(last('retried-by-reset')).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
+      expect(events(`${prefix}retried-by-reset.json`).map((e) => e.eventType)).toContain(
+        'EVENT_TYPE_WORKFLOW_TASK_FAILED',
+      );
+    },
+  );
+
+  it('the pre-dashboard set was written without the dashboard stage, the current one with it (behind patched())', () => {
+    expect(activityTypes('pre-dashboard-full.json')).not.toContain('renderDashboard');
+    expect(events('pre-dashboard-full.json').map((e) => e.eventType)).not.toContain('EVENT_TYPE_MARKER_RECORDED');
+    expect(activityTypes('full.json')).toContain('renderDashboard');
+    expect(events('full.json').map((e) => e.eventType)).toContain('EVENT_TYPE_MARKER_RECORDED');
+  });
+
+  it('no history holds a credential (they stay in the worker environment)', () => {
+    for (const r of recorded) expect(JSON.stringify(r.history)).not.toMatch(/shpat_|BEGIN PRIVATE KEY/);
+  });
+
+  it('every recorded history replays without a DeterminismViolationError', async () => {
+    const results = await replayAll(await workflowBundle(), recorded);
+    expect(results).toHaveLength(recorded.length);
+    const failures = results
+      .map((result, i) => ({ file: recorded[i].file, error: result.error?.message }))
+      .filter((r) => r.error !== undefined);
+    expect(failures).toEqual([]);
+  });
+
+  it('a reordered workflow fails replay, and so does a new stage without patched(): the check catches both', async () => {
+    // A scratch copy of workflows/ (and the common/ it imports): the CSV export and the analytics swapped, then the
+    // dashboard stage unguarded; replayed against a history recorded before the dashboard stage existed.
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-reordered-'));
+    try {
+      for (const dir of ['workflows', 'common']) {
+        fs.cpSync(path.join(PROJECT_ROOT, dir), path.join(scratch, dir), { recursive: true });
+      }
+      fs.symlinkSync(path.join(PROJECT_ROOT, 'node_modules'), path.join(scratch, 'node_modules'), 'dir');
+      const file = path.join(scratch, 'workflows', 'sync.ts');
+      const source = fs.readFileSync(file, 'utf8');
+      const exportLine = "  await stage(() => exportCsv.executeWithOptions({ summary: 'export CSVs' }, []));\n";
+      const analyticsLine =
+        "  await stage(() => computeAnalytics.executeWithOptions({ summary: 'compute analytics' }, []));\n";
+      expect(source).toContain(exportLine + analyticsLine);
+      fs.writeFileSync(file, source.replace(exportLine + analyticsLine, analyticsLine + exportLine));
+
+      const reordered = await bundleWorkflowCode({ workflowsPath: path.join(scratch, 'workflows'), logger: quiet });
+      const full = recorded.find((r) => r.file === 'pre-dashboard-full.json')!;
+      const [result] = await replayAll(reordered, [full]);
+      expect(result.error).toBeInstanceOf(DeterminismViolationError);
+      expect(result.error?.message).toMatch(/exportCsv|computeAnalytics/);
+
+      // The dashboard stage without its patched() guard: runs started before it was added would break.
+      const guard = "  if (patched('render-dashboard')) {\n";
+      expect(source).toContain(guard);
+      fs.writeFileSync(file, source.replace(guard, '  if (true as boolean) {\n'));
+      const unguarded = await bundleWorkflowCode({ workflowsPath: path.join(scratch, 'workflows'), logger: quiet });
+      const [broken] = await replayAll(unguarded, [full]);
+      expect(broken.error).toBeInstanceOf(DeterminismViolationError);
+      expect(broken.error?.message).toMatch(/renderDashboard|pushToSheets/);
+
+      // The same copy unchanged replays cleanly: the failures above are the changes, not the copying.
+      fs.writeFileSync(file, source);
+      const unchanged = await bundleWorkflowCode({ workflowsPath: path.join(scratch, 'workflows'), logger: quiet });
+      const [clean] = await replayAll(unchanged, [full]);
+      expect(clean.error).toBeUndefined();
+    } finally {
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
