@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { ActivityConfig, createActivities } from '../activities';
+import { prebuiltWorkflowBundle } from './workflow-bundle';
 
 export interface SyncWorkerOptions extends ActivityConfig {
   connection: NativeConnection;
@@ -15,9 +16,7 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<{ wo
     namespace: options.app.temporal.namespace,
     taskQueue: options.app.temporal.taskQueue,
     activities,
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: require.resolve('../workflows') }),
+    workflowBundle: options.workflowBundle ?? (await prebuiltWorkflowBundle()),
   });
   return { worker, close };
 }
