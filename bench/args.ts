@@ -1,0 +1,41 @@
+import { parseArgs } from 'node:util';
+
+export const SCENARIOS = ['rate-limited', 'unthrottled', 'incremental', 'stages', 'scaling'] as const;
+export type ScenarioId = (typeof SCENARIOS)[number];
+
+export interface BenchOptions {
+  quick: boolean;
+  large: boolean;
+  only: ScenarioId | null;
+  keep: boolean;
+}
+
+const USAGE =
+  'Usage: npm run bench -- [--quick] [--large] [--only <scenario>] [--keep]\n' +
+  `  --quick   small sizes, one run each: a smoke run of a few minutes\n` +
+  `  --large   also the 1,000,000-order sync in the scaling scenario (long)\n` +
+  `  --only    one of: ${SCENARIOS.join(', ')}\n` +
+  `  --keep    keep the scratch folder (databases, logs, CPU profiles)`;
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      large: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      keep: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const only = values.only ?? null;
+  if (only !== null && !(SCENARIOS as readonly string[]).includes(only)) {
+    console.error(`Unknown scenario "${only}".\n${USAGE}`);
+    process.exit(2);
+  }
+  return { quick: values.quick!, large: values.large!, only: only as ScenarioId | null, keep: values.keep! };
+}

@@ -1,0 +1,18 @@
+import type { SyncMeasure } from './measured-sync';
+import type { BenchTemporal } from './temporal-server';
+
+export interface BenchContext {
+  temporal: BenchTemporal;
+  /** Scratch folder of this benchmark run (data dirs, databases, profiles); removed at the end. */
+  workDir: string;
+  quick: boolean;
+  large: boolean;
+  log: (message: string) => void;
+  /** Unthrottled full syncs by order count, so the scaling scenario reuses them instead of running them again. */
+  unthrottled: Map<number, SyncMeasure[]>;
+}
+
+/** Runs per figure: medians of 3 for the small sizes, a single run for the large ones and in --quick. */
+export function runsFor(ctx: BenchContext, orders: number): number {
+  return ctx.quick || orders > 20_000 ? 1 : 3;
+}

@@ -1,0 +1,61 @@
+/** The parent's side of bench/store-launcher.ts: start it, read its request counts, mutate records, stop it. */
+import { Child, spawnTs } from './children';
+import type { LogSummary } from './store-log';
+
+export interface StoreShape {
+  orders: number;
+  customers: number;
+  products: number;
+}
+
+/** Customers and products grow with the orders, as in a real shop (and the emulator's own large-store test). */
+export function storeShape(orders: number): StoreShape {
+  return {
+    orders,
+    customers: Math.round(orders / 5),
+    products: Math.min(2_000, Math.max(20, Math.round(orders / 50))),
+  };
+}
+
+export interface StoreProcess {
+  url: string;
+  child: Child;
+  log: () => Promise<LogSummary>;
+  clearLog: () => Promise<void>;
+  mutate: (resource: string, update: number) => Promise<{ updated: number }>;
+  stop: () => Promise<void>;
+}
+
+export async function startStore(
+  shape: StoreShape,
+  rateLimit: { bucketSize: number; leakPerSecond: number } | false,
+): Promise<StoreProcess> {
+  const child = spawnTs('bench/store-launcher.ts', [
+    `--orders=${shape.orders}`,
+    `--customers=${shape.customers}`,
+    `--products=${shape.products}`,
+    `--rate-limit=${rateLimit ? `${rateLimit.bucketSize}:${rateLimit.leakPerSecond}` : 'off'}`,
+  ]);
+  const { url, control } = JSON.parse(await child.firstLine()) as { url: string; control: string };
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const response = await fetch(`${control}${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  return {
+    url,
+    child,
+    log: () => call<LogSummary>('GET', '/__bench/log'),
+    clearLog: async () => {
+      await call('POST', '/__bench/clear');
+    },
+    mutate: (resource, update) => call('POST', '/__bench/mutate', { resource, update }),
+    stop: async () => {
+      await child.stop(10_000);
+    },
+  };
+}
