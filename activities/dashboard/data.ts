@@ -4,6 +4,7 @@
  * field: `DashboardData` below; dashboards/README.md gives the sizes.
  */
 import type Database from 'better-sqlite3';
+import { mainCurrency, orderWindow } from '../exports/analytics';
 import { thousandthsSql as t } from '../exports/money';
 
 type Db = Database.Database;
@@ -151,19 +152,6 @@ export function computeDashboardData(db: Db, options: { now?: Date } = {}): Dash
       `SELECT customer_id, ${local} AS day, COUNT(*) AS orders, SUM(${price}) AS value
        FROM orders WHERE customer_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`,
     );
-    const windowRow = all(
-      db,
-      `SELECT
-         (SELECT created_at FROM orders WHERE julianday(created_at) IS NOT NULL
-            ORDER BY julianday(created_at), id LIMIT 1) AS first,
-         (SELECT created_at FROM orders WHERE julianday(created_at) IS NOT NULL
-            ORDER BY julianday(created_at) DESC, id DESC LIMIT 1) AS last`,
-    )[0];
-    const currencyRow = all(
-      db,
-      `SELECT currency FROM orders WHERE currency IS NOT NULL GROUP BY currency ORDER BY COUNT(*) DESC, currency LIMIT 1`,
-    )[0];
-
     // Day 0 is the earliest valid date among orders and customers.
     let startMs: number | null = null;
     for (const row of [...dayRows, ...customerRows]) {
@@ -252,8 +240,8 @@ export function computeDashboardData(db: Db, options: { now?: Date } = {}): Dash
     return {
       version: DASHBOARD_DATA_VERSION,
       generated_at: (options.now ?? new Date()).toISOString(),
-      currency: currencyRow ? text(currencyRow.currency) : null,
-      window: { first_order_at: text(windowRow.first), last_order_at: text(windowRow.last) },
+      currency: mainCurrency(db),
+      window: orderWindow(db),
       start: startMs === null ? null : new Date(startMs).toISOString().slice(0, 10),
       first_order_day: dated.length ? Math.min(...dated) : null,
       last_order_day: dated.length ? Math.max(...dated) : null,

@@ -80,7 +80,7 @@ function totals(db: Db) {
 }
 
 /** Instants, not text: '2024-03-01T22:30:00-04:00' is later than '2024-03-02T01:00:00+00:00'. */
-function orderWindow(db: Db): AnalyticsSummary['window'] {
+export function orderWindow(db: Db): AnalyticsSummary['window'] {
   const row = one(
     db,
     `SELECT
@@ -92,7 +92,8 @@ function orderWindow(db: Db): AnalyticsSummary['window'] {
   return { first_order_at: text(row.first), last_order_at: text(row.last) };
 }
 
-function currency(db: Db): string | null {
+/** The most frequent order currency (ties: alphabetical first). */
+export function mainCurrency(db: Db): string | null {
   const rows = all(
     db,
     `SELECT currency FROM orders WHERE currency IS NOT NULL GROUP BY currency ORDER BY COUNT(*) DESC, currency LIMIT 1`,
@@ -221,7 +222,7 @@ export function computeAnalytics(db: Db, options: AnalyticsOptions = {}): Analyt
     return {
       generated_at: (options.now ?? new Date()).toISOString(),
       window: orderWindow(db),
-      currency: currency(db),
+      currency: mainCurrency(db),
       total_orders: Number(total.orders),
       total_sales: formatThousandths(total.sales),
       aov: meanMoney(total.sales, total.orders),
