@@ -266,6 +266,21 @@
     );
   }
 
+  /** Tooltip of a bar chart counting customers: the bar's count and its share of `total`. */
+  function customersBarTooltip(total) {
+    return {
+      trigger: 'axis',
+      axisPointer: { type: 'shadow', shadowStyle: { color: 'rgba(148, 163, 184, 0.12)' } },
+      formatter: (params) =>
+        '<b>' +
+        esc(params[0].name) +
+        '</b><br>' +
+        count(params[0].value) +
+        ' customers · ' +
+        percent(params[0].value, total),
+    };
+  }
+
   function categoryAxis(labels, extra) {
     return Object.assign(
       {
@@ -813,17 +828,7 @@
         'order-buckets',
         {
           legend: { show: false },
-          tooltip: {
-            trigger: 'axis',
-            axisPointer: { type: 'shadow', shadowStyle: { color: 'rgba(148, 163, 184, 0.12)' } },
-            formatter: (params) =>
-              '<b>' +
-              esc(params[0].name) +
-              '</b><br>' +
-              count(params[0].value) +
-              ' customers · ' +
-              percent(params[0].value, k.customers_with_orders),
-          },
+          tooltip: customersBarTooltip(k.customers_with_orders),
           grid: { top: 16 },
           xAxis: categoryAxis(['1 order', '2 orders', '3–5 orders', '6+ orders']),
           yAxis: valueAxis({ name: 'Customers', minInterval: 1 }),
@@ -905,17 +910,7 @@
         {
           legend: { show: false },
           grid: { top: 16 },
-          tooltip: {
-            trigger: 'axis',
-            axisPointer: { type: 'shadow', shadowStyle: { color: 'rgba(148, 163, 184, 0.12)' } },
-            formatter: (params) =>
-              '<b>' +
-              esc(params[0].name) +
-              '</b><br>' +
-              count(params[0].value) +
-              ' customers · ' +
-              percent(params[0].value, gaps.length),
-          },
+          tooltip: customersBarTooltip(gaps.length),
           xAxis: categoryAxis(edges.map((e) => e[0])),
           yAxis: valueAxis({ name: 'Customers', minInterval: 1 }),
           series: [
