@@ -42,7 +42,7 @@ export class CallLimiter {
    */
   async acquire(): Promise<number> {
     let waited = 0;
-    const capacity = this.size - 1 - (this.options.reserve ?? 0);
+    const capacity = this.size - (this.options.reserve ?? 0);
     for (;;) {
       const blockedFor = this.blockedUntil - this.now();
       const over = this.level() + 1 - capacity;

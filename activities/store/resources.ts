@@ -41,26 +41,34 @@ export interface ResourceSpec {
 
 // ---- helpers that keep the declarations one line per column ----
 
-function get(record: ApiRecord, path: string): unknown {
-  let value: unknown = record;
-  for (const key of path.split('.')) {
-    if (value === null || typeof value !== 'object') return null;
-    value = (value as ApiRecord)[key];
-  }
-  return value ?? null;
+/** A reader for a dotted path (`shipping_address.country_code`), split once rather than on every record. */
+function reader(path: string): (record: ApiRecord) => unknown {
+  const keys = path.split('.');
+  if (keys.length === 1) return (record) => (record as ApiRecord | null)?.[path] ?? null;
+  return (record) => {
+    let value: unknown = record;
+    for (const key of keys) {
+      if (value === null || typeof value !== 'object') return null;
+      value = (value as ApiRecord)[key];
+    }
+    return value ?? null;
+  };
 }
 
-const text = (name: string, path = name): Column => ({ name, type: 'TEXT', from: (r) => get(r, path) });
-const int = (name: string, path = name): Column => ({ name, type: 'INTEGER', from: (r) => get(r, path) });
-const money = (name: string, path = name): Column => ({ name, type: 'TEXT', money: true, from: (r) => get(r, path) });
-const bool = (name: string, path = name): Column => ({
-  name,
-  type: 'INTEGER',
-  from: (r) => {
-    const value = get(r, path);
-    return value === null ? null : value ? 1 : 0;
-  },
-});
+const text = (name: string, path = name): Column => ({ name, type: 'TEXT', from: reader(path) });
+const int = (name: string, path = name): Column => ({ name, type: 'INTEGER', from: reader(path) });
+const money = (name: string, path = name): Column => ({ name, type: 'TEXT', money: true, from: reader(path) });
+const bool = (name: string, path = name): Column => {
+  const read = reader(path);
+  return {
+    name,
+    type: 'INTEGER',
+    from: (r) => {
+      const value = read(r);
+      return value === null ? null : value ? 1 : 0;
+    },
+  };
+};
 const parentId = (name: string): Column => ({ name, type: 'INTEGER', from: (_r, parent) => parent.id });
 const rawJson: Column = { name: 'raw_json', type: 'TEXT', from: (r) => JSON.stringify(r) };
 const list = (record: ApiRecord, key: string): ApiRecord[] =>

@@ -39,11 +39,17 @@ function toSql(value: unknown): unknown {
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (typeof value === 'object') return JSON.stringify(value);
   // A lone UTF-16 surrogate would reach the file as invalid UTF-8 that other SQLite readers refuse.
-  if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\ufffd');
+  if (typeof value === 'string') return wellFormed(value as WellFormedString);
   return value;
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** ES2024 string methods: Node 20 has them, the ES2022 lib this project compiles against does not declare them. */
+type WellFormedString = string & { isWellFormed(): boolean; toWellFormed(): string };
+
+/** Lone surrogates become U+FFFD; the check is native and, for the usual well-formed text, allocates nothing. */
+function wellFormed(value: WellFormedString): string {
+  return value.isWellFormed() ? value : value.toWellFormed();
+}
 
 function rowValues(table: TableSpec, record: ApiRecord, parent: ApiRecord): unknown[] {
   return table.columns.map((c) => {
