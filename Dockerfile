@@ -29,6 +29,8 @@ RUN apt-get update \
     && chown node:node /data /logs
 WORKDIR /app
 ENV NODE_ENV=production DATA_DIR=/data LOG_DIR=/logs
+# Keep the worker's memory flat as the store grows (worker/runtime-settings.ts says why; override NODE_OPTIONS to raise).
+ENV NODE_OPTIONS=--max-old-space-size=256 MALLOC_ARENA_MAX=2
 # Code stays root-owned, read-only for the app; only /data and /logs are writable by it.
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules

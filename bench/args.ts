@@ -3,18 +3,24 @@ import { parseArgs } from 'node:util';
 export const SCENARIOS = ['rate-limited', 'unthrottled', 'incremental', 'stages', 'scaling'] as const;
 export type ScenarioId = (typeof SCENARIOS)[number];
 
+/** `compiled`: dist/worker/index.js, as the Docker image runs it; `tsx`: worker/index.ts, as `npm run worker` does. */
+export const WORKER_KINDS = ['compiled', 'tsx'] as const;
+export type WorkerKind = (typeof WORKER_KINDS)[number];
+
 export interface BenchOptions {
   quick: boolean;
+  worker: WorkerKind;
   large: boolean;
   only: ScenarioId | null;
   keep: boolean;
 }
 
 const USAGE =
-  'Usage: npm run bench -- [--quick] [--large] [--only <scenario>] [--keep]\n' +
+  'Usage: npm run bench -- [--quick] [--large] [--only <scenario>] [--worker compiled|tsx] [--keep]\n' +
   `  --quick   small sizes, one run each: a smoke run of a few minutes\n` +
   `  --large   also the 1,000,000-order sync in the scaling scenario (long)\n` +
   `  --only    one of: ${SCENARIOS.join(', ')}\n` +
+  `  --worker  compiled (default: dist/, built first, as in the Docker image) or tsx (as \`npm run worker\`)\n` +
   `  --keep    keep the scratch folder (databases, logs, CPU profiles)`;
 
 export function parseOptions(argv: string[]): BenchOptions {
@@ -24,6 +30,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       quick: { type: 'boolean', default: false },
       large: { type: 'boolean', default: false },
       only: { type: 'string' },
+      worker: { type: 'string', default: 'compiled' },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -37,5 +44,15 @@ export function parseOptions(argv: string[]): BenchOptions {
     console.error(`Unknown scenario "${only}".\n${USAGE}`);
     process.exit(2);
   }
-  return { quick: values.quick!, large: values.large!, only: only as ScenarioId | null, keep: values.keep! };
+  if (!(WORKER_KINDS as readonly string[]).includes(values.worker!)) {
+    console.error(`Unknown worker "${values.worker}".\n${USAGE}`);
+    process.exit(2);
+  }
+  return {
+    quick: values.quick!,
+    worker: values.worker as WorkerKind,
+    large: values.large!,
+    only: only as ScenarioId | null,
+    keep: values.keep!,
+  };
 }

@@ -37,13 +37,17 @@ export function killChildren(): void {
 
 export interface SpawnOptions {
   env?: Record<string, string>;
-  /** Options for node itself, before `--import tsx`. */
+  /** Options for node itself, before the entry point. */
   nodeArgs?: string[];
 }
 
-/** Runs a TypeScript entry point of the project in its own Node process (one process: its pid is the one measured). */
-export function spawnTs(entry: string, args: string[], options: SpawnOptions = {}): Child {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', entry, ...args], {
+/**
+ * Runs an entry point of the project in its own Node process (one process: its pid is the one measured): a `.ts`
+ * file under tsx, a compiled `.js` file (dist/) as it is.
+ */
+export function spawnScript(entry: string, args: string[], options: SpawnOptions = {}): Child {
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), ...loader, entry, ...args], {
     cwd: PROJECT_ROOT,
     env: {
       PATH: process.env.PATH ?? '',

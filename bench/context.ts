@@ -1,3 +1,4 @@
+import type { WorkerKind } from './args';
 import type { SyncMeasure } from './measured-sync';
 import type { BenchTemporal } from './temporal-server';
 
@@ -6,6 +7,7 @@ export interface BenchContext {
   /** Scratch folder of this benchmark run (data dirs, databases, profiles); removed at the end. */
   workDir: string;
   quick: boolean;
+  worker: WorkerKind;
   large: boolean;
   log: (message: string) => void;
   /** Unthrottled full syncs by order count, so the scaling scenario reuses them instead of running them again. */

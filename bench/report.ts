@@ -7,7 +7,7 @@ import type { Figure, ProfileSummary, ScenarioResult } from './figures';
 
 export interface BenchResults {
   environment: Environment;
-  options: { quick: boolean; large: boolean; only: string | null };
+  options: { quick: boolean; large: boolean; only: string | null; worker: string };
   durationSeconds: number;
   scenarios: ScenarioResult[];
   failures: Array<{ scenario: string; error: string }>;
@@ -65,6 +65,7 @@ export function markdownSection(results: BenchResults): string {
     `## ${env.date.slice(0, 16).replace('T', ' ')} UTC — commit ${env.commit}${flags.length ? ` (${flags.join(' ')})` : ''}`,
     '',
     `Machine: ${machine(env)}. Load average at the start: ${env.loadAverage}. ` +
+      `Worker: ${results.options.worker === 'compiled' ? 'compiled (node dist/worker/index.js, as in the Docker image)' : 'tsx (node --import tsx worker/index.ts, as npm run worker)'}. ` +
       `Benchmark took ${Math.round(results.durationSeconds / 60)} min.`,
   ];
   if (env.uncommittedChanges.length) {

@@ -2,11 +2,12 @@
  * `npm run bench` (tsx bench/run.ts): starts a Temporal dev server, and per measurement a Shopify emulator and a
  * worker in processes of their own; runs the scenarios; writes bench/results.json and appends to bench/RESULTS.md.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseOptions, ScenarioId, SCENARIOS } from './args';
-import { killChildren } from './children';
+import { killChildren, PROJECT_ROOT } from './children';
 import type { BenchContext } from './context';
 import { environment, machine } from './environment';
 import type { ScenarioResult } from './figures';
@@ -20,6 +21,12 @@ import { startTemporal } from './temporal-server';
 
 const NEEDS_TEMPORAL: ReadonlySet<ScenarioId> = new Set(['rate-limited', 'unthrottled', 'incremental', 'scaling']);
 
+/** dist/ as the Docker image builds it, so the measured worker is the deployed code. */
+function buildProject(): void {
+  const build = spawnSync('npm', ['run', 'build'], { cwd: PROJECT_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (build.status !== 0) throw new Error(`npm run build failed (exit ${build.status ?? build.signal})`);
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const env = environment();
@@ -30,11 +37,17 @@ async function main(): Promise<void> {
   log(`Machine: ${machine(env)}; commit ${env.commit}; scratch ${workDir}`);
 
   const selected = options.only ? [options.only] : [...SCENARIOS];
-  const temporal = selected.some((s) => NEEDS_TEMPORAL.has(s)) ? await startTemporal(workDir) : undefined;
+  const needsWorker = selected.some((s) => NEEDS_TEMPORAL.has(s));
+  if (needsWorker && options.worker === 'compiled') {
+    log('building the compiled worker (npm run build)');
+    buildProject();
+  }
+  const temporal = needsWorker ? await startTemporal(workDir) : undefined;
   const ctx: BenchContext = {
     temporal: temporal!,
     workDir,
     quick: options.quick,
+    worker: options.worker,
     large: options.large,
     log,
     unthrottled: new Map(),
@@ -65,7 +78,7 @@ async function main(): Promise<void> {
   }
   const results: BenchResults = {
     environment: env,
-    options: { quick: options.quick, large: options.large, only: options.only },
+    options: { quick: options.quick, large: options.large, only: options.only, worker: options.worker },
     durationSeconds: (performance.now() - started) / 1000,
     scenarios,
     failures,

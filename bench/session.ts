@@ -22,10 +22,10 @@ export async function withSession<T>(
   shape: StoreShape,
   rateLimit: { bucketSize: number; leakPerSecond: number } | false,
   run: (session: Session) => Promise<T>,
-  options: { cpuProfDir?: string } = {},
+  options: { cpuProfDir?: string; dataDir?: string } = {},
 ): Promise<T> {
   const id = ++sessions;
-  const dataDir = path.join(ctx.workDir, `session-${id}`);
+  const dataDir = options.dataDir ?? path.join(ctx.workDir, `session-${id}`);
   fs.mkdirSync(dataDir, { recursive: true });
   const taskQueue = `bench-${process.pid}-${id}`;
   const store = await startStore(shape, rateLimit);
@@ -36,6 +36,7 @@ export async function withSession<T>(
       dataDir,
       temporalAddress: ctx.temporal.address,
       taskQueue,
+      kind: ctx.worker,
       cpuProfDir: options.cpuProfDir,
     });
     const pids = { worker: worker.pid, store: store.child.pid, temporal: ctx.temporal.pid };

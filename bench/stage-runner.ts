@@ -1,12 +1,12 @@
 /** Runs one of bench/stages/*.ts in a child process and returns the JSON line it reports. */
-import { spawnTs } from './children';
+import { spawnScript } from './children';
 import type { StageOutput } from './stages/report';
 
 export async function runStage<T extends StageOutput = StageOutput>(
   stage: string,
   args: Record<string, string | number>,
 ): Promise<T> {
-  const child = spawnTs(
+  const child = spawnScript(
     `bench/stages/${stage}.ts`,
     Object.entries(args).map(([key, value]) => `--${key}=${value}`),
   );

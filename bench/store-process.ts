@@ -1,5 +1,5 @@
 /** The parent's side of bench/store-launcher.ts: start it, read its request counts, mutate records, stop it. */
-import { Child, spawnTs } from './children';
+import { Child, spawnScript } from './children';
 import type { LogSummary } from './store-log';
 
 export interface StoreShape {
@@ -30,7 +30,7 @@ export async function startStore(
   shape: StoreShape,
   rateLimit: { bucketSize: number; leakPerSecond: number } | false,
 ): Promise<StoreProcess> {
-  const child = spawnTs('bench/store-launcher.ts', [
+  const child = spawnScript('bench/store-launcher.ts', [
     `--orders=${shape.orders}`,
     `--customers=${shape.customers}`,
     `--products=${shape.products}`,

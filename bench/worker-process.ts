@@ -1,7 +1,9 @@
-/** The project's worker (`node --import tsx worker/index.ts`) in its own process, ready once it polls its queue. */
+/** The project's worker in its own process (compiled or under tsx), ready once it polls its queue. */
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import { Child, spawnTs } from './children';
+import { WORKER_RUNTIME_ENV } from '../worker/runtime-settings';
+import type { WorkerKind } from './args';
+import { Child, spawnScript } from './children';
 
 export const BENCH_STORE = 'bench-store';
 export const BENCH_TOKEN = 'shpat_demo_token';
@@ -11,6 +13,7 @@ export interface WorkerSettings {
   dataDir: string;
   temporalAddress: string;
   taskQueue: string;
+  kind: WorkerKind;
   /** Write a V8 CPU profile of every thread into this folder when the worker exits. */
   cpuProfDir?: string;
 }
@@ -30,7 +33,8 @@ async function polled(client: Client, taskQueue: string): Promise<boolean> {
 
 /** Starts the worker and waits until it polls both its workflow and activity queues (its bundle is built). */
 export async function startWorker(client: Client, settings: WorkerSettings): Promise<Child> {
-  const worker = spawnTs('worker/index.ts', [], {
+  const entry = settings.kind === 'compiled' ? 'dist/worker/index.js' : 'worker/index.ts';
+  const worker = spawnScript(entry, [], {
     nodeArgs: settings.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`] : [],
     env: {
       SHOPIFY_STORE: BENCH_STORE,
@@ -41,6 +45,7 @@ export async function startWorker(client: Client, settings: WorkerSettings): Pro
       TEMPORAL_ADDRESS: settings.temporalAddress,
       TEMPORAL_TASK_QUEUE: settings.taskQueue,
       LOG_LEVEL: 'warn',
+      ...WORKER_RUNTIME_ENV,
     },
   });
   const deadline = Date.now() + 120_000;

@@ -3,7 +3,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnTs } from '../children';
+import { spawnScript } from '../children';
 import type { BenchContext } from '../context';
 import { info, ScenarioResult } from '../figures';
 import { median } from '../stats';
@@ -19,17 +19,20 @@ export async function buildDatabase(
   ctx: BenchContext,
   name: string,
   orders: number,
+  options: { watermarkNow?: boolean } = {},
 ): Promise<{ dir: string; built: Built }> {
   const dir = path.join(ctx.workDir, name);
   fs.mkdirSync(dir, { recursive: true });
   ctx.log(`stages: building a database of ${orders} orders in ${dir}`);
-  const built = await runStage<Built>('build-db', { dir, ...storeShape(orders) });
+  const args: Record<string, string | number> = { dir, ...storeShape(orders) };
+  if (options.watermarkNow) args.watermark = 'now';
+  const built = await runStage<Built>('build-db', args);
   return { dir, built };
 }
 
 async function sheetsPush(ctx: BenchContext, dir: string, runs: number): Promise<Pushed[]> {
   const credentials = path.join(ctx.workDir, 'sheets-key.json');
-  const emulator = spawnTs('bench/sheets-launcher.ts', [`--credentials=${credentials}`]);
+  const emulator = spawnScript('bench/sheets-launcher.ts', [`--credentials=${credentials}`]);
   try {
     const { url, spreadsheet } = JSON.parse(await emulator.firstLine()) as { url: string; spreadsheet: string };
     const pushed: Pushed[] = [];

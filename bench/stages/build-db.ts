@@ -1,10 +1,13 @@
 /**
  * Fills `<dir>/shopify_data.db` with the emulator's records through the project's upsert, page by page (250 records,
  * one transaction each, as a sync does), timing only `upsertRecords` (not the emulator generating the records).
- *   npx tsx bench/stages/build-db.ts --dir D --orders N --customers N --products N
+ *   npx tsx bench/stages/build-db.ts --dir D --orders N --customers N --products N [--watermark now]
+ * With `--watermark now` every resource's watermark is set to now, as after a full sync: an incremental run on this
+ * database fetches nothing new and only runs the output stages over everything stored.
  */
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../activities/store/database';
+import { setMetadata, watermarkKey } from '../../activities/store/metadata';
 import { resourceSpec } from '../../activities/store/resources';
 import { upsertRecords } from '../../activities/store/upsert';
 import { createShopifyStore, RESOURCE_NAMES } from '../../test/shopify-store';
@@ -16,6 +19,7 @@ const { values } = parseArgs({
     orders: { type: 'string' },
     customers: { type: 'string' },
     products: { type: 'string' },
+    watermark: { type: 'string' },
   },
 });
 
@@ -53,6 +57,9 @@ runMain(async () => {
     resources[name] = figures;
   }
   const totalSeconds = (performance.now() - started) / 1000;
+  if (values.watermark === 'now') {
+    for (const name of RESOURCE_NAMES) setMetadata(db, watermarkKey(name), new Date().toISOString());
+  }
   db.pragma('wal_checkpoint(TRUNCATE)');
   db.close();
   const records = Object.values(resources).reduce((sum, r) => sum + r.records, 0);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { PROJECT_ROOT } from '../helpers/processes';
 import { tempDir } from '../helpers/tmp';
+import { WORKER_RUNTIME_ENV } from '../../worker/runtime-settings';
 
 const root = (...parts: string[]) => path.join(PROJECT_ROOT, ...parts);
 const read = (...parts: string[]) => fs.readFileSync(root(...parts), 'utf8');
@@ -293,6 +294,12 @@ describe('container deployment (static: no Docker engine here)', () => {
     expect(runs).toMatch(/chown\s+(\S+)\s+\/data\s+\/logs/);
     expect(runs.match(/chown\s+(\S+)\s/)![1].split(':')[0]).toBe(users.at(-1)!.split(':')[0]);
     expect(all(runtime, 'STOPSIGNAL')).toEqual(['SIGTERM']);
+  });
+
+  it('the image and `npm run worker` start the worker with the memory settings the benchmark measured', () => {
+    expect(envOf(runtime)).toMatchObject(WORKER_RUNTIME_ENV);
+    expect(scripts.worker).toContain(`MALLOC_ARENA_MAX=${WORKER_RUNTIME_ENV.MALLOC_ARENA_MAX}`);
+    expect(scripts.worker).toContain(`NODE_OPTIONS="${WORKER_RUNTIME_ENV.NODE_OPTIONS} $NODE_OPTIONS"`);
   });
 
   it('Dockerfile: the CMD runs what tsc emits for worker/index.ts, copied from the build stage', () => {
