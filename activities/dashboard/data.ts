@@ -4,8 +4,7 @@
  * field: `DashboardData` below; dashboards/README.md gives the sizes.
  */
 import type Database from 'better-sqlite3';
-import { mainCurrency, orderWindow } from '../exports/analytics';
-import { thousandthsSql as t } from '../exports/money';
+import { mainCurrency, ORDER_FACTS, orderWindow, ordersByDay, withOrderFacts } from '../exports/analytics';
 
 type Db = Database.Database;
 type Row = Record<string, unknown>;
@@ -94,63 +93,52 @@ class Dictionary<T> {
   }
 }
 
-/** Adds rows whose key (all but the last `sums` columns) is equal: undated keys can collapse onto one. */
+/**
+ * Sorts rows by their key (all but the last `sums` columns) and adds rows whose key is equal: undated keys can
+ * collapse onto one. The rows are the caller's fresh arrays and may be reused.
+ */
 function merge(rows: number[][], sums: number): number[][] {
-  const byKey = new Map<string, number[]>();
-  for (const row of rows) {
-    const key = row.slice(0, row.length - sums).join(',');
-    const existing = byKey.get(key);
-    if (!existing) byKey.set(key, [...row]);
-    else for (let i = row.length - sums; i < row.length; i++) existing[i] += row[i];
-  }
-  return [...byKey.values()].sort((a, b) => {
+  const compare = (a: number[], b: number[]): number => {
     for (let i = 0; i < a.length - sums; i++) if (a[i] !== b[i]) return a[i] - b[i];
     return 0;
-  });
+  };
+  const merged: number[][] = [];
+  for (const row of rows.sort(compare)) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && compare(last, row) === 0) {
+      for (let i = row.length - sums; i < row.length; i++) last[i] += row[i];
+    } else {
+      merged.push(row);
+    }
+  }
+  return merged;
 }
 
-const price = `COALESCE(${t('total_price')}, 0)`;
-const local = 'substr(created_at, 1, 10)';
-const processed = 'julianday(first_fulfilled_at) IS NOT NULL AND julianday(created_at) IS NOT NULL';
-
 export function computeDashboardData(db: Db, options: { now?: Date } = {}): DashboardData {
-  // One read transaction: every aggregate comes from the same snapshot even while a sync writes.
-  return db.transaction(() => {
-    const dayRows = all(
-      db,
-      `SELECT ${local} AS day, COUNT(*) AS orders, SUM(${price}) AS sales,
-         SUM(COALESCE(${t('total_discounts')}, 0)) AS discounts,
-         SUM(CASE WHEN cancelled_at IS NULL THEN ${price} - COALESCE(${t('total_refunded')}, 0) ELSE 0 END) AS net,
-         SUM(COALESCE(${t('total_refunded')}, 0)) AS refunded,
-         SUM(cancelled_at IS NOT NULL) AS cancelled,
-         SUM(CASE WHEN ${processed}
-           THEN CAST(ROUND((julianday(first_fulfilled_at) - julianday(created_at)) * 86400000) AS INTEGER)
-           ELSE 0 END) AS processing_ms,
-         SUM(${processed}) AS processing_orders
-       FROM orders GROUP BY day`,
-    );
+  // One read transaction (withOrderFacts): every aggregate comes from the same snapshot even while a sync writes.
+  // The order aggregates read the per-order fields the analytics summary uses (ORDER_FACTS), one pass over orders.
+  return withOrderFacts(db, () => {
+    const dayRows = ordersByDay(db);
     const regionRows = all(
       db,
-      `SELECT ${local} AS day, COALESCE(shipping_country, 'Unknown') AS country, shipping_country_code AS cc,
-         COALESCE(shipping_province, 'Unknown') AS province, shipping_province_code AS pc,
-         COUNT(*) AS orders, SUM(${price}) AS sales
-       FROM orders GROUP BY 1, 2, 3, 4, 5 ORDER BY 2, 3, 4, 5`,
+      `SELECT day, country, country_code AS cc, province, province_code AS pc, COUNT(*) AS orders, SUM(price) AS sales
+       FROM ${ORDER_FACTS} GROUP BY 1, 2, 3, 4, 5 ORDER BY 2, 3, 4, 5`,
     );
     const statusRows = all(
       db,
-      `SELECT ${local} AS day, COALESCE(financial_status, 'unknown') AS financial,
-         COALESCE(fulfillment_status, 'unfulfilled') AS fulfillment, COUNT(*) AS orders
-       FROM orders GROUP BY 1, 2, 3 ORDER BY 2, 3`,
+      `SELECT day, financial, fulfillment, COUNT(*) AS orders
+       FROM ${ORDER_FACTS} GROUP BY 1, 2, 3 ORDER BY 2, 3`,
     );
     const customerRows = all(
       db,
-      `SELECT ${local} AS day, COALESCE(country, 'Unknown') AS country, country_code AS cc, COUNT(*) AS customers
+      `SELECT substr(created_at, 1, 10) AS day, COALESCE(country, 'Unknown') AS country, country_code AS cc,
+         COUNT(*) AS customers
        FROM customers GROUP BY 1, 2, 3 ORDER BY 2, 3`,
     );
     const buyerRows = all(
       db,
-      `SELECT customer_id, ${local} AS day, COUNT(*) AS orders, SUM(${price}) AS value
-       FROM orders WHERE customer_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`,
+      `SELECT customer_id, day, COUNT(*) AS orders, SUM(price) AS value
+       FROM ${ORDER_FACTS} WHERE customer_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`,
     );
     // Day 0 is the earliest valid date among orders and customers.
     let startMs: number | null = null;
@@ -158,9 +146,17 @@ export function computeDashboardData(db: Db, options: { now?: Date } = {}): Dash
       const ms = dayMs(text(row.day));
       if (ms !== null && (startMs === null || ms < startMs)) startMs = ms;
     }
+    // Per distinct date, not per row: a few hundred dates against tens of thousands of region, status and buyer rows.
+    const dayIndexes = new Map<string | null, number>();
     const dayIndex = (value: unknown): number => {
-      const ms = dayMs(text(value));
-      return ms === null || startMs === null ? UNDATED : Math.round((ms - startMs) / 86_400_000);
+      const key = text(value);
+      let index = dayIndexes.get(key);
+      if (index === undefined) {
+        const ms = dayMs(key);
+        index = ms === null || startMs === null ? UNDATED : Math.round((ms - startMs) / 86_400_000);
+        dayIndexes.set(key, index);
+      }
+      return index;
     };
 
     const days = merge(
@@ -255,5 +251,5 @@ export function computeDashboardData(db: Db, options: { now?: Date } = {}): Dash
       customer_days: customerDays,
       buyers,
     };
-  })();
+  });
 }

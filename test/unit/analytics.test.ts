@@ -4,6 +4,13 @@ import { openDatabase, Db } from '../../activities/store/database';
 import { resourceSpec } from '../../activities/store/resources';
 import { upsertRecords } from '../../activities/store/upsert';
 import { AnalyticsSummary, computeAnalytics, writeAnalytics } from '../../activities/exports/analytics';
+import {
+  divideRounded,
+  formatThousandths,
+  meanMoney,
+  ratio2,
+  thousandthsSql as t,
+} from '../../activities/exports/money';
 import { analyticsFromApiRecords } from '../helpers/independent-analytics';
 import { tempDir } from '../helpers/tmp';
 
@@ -274,6 +281,56 @@ describe('analytics', () => {
     expect(fs.readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
   });
 
+  it('equals the one-query-per-figure SQL definitions on hostile dates and instant ties', () => {
+    // created_at that is null, not a date, shorter than a month, astral characters (substr counts characters, not
+    // UTF-16 units), an impossible day; two first and two last orders at the same instant written differently.
+    const stamps: Array<string | null> = [
+      '2024-03-01T22:30:00-04:00',
+      '2024-03-02T02:30:00Z',
+      null,
+      'not a date',
+      'abc',
+      '\u{1F600}\u{1F600}\u{1F600}\u{1F600}-05-06T00:00:00Z',
+      '\u{1F600}\u{1F600}\u{1F600}\u{1F600}-05-07T00:00:00Z',
+      '2024-04-31T00:00:00+09:00',
+      '2024-05-01T00:00:00+00:00',
+      '2024-04-30T20:00:00-04:00',
+      '2024-04-30T20:00:00-04:00',
+    ];
+    const orders = stamps.map((created_at, i) => ({
+      id: 20 + i,
+      created_at,
+      customer: i % 4 === 3 ? null : { id: 1 + (i % 4) },
+      cancelled_at: i % 5 === 1 ? '2024-05-02T00:00:00Z' : null,
+      total_price: ['10.00', '0.125', null, '7.5', '-1.00'][i % 5],
+      total_discounts: i % 2 ? '1.005' : null,
+      currency: ['USD', 'EUR', null][i % 3],
+      financial_status: ['paid', null, 'pending'][i % 3],
+      fulfillment_status: [null, 'fulfilled'][i % 2],
+      shipping_address: i % 3 ? { country: 'Canada', country_code: 'CA', province: i % 2 ? 'Québec' : null } : null,
+      fulfillments: i % 2 ? [{ id: 900 + i, created_at: '2024-05-03T00:00:00-07:00' }] : [],
+      refunds: i % 3 ? [{ id: 800 + i, transactions: [{ kind: 'refund', status: 'success', amount: '0.50' }] }] : [],
+    }));
+    load(db, orders, CUSTOMERS, PRODUCTS);
+    const { generated_at: _ignored, top_products_by_quantity: _unchanged, ...summary } = computeAnalytics(db);
+    expect(summary).toEqual(definitions(db));
+    expect(summary.window).toEqual({ first_order_at: stamps[0], last_order_at: stamps[10] });
+    expect(summary.sales_by_month.map((m) => m.month)).toContain('\u{1F600}\u{1F600}\u{1F600}\u{1F600}-05');
+    expect(summary.currency).toBe('EUR');
+  });
+
+  it('equals the SQL definitions when every order is cancelled', () => {
+    load(
+      db,
+      ORDERS.map((o) => ({ ...o, cancelled_at: '2024-06-01T00:00:00Z' })),
+      CUSTOMERS,
+      PRODUCTS,
+    );
+    const { generated_at: _ignored, top_products_by_quantity: _unchanged, ...summary } = computeAnalytics(db);
+    expect(summary).toEqual(definitions(db));
+    expect(summary.net_sales).toBe('0.00');
+  });
+
   it.each([1, 2, 3])('equals the independent computation on generated orders (seed %i)', (seed) => {
     const shop = generateShop(seed, 300);
     for (let i = 0; i < shop.orders.length; i += 50)
@@ -286,6 +343,108 @@ describe('analytics', () => {
     expect(summary.top_products_by_quantity).toHaveLength(10);
   });
 });
+
+/**
+ * The summary's figures (all but top products) the plain way, one SQL query over `orders` each, as docs/analytics.md
+ * states them: the reference for the one-pass computation.
+ */
+function definitions(db: Db): Omit<AnalyticsSummary, 'generated_at' | 'top_products_by_quantity'> {
+  const rows = (sql: string) =>
+    db.prepare(sql).safeIntegers(true).all() as Array<Record<string, bigint | string | null>>;
+  const big = (value: unknown) => (value === null ? 0n : BigInt(value as bigint));
+  const money = (value: unknown) => formatThousandths(big(value));
+  const price = `COALESCE(${t('total_price')}, 0)`;
+  const totals = rows(
+    `SELECT COUNT(*) AS orders, SUM(${price}) AS sales, SUM(COALESCE(${t('total_discounts')}, 0)) AS discounts,
+       SUM(CASE WHEN cancelled_at IS NULL THEN ${price} - COALESCE(${t('total_refunded')}, 0) END) AS net
+     FROM orders`,
+  )[0];
+  const window = rows(
+    `SELECT
+       (SELECT created_at FROM orders WHERE julianday(created_at) IS NOT NULL
+          ORDER BY julianday(created_at), id LIMIT 1) AS first,
+       (SELECT created_at FROM orders WHERE julianday(created_at) IS NOT NULL
+          ORDER BY julianday(created_at) DESC, id DESC LIMIT 1) AS last`,
+  )[0];
+  const processing = rows(
+    `SELECT COUNT(*) AS n,
+       SUM(CAST(ROUND((julianday(first_fulfilled_at) - julianday(created_at)) * 86400000) AS INTEGER)) AS ms
+     FROM orders WHERE julianday(first_fulfilled_at) IS NOT NULL AND julianday(created_at) IS NOT NULL`,
+  )[0];
+  const period = (length: number) =>
+    rows(
+      `SELECT substr(created_at, 1, ${length}) AS period, COUNT(*) AS orders, SUM(${price}) AS sales
+       FROM orders WHERE created_at IS NOT NULL GROUP BY period ORDER BY period`,
+    );
+  const status = (column: string, ifNull: string) =>
+    rows(
+      `SELECT COALESCE(${column}, '${ifNull}') AS status, COUNT(*) AS orders
+       FROM orders GROUP BY 1 ORDER BY orders DESC, status`,
+    ).map((r) => ({ status: String(r.status), orders: Number(r.orders) }));
+  const buyers = rows(
+    `SELECT COUNT(*) AS orders, SUM(${price}) AS value FROM orders WHERE customer_id IS NOT NULL GROUP BY customer_id`,
+  );
+  const values = buyers.map((b) => big(b.value)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const n = BigInt(values.length);
+  const at = (rank: bigint) => values[Number(rank) - 1];
+  return {
+    window: { first_order_at: window.first as string | null, last_order_at: window.last as string | null },
+    currency:
+      (rows(
+        `SELECT currency FROM orders WHERE currency IS NOT NULL
+         GROUP BY currency ORDER BY COUNT(*) DESC, currency LIMIT 1`,
+      )[0]?.currency as string | undefined) ?? null,
+    total_orders: Number(totals.orders),
+    total_sales: money(totals.sales),
+    aov: meanMoney(big(totals.sales), big(totals.orders)),
+    total_customers: Number(rows('SELECT COUNT(*) AS n FROM customers')[0].n),
+    total_discounts: money(totals.discounts),
+    net_sales: money(totals.net),
+    repeat_customer_rate: n === 0n ? 0 : ratio2(100n * BigInt(buyers.filter((b) => big(b.orders) >= 2n).length), n),
+    avg_processing_days: big(processing.n) === 0n ? null : ratio2(big(processing.ms), big(processing.n) * 86_400_000n),
+    sales_by_day: period(10).map((r) => ({ date: String(r.period), orders: Number(r.orders), sales: money(r.sales) })),
+    sales_by_month: period(7).map((r) => ({
+      month: String(r.period),
+      orders: Number(r.orders),
+      sales: money(r.sales),
+    })),
+    sales_by_country: rows(
+      `SELECT COALESCE(shipping_country, 'Unknown') AS country, shipping_country_code AS country_code,
+         COUNT(*) AS orders, SUM(${price}) AS sales
+       FROM orders GROUP BY 1, 2 ORDER BY sales DESC, country, country_code`,
+    ).map((r) => ({
+      country: String(r.country),
+      country_code: r.country_code as string | null,
+      orders: Number(r.orders),
+      sales: money(r.sales),
+    })),
+    sales_by_province: rows(
+      `SELECT shipping_country_code AS country_code, COALESCE(shipping_province, 'Unknown') AS province,
+         shipping_province_code AS province_code, COUNT(*) AS orders, SUM(${price}) AS sales
+       FROM orders GROUP BY 1, 2, 3 ORDER BY sales DESC, country_code, province, province_code`,
+    ).map((r) => ({
+      country_code: r.country_code as string | null,
+      province: String(r.province),
+      province_code: r.province_code as string | null,
+      orders: Number(r.orders),
+      sales: money(r.sales),
+    })),
+    orders_by_financial_status: status('financial_status', 'unknown'),
+    orders_by_fulfillment_status: status('fulfillment_status', 'unfulfilled'),
+    customer_lifetime_value:
+      n === 0n
+        ? { customers: 0, mean: '0.00', median: '0.00', p90: '0.00' }
+        : {
+            customers: Number(n),
+            mean: meanMoney(
+              values.reduce((sum, v) => sum + v, 0n),
+              n,
+            ),
+            median: formatThousandths(divideRounded(at((n + 1n) / 2n) + at((n + 2n) / 2n), 2n)),
+            p90: formatThousandths(at((9n * n + 9n) / 10n)),
+          },
+  };
+}
 
 /** A deterministic pseudo-random shop with the quirks the metrics must survive. */
 function generateShop(seed: number, count: number): { orders: Rec[]; customers: Rec[]; products: Rec[] } {
