@@ -7,7 +7,6 @@ import type Database from 'better-sqlite3';
 import { mainCurrency, ORDER_FACTS, orderWindow, ordersByDay, withOrderFacts } from '../exports/analytics';
 
 type Db = Database.Database;
-type Row = Record<string, unknown>;
 
 export const DASHBOARD_DATA_VERSION = 1 as const;
 
@@ -53,11 +52,12 @@ export interface DashboardData {
   buyers: number[][];
 }
 
-/** Runs a query with integers as BigInt, then checks each fits a JavaScript number exactly. */
-function all(db: Db, sql: string): Row[] {
-  return db.prepare(sql).safeIntegers(true).all() as Row[];
+/** Runs a query with integers as BigInt, each row as an array of its columns, one row at a time. */
+function rows(db: Db, sql: string): IterableIterator<unknown[]> {
+  return db.prepare(sql).safeIntegers(true).raw(true).iterate() as IterableIterator<unknown[]>;
 }
 
+/** Checks that an integer fits a JavaScript number exactly. */
 function num(value: unknown): number {
   if (value === null || value === undefined) return 0;
   const n = Number(value);
@@ -114,50 +114,137 @@ function merge(rows: number[][], sums: number): number[][] {
   return merged;
 }
 
-export function computeDashboardData(db: Db, options: { now?: Date } = {}): DashboardData {
+/** Receives the JSON text of the data, piece by piece, in order. */
+export type DataSink = (piece: string) => void;
+
+/** Writes a JSON array of rows as they come: `[row,row,…]`, never holding more than one row. */
+class ArrayWriter {
+  private first = true;
+  constructor(private readonly out: DataSink) {
+    out('[');
+  }
+  row(row: unknown): void {
+    this.out(this.first ? JSON.stringify(row) : `,${JSON.stringify(row)}`);
+    this.first = false;
+  }
+  end(): void {
+    this.out(']');
+  }
+}
+
+/** Shop-local dates mapped to day indexes, kept in SQLite as well (DAY_INDEX) for the grouped queries to join. */
+const DAY_INDEX = 'temp.report_day_index';
+
+/** The per-day lists' groups by shop-local date and keys, a few rows per date; filled before any is written. */
+const GROUPS = {
+  regions: 'temp.report_region_days',
+  statuses: 'temp.report_status_days',
+  customers: 'temp.report_customer_days',
+};
+
+/**
+ * A per-day list grouped by day index and some key columns, from `table` (GROUPS): its rows hold `day`, the key
+ * columns and the sum columns, grouped by date and keys. Its key tuples are interned in their SQL order, as the
+ * list's dictionaries; then the rows are written ordered by day index and key ids, with sums added up when undated
+ * dates collapse onto UNDATED. One day's rows are in memory at a time. Drops the table after.
+ */
+function writePerDay(
+  db: Db,
+  out: DataSink,
+  spec: {
+    table: string;
+    keys: string[];
+    sums: string[];
+    /** Interns one key tuple (the columns' values as text or null), returning its ids. */
+    intern: (key: Array<string | null>) => number[];
+    /** The dictionaries' members, written before the list: `,"name":[…]…`. */
+    dictionaries: () => string;
+    name: keyof DashboardData;
+  },
+): void {
+  const { table, keys, sums } = spec;
+  // Tuples compare as text, as the dictionaries do (String of each value).
+  const ids = new Map<string, number[]>();
+  for (const row of rows(db, `SELECT DISTINCT ${keys.join(', ')} FROM ${table} ORDER BY ${keys.join(', ')}`)) {
+    const key = row.map(text);
+    ids.set(JSON.stringify(key), spec.intern(key));
+  }
+  out(spec.dictionaries());
+  out(`,${JSON.stringify(spec.name)}:`);
+  const list = new ArrayWriter(out);
+  let day: number | null = null;
+  let pending: number[][] = [];
+  const flush = () => {
+    for (const row of merge(pending, sums.length)) list.row(row);
+    pending = [];
+  };
+  const grouped = rows(
+    db,
+    `SELECT d.idx, ${keys.map((k) => `g.${k}`).join(', ')}, ${sums.map((s) => `SUM(g.${s})`).join(', ')}
+     FROM ${table} AS g JOIN ${DAY_INDEX} AS d ON d.day IS g.day
+     GROUP BY d.idx, ${keys.map((k) => `g.${k}`).join(', ')} ORDER BY d.idx`,
+  );
+  for (const row of grouped) {
+    const index = num(row[0]);
+    if (index !== day) {
+      flush();
+      day = index;
+    }
+    const key = ids.get(JSON.stringify(row.slice(1, 1 + keys.length).map(text)))!;
+    pending.push([index, ...key, ...row.slice(1 + keys.length).map(num)]);
+  }
+  flush();
+  list.end();
+  db.exec(`DROP TABLE ${table}`);
+}
+
+/**
+ * Writes the dashboard data as JSON, exactly the text `JSON.stringify` gives for `DashboardData`, piece by piece
+ * from iterating queries: neither the per-customer rows nor the lists nor the whole text are held in memory. Returns
+ * the number of orders and of (merged) days.
+ */
+export function writeDashboardData(
+  db: Db,
+  out: DataSink,
+  options: { now?: Date } = {},
+): { orders: number; days: number } {
   // One read transaction (withOrderFacts): every aggregate comes from the same snapshot even while a sync writes.
   // The order aggregates read the per-order fields the analytics summary uses (ORDER_FACTS), one pass over orders.
   return withOrderFacts(db, () => {
-    const dayRows = ordersByDay(db);
-    const regionRows = all(
-      db,
-      `SELECT day, country, country_code AS cc, province, province_code AS pc, COUNT(*) AS orders, SUM(price) AS sales
-       FROM ${ORDER_FACTS} GROUP BY 1, 2, 3, 4, 5 ORDER BY 2, 3, 4, 5`,
+    db.exec(
+      `CREATE TEMP TABLE ${GROUPS.regions} AS
+       SELECT day, country, country_code AS cc, province, province_code AS pc, COUNT(*) AS orders, SUM(price) AS sales
+       FROM ${ORDER_FACTS} GROUP BY 1, 2, 3, 4, 5`,
     );
-    const statusRows = all(
-      db,
-      `SELECT day, financial, fulfillment, COUNT(*) AS orders
-       FROM ${ORDER_FACTS} GROUP BY 1, 2, 3 ORDER BY 2, 3`,
+    db.exec(
+      `CREATE TEMP TABLE ${GROUPS.statuses} AS
+       SELECT day, financial, fulfillment, COUNT(*) AS orders FROM ${ORDER_FACTS} GROUP BY 1, 2, 3`,
     );
-    const customerRows = all(
-      db,
-      `SELECT substr(created_at, 1, 10) AS day, COALESCE(country, 'Unknown') AS country, country_code AS cc,
+    db.exec(
+      `CREATE TEMP TABLE ${GROUPS.customers} AS
+       SELECT substr(created_at, 1, 10) AS day, COALESCE(country, 'Unknown') AS country, country_code AS cc,
          COUNT(*) AS customers
-       FROM customers GROUP BY 1, 2, 3 ORDER BY 2, 3`,
+       FROM customers GROUP BY 1, 2, 3`,
     );
-    const buyerRows = all(
-      db,
-      `SELECT customer_id, day, COUNT(*) AS orders, SUM(price) AS value
-       FROM ${ORDER_FACTS} WHERE customer_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`,
-    );
+    // One row per distinct shop-local date: a few hundred, not one per order.
+    const dayRows = ordersByDay(db);
+    const dates = new Set<string | null>(dayRows.map((row) => text(row.day)));
+    for (const [day] of rows(db, `SELECT DISTINCT day FROM ${GROUPS.customers}`)) dates.add(text(day));
     // Day 0 is the earliest valid date among orders and customers.
     let startMs: number | null = null;
-    for (const row of [...dayRows, ...customerRows]) {
-      const ms = dayMs(text(row.day));
+    for (const date of dates) {
+      const ms = dayMs(date);
       if (ms !== null && (startMs === null || ms < startMs)) startMs = ms;
     }
-    // Per distinct date, not per row: a few hundred dates against tens of thousands of region, status and buyer rows.
     const dayIndexes = new Map<string | null, number>();
-    const dayIndex = (value: unknown): number => {
-      const key = text(value);
-      let index = dayIndexes.get(key);
-      if (index === undefined) {
-        const ms = dayMs(key);
-        index = ms === null || startMs === null ? UNDATED : Math.round((ms - startMs) / 86_400_000);
-        dayIndexes.set(key, index);
-      }
-      return index;
-    };
+    for (const date of dates) {
+      const ms = dayMs(date);
+      dayIndexes.set(date, ms === null || startMs === null ? UNDATED : Math.round((ms - startMs) / 86_400_000));
+    }
+    const dayIndex = (value: unknown): number => dayIndexes.get(text(value)) ?? UNDATED;
+    db.exec(`CREATE TEMP TABLE ${DAY_INDEX} (day TEXT UNIQUE, idx INTEGER NOT NULL)`);
+    const insert = db.prepare(`INSERT INTO ${DAY_INDEX} (day, idx) VALUES (?, ?)`);
+    for (const [date, index] of dayIndexes) insert.run(date, index);
 
     const days = merge(
       dayRows.map((r) => [
@@ -175,65 +262,9 @@ export function computeDashboardData(db: Db, options: { now?: Date } = {}): Dash
     );
     const dated = days.map((d) => d[0]).filter((d) => d !== UNDATED);
 
-    const regions = new Dictionary<[string, string | null, string, string | null]>();
-    const regionDays = merge(
-      regionRows.map((r) => [
-        dayIndex(r.day),
-        regions.id([String(r.country), text(r.cc), String(r.province), text(r.pc)]),
-        num(r.orders),
-        num(r.sales),
-      ]),
-      2,
-    );
-
-    const financial = new Dictionary<string>();
-    const fulfillment = new Dictionary<string>();
-    const statusDays = merge(
-      statusRows.map((r) => [
-        dayIndex(r.day),
-        financial.id(String(r.financial)),
-        fulfillment.id(String(r.fulfillment)),
-        num(r.orders),
-      ]),
-      1,
-    );
-
-    const customerCountries = new Dictionary<[string, string | null]>();
-    const customerDays = merge(
-      customerRows.map((r) => [
-        dayIndex(r.day),
-        customerCountries.id([String(r.country), text(r.cc)]),
-        num(r.customers),
-      ]),
-      1,
-    );
-
-    const buyers: number[][] = [];
-    let current: bigint | null = null;
-    let entries: number[][] = [];
-    const flush = () => {
-      if (entries.length === 0) return;
-      const sorted = merge(entries, 2);
-      const flat: number[] = [];
-      let previous = 0;
-      sorted.forEach(([day, orders, value], i) => {
-        flat.push(i === 0 ? day : day - previous, orders, value);
-        previous = day;
-      });
-      buyers.push(flat);
-      entries = [];
-    };
-    for (const row of buyerRows) {
-      const id = row.customer_id as bigint;
-      if (id !== current) {
-        flush();
-        current = id;
-      }
-      entries.push([dayIndex(row.day), num(row.orders), num(row.value)]);
-    }
-    flush();
-
-    return {
+    // The members in DashboardData's order, as JSON.stringify writes them: the small ones first, as one object
+    // whose closing brace is left off.
+    const head = {
       version: DASHBOARD_DATA_VERSION,
       generated_at: (options.now ?? new Date()).toISOString(),
       currency: mainCurrency(db),
@@ -242,14 +273,83 @@ export function computeDashboardData(db: Db, options: { now?: Date } = {}): Dash
       first_order_day: dated.length ? Math.min(...dated) : null,
       last_order_day: dated.length ? Math.max(...dated) : null,
       days,
-      regions: regions.values,
-      region_days: regionDays,
-      financial_statuses: financial.values,
-      fulfillment_statuses: fulfillment.values,
-      status_days: statusDays,
-      customer_countries: customerCountries.values,
-      customer_days: customerDays,
-      buyers,
     };
+    out(JSON.stringify(head).slice(0, -1));
+
+    const regions = new Dictionary<[string, string | null, string, string | null]>();
+    writePerDay(db, out, {
+      table: GROUPS.regions,
+      keys: ['country', 'cc', 'province', 'pc'],
+      sums: ['orders', 'sales'],
+      intern: ([country, cc, province, pc]) => [regions.id([String(country), cc, String(province), pc])],
+      dictionaries: () => `,"regions":${JSON.stringify(regions.values)}`,
+      name: 'region_days',
+    });
+
+    const financial = new Dictionary<string>();
+    const fulfillment = new Dictionary<string>();
+    writePerDay(db, out, {
+      table: GROUPS.statuses,
+      keys: ['financial', 'fulfillment'],
+      sums: ['orders'],
+      intern: ([fin, ful]) => [financial.id(String(fin)), fulfillment.id(String(ful))],
+      dictionaries: () =>
+        `,"financial_statuses":${JSON.stringify(financial.values)}` +
+        `,"fulfillment_statuses":${JSON.stringify(fulfillment.values)}`,
+      name: 'status_days',
+    });
+
+    const customerCountries = new Dictionary<[string, string | null]>();
+    writePerDay(db, out, {
+      table: GROUPS.customers,
+      keys: ['country', 'cc'],
+      sums: ['customers'],
+      intern: ([country, cc]) => [customerCountries.id([String(country), cc])],
+      dictionaries: () => `,"customer_countries":${JSON.stringify(customerCountries.values)}`,
+      name: 'customer_days',
+    });
+
+    // Buyers: the (customer, date) groups come ordered by customer, so one customer's days are in memory at a time.
+    out(',"buyers":');
+    const buyers = new ArrayWriter(out);
+    let current: bigint | null = null;
+    let entries: number[][] = [];
+    const flush = () => {
+      if (entries.length === 0) return;
+      const flat: number[] = [];
+      let previous = 0;
+      merge(entries, 2).forEach(([day, orders, value], i) => {
+        flat.push(i === 0 ? day : day - previous, orders, value);
+        previous = day;
+      });
+      buyers.row(flat);
+      entries = [];
+    };
+    const buyerRows = rows(
+      db,
+      `SELECT customer_id, day, COUNT(*) AS orders, SUM(price) AS value
+       FROM ${ORDER_FACTS} WHERE customer_id IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2`,
+    );
+    for (const [customer, day, orders, value] of buyerRows) {
+      const id = customer as bigint;
+      if (id !== current) {
+        flush();
+        current = id;
+      }
+      entries.push([dayIndex(day), num(orders), num(value)]);
+    }
+    flush();
+    buyers.end();
+    out('}');
+
+    db.exec(`DROP TABLE ${DAY_INDEX}`);
+    return { orders: days.reduce((sum, day) => sum + day[1], 0), days: days.length };
   });
+}
+
+/** The dashboard data as an object: what data.js holds (the same text, parsed). */
+export function computeDashboardData(db: Db, options: { now?: Date } = {}): DashboardData {
+  const pieces: string[] = [];
+  writeDashboardData(db, (piece) => pieces.push(piece), options);
+  return JSON.parse(pieces.join('')) as DashboardData;
 }

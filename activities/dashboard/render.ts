@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { computeDashboardData, DashboardData } from './data';
+import { DataSink, writeDashboardData } from './data';
 import { PAGES, pageHtml } from './pages';
 import { worldGeoJson } from './world';
 
@@ -58,8 +58,45 @@ export function assetsDir(): string {
   return found;
 }
 
-export function dataScript(data: DashboardData): string {
-  return `window.DASHBOARD_DATA = ${JSON.stringify(data)};\n`;
+/** Text written in chunks of about this many UTF-16 code units. */
+const CHUNK = 1 << 16;
+
+/**
+ * Writes data.js, `window.DASHBOARD_DATA = {…};`, as the data is computed (writeDashboardData): the JSON text goes
+ * to the file in chunks of ~64 KB, so the process never holds the rows, the lists or the whole text, whatever the
+ * number of customers. Synchronous, like the read transaction it runs in; the file is fsynced. Returns its size
+ * and the data's order and day counts.
+ */
+function writeDataScript(
+  db: Db,
+  file: string,
+  mode: number,
+  now: Date | undefined,
+): { bytes: number; orders: number; days: number } {
+  const fd = fs.openSync(file, 'wx', mode);
+  try {
+    let pending = '';
+    let bytes = 0;
+    const flush = () => {
+      const buffer = Buffer.from(pending);
+      for (let offset = 0; offset < buffer.length;) offset += fs.writeSync(fd, buffer, offset);
+      bytes += buffer.length;
+      pending = '';
+    };
+    const write: DataSink = (piece) => {
+      pending += piece;
+      if (pending.length >= CHUNK) flush();
+    };
+    write('window.DASHBOARD_DATA = ');
+    const counts = writeDashboardData(db, write, { now });
+    write(';\n');
+    flush();
+    fs.fchmodSync(fd, mode);
+    fs.fsyncSync(fd);
+    return { bytes, ...counts };
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 async function writeFile(file: string, content: string | Buffer, mode: number): Promise<void> {
@@ -106,7 +143,6 @@ export async function renderDashboard(
 ): Promise<RenderedDashboard> {
   const dir = path.resolve(options.outDir ?? path.join(dataDir, DASHBOARD_DIR));
   const mode = options.fileMode ?? 0o600;
-  const data = computeDashboardData(db, { now: options.now });
   const assets = assetsDir();
   const echartsFile = require.resolve('echarts/dist/echarts.min.js');
 
@@ -115,10 +151,9 @@ export async function renderDashboard(
   try {
     // The folder is readable by whoever may read the files (0o600 files: 0o700 folder, 0o644: 0o755).
     await fs.promises.chmod(staging, 0o700 | (mode & 0o044) | ((mode & 0o044) >> 2));
-    const script = dataScript(data);
+    const data = writeDataScript(db, path.join(staging, 'data.js'), mode, options.now);
     const files: Array<[string, string | Buffer]> = [
       ...PAGES.map((page): [string, string] => [page.file, pageHtml(page)]),
-      ['data.js', script],
       ['world.js', `window.WORLD_GEOJSON = ${JSON.stringify(worldGeoJson())};\n`],
       ['echarts.min.js', await fs.promises.readFile(echartsFile)],
       ...(await Promise.all(
@@ -133,10 +168,10 @@ export async function renderDashboard(
     return {
       dir,
       file: path.join(dir, DASHBOARD_INDEX),
-      files: files.map(([name]) => path.join(dir, name)),
-      dataBytes: Buffer.byteLength(script),
-      orders: data.days.reduce((sum, day) => sum + day[1], 0),
-      days: data.days.length,
+      files: ['data.js', ...files.map(([name]) => name)].map((name) => path.join(dir, name)),
+      dataBytes: data.bytes,
+      orders: data.orders,
+      days: data.days,
     };
   } catch (error) {
     await fs.promises.rm(staging, { recursive: true, force: true }).catch(() => undefined);

@@ -295,6 +295,72 @@ describe('dashboard figures: awkward records', () => {
   });
 });
 
+describe('dashboard data: the lists as written', () => {
+  const tmp = tempDir();
+  afterAll(() => tmp.cleanup());
+
+  it('per-day lists ordered by day then ids, undated dates merged first; dictionaries in first-seen order', () => {
+    const at = (
+      id: number,
+      created_at: string | null,
+      financial: string,
+      fulfillment: string | null,
+      customer?: number,
+    ) => ({
+      id,
+      created_at,
+      financial_status: financial,
+      fulfillment_status: fulfillment,
+      total_price: `${id}.00`,
+      ...(customer === undefined ? {} : { customer: { id: customer } }),
+    });
+    const db = databaseOf(tmp.dir, {
+      customers: [
+        { id: 1, created_at: '2024-03-02T10:00:00Z' },
+        { id: 2, created_at: 'nope' },
+      ],
+      orders: [
+        at(1, '2024-03-01T10:00:00Z', 'authorized', 'partial'),
+        at(2, '2024-03-01T11:00:00Z', 'paid', 'fulfilled', 1),
+        at(3, 'garbage', 'paid', null, 1),
+        at(4, null, 'authorized', 'partial', 1),
+        at(5, '2024-02-30T10:00:00Z', 'paid', 'fulfilled', 2),
+      ],
+    });
+    const data = computeDashboardData(db, { now: NOW });
+    db.close();
+    expect(data).toMatchObject({
+      start: '2024-03-01',
+      first_order_day: 0,
+      last_order_day: 0,
+      regions: [['Unknown', null, 'Unknown', null]],
+      region_days: [
+        [UNDATED, 0, 3, 12000],
+        [0, 0, 2, 3000],
+      ],
+      financial_statuses: ['authorized', 'paid'],
+      // In the order the (financial, fulfillment) pairs first appear, not sorted: status_days sort by these ids.
+      fulfillment_statuses: ['partial', 'fulfilled', 'unfulfilled'],
+      status_days: [
+        [UNDATED, 0, 0, 1],
+        [UNDATED, 1, 1, 1],
+        [UNDATED, 1, 2, 1],
+        [0, 0, 0, 1],
+        [0, 1, 1, 1],
+      ],
+      customer_countries: [['Unknown', null]],
+      customer_days: [
+        [UNDATED, 0, 1],
+        [1, 0, 1],
+      ],
+      buyers: [
+        [UNDATED, 2, 7000, 1, 1, 2000],
+        [UNDATED, 1, 5000],
+      ],
+    });
+  });
+});
+
 describe('dashboard figures: no orders at all', () => {
   const tmp = tempDir();
   afterAll(() => tmp.cleanup());
@@ -391,6 +457,29 @@ describe('renderDashboard', () => {
       const html = fs.readFileSync(path.join(rendered.dir, page.file), 'utf8');
       for (const src of html.match(/(?<=src=")[^"]+/g) ?? []) expect(files).toContain(src);
       for (const link of PAGES) expect(html).toContain(`href="${link.file}"`);
+    }
+  });
+
+  it('a data.js larger than a write chunk (64 KB) is the data exactly, its size reported', async () => {
+    const big = createShopifyStore({ seed: 5, products: 20, customers: 300, orders: 2000 });
+    const dir = path.join(tmp.dir, 'big');
+    const bigDb = databaseOf(dir, {
+      products: [...big.records('products')],
+      customers: [...big.records('customers')],
+      orders: [...big.records('orders')],
+    });
+    try {
+      const rendered = await renderDashboard(bigDb, dir, { now: NOW });
+      const script = fs.readFileSync(path.join(rendered.dir, 'data.js'), 'utf8');
+      expect(rendered.dataBytes).toBe(Buffer.byteLength(script));
+      expect(rendered.dataBytes).toBeGreaterThan(65_536);
+      const data = computeDashboardData(bigDb, { now: NOW });
+      expect(script).toBe(`window.DASHBOARD_DATA = ${JSON.stringify(data)};\n`);
+      expect(rendered.orders).toBe(2000);
+      expect(rendered.days).toBe(data.days.length);
+      expect(data.buyers.length).toBe(computeAnalytics(bigDb).customer_lifetime_value.customers);
+    } finally {
+      bigDb.close();
     }
   });
 
