@@ -5,15 +5,18 @@ import type { AppConfig, ShopifyConfig } from '../common/config';
 import { createOutputActivities } from './output-activities';
 import { ShopifyClient } from './shopify/client';
 import { corruptDatabaseFailure, DATABASE_FILE, Db, openDatabase } from './store/database';
-import { createSyncActivities } from './sync-activities';
+import { createSyncActivities, PageBudget } from './sync-activities';
 
 export interface ActivityConfig {
   app: AppConfig;
   shopify: ShopifyConfig;
+  /** Pages per page activity; tests pass a small one to get many activities from a small store. */
+  pageBudget?: PageBudget;
 }
 
 interface Deps {
   app: AppConfig;
+  pageBudget?: PageBudget;
   db: () => Db;
   openReader: () => Db;
   shopify: () => ShopifyClient;
@@ -53,6 +56,7 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
   };
   const built = buildActivities({
     app: config.app,
+    pageBudget: config.pageBudget,
     db: writer,
     openReader: () => {
       writer();

@@ -1,16 +1,38 @@
-import { heartbeat, log } from '@temporalio/activity';
+import { Context, heartbeat, log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import type { ResourceName, SyncPageInput, SyncPageResult } from '../common/contract';
-import type { ShopifyClient } from './shopify/client';
+import type { ShopifyClient, ShopifyPage } from './shopify/client';
 import { laterOf, nextWatermark, updatedAtMinFrom } from './shopify/watermark';
+import {
+  CheckpointKey,
+  CheckpointMovedError,
+  dropCheckpoints,
+  PageCheckpoint,
+  saveCheckpoint,
+  startFromCheckpoint,
+} from './store/checkpoints';
 import type { Db } from './store/database';
 import { getMetadata, setMetadata, watermarkKey } from './store/metadata';
 import { resourceSpec } from './store/resources';
 import { InvalidRecordError, upsertRecords } from './store/upsert';
-import { ApplicationFailure } from '@temporalio/common';
+
+/** Pages per activity at most: 5,000 records make Temporal's per-activity cost small next to fetching them. */
+export const MAX_PAGES_PER_ACTIVITY = 20;
+/** No new page is started after this: the workflow's progress (Web UI, CLI) moves once per activity. */
+export const MAX_ACTIVITY_MS = 5_000;
+
+export interface PageBudget {
+  pages: number;
+  ms: number;
+}
 
 export interface SyncDeps {
   db: () => Db;
   shopify: () => ShopifyClient;
+  /** Default: MAX_PAGES_PER_ACTIVITY and MAX_ACTIVITY_MS (tests pass smaller ones). */
+  pageBudget?: PageBudget;
+  /** Milliseconds clock for the time budget (tests pass a fake one). */
+  now?: () => number;
 }
 
 export interface ResourcePlan {
@@ -19,8 +41,10 @@ export interface ResourcePlan {
   expected: number | null;
 }
 
-/** The Shopify stages' activities: plan from the watermarks, one page at a time, then commit the watermark. */
+/** The Shopify stages' activities: plan from the watermarks, pages in batches, then commit the watermark. */
 export function createSyncActivities(deps: SyncDeps) {
+  const now = deps.now ?? Date.now;
+  const budget = deps.pageBudget ?? { pages: MAX_PAGES_PER_ACTIVITY, ms: MAX_ACTIVITY_MS };
   return {
     async planSync(input: { full: boolean; resources: ResourceName[] }): Promise<Record<string, ResourcePlan>> {
       const db = deps.db();
@@ -37,51 +61,71 @@ export function createSyncActivities(deps: SyncDeps) {
       return plan;
     },
 
-    /** Fetches one page and stores it in one transaction; only the cursor and counts go back to the workflow. */
+    /**
+     * Fetches and stores consecutive pages of one resource, from `input.cursor` to its last page or the budget
+     * (MAX_PAGES_PER_ACTIVITY pages, no new page after MAX_ACTIVITY_MS). Each page is stored in one transaction
+     * with the activity's checkpoint, while the next page's request is in flight; a retry continues from the
+     * checkpoint. Only the cursor and the totals go back to the workflow.
+     */
     async syncPage(input: SyncPageInput): Promise<SyncPageResult> {
+      const started = now();
+      const { info } = Context.current();
+      // Both stay the same across the activity's retries (an activity started outside a workflow has no run id).
+      const runId = info.workflowExecution?.runId ?? '';
+      const key = { runId, activityId: info.activityId, resource: input.resource };
       const spec = resourceSpec(input.resource);
       const params: Record<string, string> = { ...spec.params };
       if (input.updatedAtMin) params.updated_at_min = input.updatedAtMin;
-      // Heartbeats let Temporal notice a killed worker within the heartbeat timeout instead of the page's timeout.
-      const beat = setInterval(() => heartbeat(), 1_000);
-      let page;
+      const resumed = startFromCheckpoint(deps.db(), key);
+      let totals: PageCheckpoint = resumed ?? {
+        cursor: input.cursor,
+        done: false,
+        pages: 0,
+        records: 0,
+        childRecords: 0,
+        requests: 0,
+        throttledMs: 0,
+        maxUpdatedAt: null,
+      };
+      if (resumed) {
+        log.info(`${input.resource}: resuming from the checkpoint after ${resumed.pages} stored pages`, {
+          resource: input.resource,
+          pages: resumed.pages,
+          done: resumed.done,
+        });
+      }
+      const fetchPage = (cursor: string | null) => {
+        const pending = deps.shopify().page(spec.endpoint, cursor, params);
+        // A prefetch that fails while the page before it is being stored is awaited (and thrown) later, or dropped.
+        pending.catch(() => undefined);
+        return pending;
+      };
+      // Heartbeats let Temporal notice a killed worker within the heartbeat timeout instead of the activity's timeout.
+      const beat = setInterval(() => heartbeat({ pages: totals.pages }), 1_000);
       try {
-        heartbeat();
-        page = await deps.shopify().page(spec.endpoint, input.cursor, params);
+        heartbeat({ pages: totals.pages });
+        // A retry whose earlier attempt stored up to the end or the page budget only reports.
+        let next = totals.done || totals.pages >= budget.pages ? undefined : fetchPage(totals.cursor);
+        while (next) {
+          const page = await next;
+          const more =
+            page.nextCursor !== null &&
+            totals.pages + 1 < budget.pages &&
+            now() - started < budget.ms &&
+            !Context.current().cancellationSignal.aborted;
+          next = more ? fetchPage(page.nextCursor) : undefined;
+          // Lets the prefetch's request go out before the synchronous store below holds the event loop.
+          if (next) await new Promise((resolve) => setImmediate(resolve));
+          // deps.db() per page: a database file replaced meanwhile is reopened (the checkpoint check then fails the
+          // attempt, and its retry starts over from the activity's first page into the new file).
+          totals = storePage(deps.db(), key, input, totals, page);
+          heartbeat({ pages: totals.pages });
+        }
       } finally {
         clearInterval(beat);
       }
-      let counts;
-      try {
-        counts = upsertRecords(deps.db(), spec, page.records);
-      } catch (error) {
-        if (error instanceof InvalidRecordError) throw ApplicationFailure.nonRetryable(error.message, 'InvalidRecord');
-        throw error;
-      }
-      let maxUpdatedAt: string | null = null;
-      for (const record of page.records) {
-        if (typeof record.updated_at === 'string') maxUpdatedAt = laterOf(maxUpdatedAt, record.updated_at);
-      }
-      const throttled = page.throttledMs > 0 ? `, waited ${page.throttledMs} ms for the rate limit` : '';
-      log.info(
-        `${input.resource} page ${input.page}: ${counts.records} records, ${counts.childRecords} child rows${throttled}`,
-        {
-          resource: input.resource,
-          page: input.page,
-          records: counts.records,
-          childRecords: counts.childRecords,
-          requests: page.requests,
-          throttledMs: page.throttledMs,
-          last: page.nextCursor === null,
-        },
-      );
-      return {
-        nextCursor: page.nextCursor,
-        ...counts,
-        maxUpdatedAt,
-        requests: page.requests,
-        throttledMs: page.throttledMs,
-      };
+      const { pages, records, childRecords, requests, throttledMs, maxUpdatedAt } = totals;
+      return { nextCursor: totals.cursor, pages, records, childRecords, requests, throttledMs, maxUpdatedAt };
     },
 
     /** Called once a resource has been paged to the end: the next incremental run starts from here. */
@@ -93,11 +137,67 @@ export function createSyncActivities(deps: SyncDeps) {
       const db = deps.db();
       const key = watermarkKey(input.resource);
       const watermark = nextWatermark(input.maxUpdatedAt, input.startedAt, getMetadata(db, key));
-      if (watermark !== null) setMetadata(db, key, watermark);
+      db.transaction(() => {
+        if (watermark !== null) setMetadata(db, key, watermark);
+        dropCheckpoints(db, input.resource);
+      })();
       log.info(`${input.resource} watermark ${watermark ?? 'unchanged (nothing fetched)'}`, {
         resource: input.resource,
       });
       return watermark;
     },
   };
+}
+
+/** Stores one page and the activity's checkpoint after it in one transaction; returns the new running totals. */
+function storePage(
+  db: Db,
+  key: CheckpointKey,
+  input: SyncPageInput,
+  before: PageCheckpoint,
+  page: ShopifyPage,
+): PageCheckpoint {
+  const spec = resourceSpec(input.resource);
+  let maxUpdatedAt = before.maxUpdatedAt;
+  for (const record of page.records) {
+    if (typeof record.updated_at === 'string') maxUpdatedAt = laterOf(maxUpdatedAt, record.updated_at);
+  }
+  let after: PageCheckpoint | undefined;
+  let counts = { records: 0, childRecords: 0 };
+  try {
+    // upsertRecords' own transaction nests in this one as a savepoint: the page and its checkpoint commit together.
+    db.transaction(() => {
+      counts = upsertRecords(db, spec, page.records);
+      after = {
+        cursor: page.nextCursor,
+        done: page.nextCursor === null,
+        pages: before.pages + 1,
+        records: before.records + counts.records,
+        childRecords: before.childRecords + counts.childRecords,
+        requests: before.requests + page.requests,
+        throttledMs: before.throttledMs + page.throttledMs,
+        maxUpdatedAt,
+      };
+      saveCheckpoint(db, key, before.pages, after);
+    })();
+  } catch (error) {
+    if (error instanceof InvalidRecordError) throw ApplicationFailure.nonRetryable(error.message, 'InvalidRecord');
+    if (error instanceof CheckpointMovedError) throw ApplicationFailure.retryable(error.message, 'CheckpointMoved');
+    throw error;
+  }
+  const number = input.page + before.pages;
+  const throttled = page.throttledMs > 0 ? `, waited ${page.throttledMs} ms for the rate limit` : '';
+  log.info(
+    `${input.resource} page ${number}: ${counts.records} records, ${counts.childRecords} child rows${throttled}`,
+    {
+      resource: input.resource,
+      page: number,
+      records: counts.records,
+      childRecords: counts.childRecords,
+      requests: page.requests,
+      throttledMs: page.throttledMs,
+      last: page.nextCursor === null,
+    },
+  );
+  return after!;
 }

@@ -84,16 +84,25 @@ export interface SyncResult {
   continuedAsNew: number;
 }
 
-/** Input and output of the page activity: small, so the page's records never enter Temporal history. */
+/**
+ * Input and output of the page activity, which stores consecutive pages of one resource (up to a page and time
+ * budget): small, so the pages' records never enter Temporal history.
+ */
 export interface SyncPageInput {
   resource: ResourceName;
+  /** Cursor of the activity's first page; null for the resource's first page. */
   cursor: string | null;
   updatedAtMin: string | null;
+  /** Number of the activity's first page within the resource (for logs). */
   page: number;
 }
 
+/** Totals over the pages the activity stored. */
 export interface SyncPageResult {
+  /** Cursor of the next page after the activity's last; null once the resource's last page is stored. */
   nextCursor: string | null;
+  /** Pages stored; absent in results recorded when the activity stored exactly one page. */
+  pages?: number;
   records: number;
   childRecords: number;
   requests: number;

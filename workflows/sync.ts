@@ -35,7 +35,10 @@ const shopifyRetry: RetryPolicy = {
   nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
 };
 
-/** Shopify pages: retried until Shopify answers again (attempts show in the Web UI); bad config fails at once. */
+/**
+ * Shopify pages, several per activity: retried until Shopify answers again (attempts show in the Web UI); bad config
+ * fails at once.
+ */
 const { syncPage } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   // A killed worker is noticed after this, not after the whole page timeout.
@@ -105,9 +108,10 @@ function freshState(input: SyncInput, startedAt: string): SyncState {
 }
 
 /**
- * One sync of a store: products, customers and orders page by page (each page fetched and stored by one
- * activity), then the outputs. The cursors live in this workflow's state, so a retried activity, a restarted
- * worker or a continued-as-new run resumes from the last stored page.
+ * One sync of a store: products, customers and orders page by page (consecutive pages fetched and stored by one
+ * activity, which checkpoints each page in SQLite), then the outputs. The cursors live in this workflow's state, so
+ * a restarted worker or a continued-as-new run resumes after the last completed activity, and a retried activity
+ * after its last stored page.
  */
 export async function shopifySync(input: SyncInput = {}): Promise<SyncResult> {
   const state = input.resume ?? freshState(input, new Date().toISOString());
@@ -148,10 +152,11 @@ async function runSync(input: SyncInput, state: SyncState): Promise<SyncResult> 
     progress.startedAt ??= new Date().toISOString();
     while (!progress.done) {
       if (historyIsLong()) return;
-      const page = await syncPage.executeWithOptions({ summary: `${name} page ${progress.pages + 1}` }, [
+      const page = await syncPage.executeWithOptions({ summary: `${name} from page ${progress.pages + 1}` }, [
         { resource: name, cursor: progress.cursor, updatedAtMin: progress.updatedAtMin, page: progress.pages + 1 },
       ]);
-      progress.pages += 1;
+      // Results recorded before an activity stored several pages have no page count: they stored one.
+      progress.pages += page.pages ?? 1;
       progress.records += page.records;
       progress.childRecords += page.childRecords;
       progress.requests += page.requests;

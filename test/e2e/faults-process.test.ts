@@ -14,7 +14,7 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { CSV_EXPORTS } from '../../activities/exports/csv-export';
 import { sheetTitle } from '../../activities/sheets/tables';
-import { PROGRESS_QUERY, SyncPageInput, SyncProgress, SyncResult, WORKFLOW_TYPE } from '../../common/contract';
+import { SyncPageInput, SyncResult, WORKFLOW_TYPE } from '../../common/contract';
 import { createSheetsEmulator, generateServiceAccountKeys } from '../sheets-emulator';
 import type { SheetsEmulator } from '../sheets-emulator';
 import { createShopifyStore, ShopifyStore } from '../shopify-store';
@@ -273,15 +273,19 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     });
   }, 150_000);
 
-  it('a page activity that committed its page but failed before reporting is retried: no duplicates, exact', async () => {
+  it('a page activity that committed its pages but failed before reporting resumes from its checkpoint: nothing fetched twice, exact', async () => {
     const store = await newStore({ seed: 14, products: 260, customers: 300, orders: 1_300, rateLimit: false });
     const dataDir = newDataDir();
-    const config = testConfig(dataDir, store.url, {}, 'faults-lost-report');
+    // Two pages per activity: orders take three activities, so a middle one and the last one can lose their report.
+    const config = {
+      ...testConfig(dataDir, store.url, {}, 'faults-lost-report'),
+      pageBudget: { pages: 2, ms: 60_000 },
+    };
     const { activities, close } = createActivities(config);
-    // After the real activity committed its page: throw once, as if the worker died before reporting.
+    // After the real activity committed its pages: throw once, as if the worker died before reporting.
     const lost: string[] = [];
     const afterCommit = (input: SyncPageInput, last: boolean) =>
-      (input.resource === 'orders' && (input.page === 2 || last)) ||
+      (input.resource === 'orders' && (input.page === 3 || last)) ||
       (input.resource === 'products' && input.page === 1);
     const wrapped = {
       ...activities,
@@ -291,7 +295,7 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
         if (afterCommit(input, result.nextCursor === null) && !lost.includes(key)) {
           lost.push(key);
           throw new Error(
-            `simulated: the worker lost ${input.resource} page ${input.page}'s report after it committed`,
+            `simulated: the worker lost the report of ${input.resource} pages from ${input.page} after they committed`,
           );
         }
         return result;
@@ -316,18 +320,18 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
       close();
     }
     expect(lost).toHaveLength(3);
-    // The workflow counted each page once although three were stored twice.
-    expect(result.resources.orders).toMatchObject({ records: 1_300, pages: 6 });
-    expect(result.resources.products).toMatchObject({ records: 260, pages: 2 });
+    // The retries reported the checkpoints' totals: the workflow counted each page once.
+    expect(result.resources.orders).toMatchObject({ records: 1_300, pages: 6, requests: 6 });
+    expect(result.resources.products).toMatchObject({ records: 260, pages: 2, requests: 2 });
 
-    // Each lost page was fetched and stored again, every other page once.
+    // The retries found their pages stored: every page was fetched once.
     const fetched = new Map<string, number>();
     for (const r of store.requestLog.filter((e) => e.kind === 'list' && e.status === 200)) {
       const key = `${r.resource}:${r.query.page_info ?? 'first'}`;
       fetched.set(key, (fetched.get(key) ?? 0) + 1);
     }
-    expect([...fetched.values()].filter((n) => n === 2)).toHaveLength(3);
-    expect([...fetched.values()].every((n) => n <= 2)).toBe(true);
+    expect(fetched.size).toBe(2 + 2 + 6);
+    expect([...fetched.values()].every((n) => n === 1)).toBe(true);
 
     const comparison = compareDb(dataDir, store);
     expect(comparison).toMatchObject(EQUAL);
@@ -380,7 +384,7 @@ describe('process faults: the Temporal server SIGKILLed mid-sync and restarted o
     return new Client({ connection });
   }
 
-  it('kill -9 of the server after 2+ order pages, restart on the same --db-filename and port: the run completes exact', async () => {
+  it('kill -9 of the server after 3+ order pages, restart on the same --db-filename and port: the run completes exact', async () => {
     const dataDir = path.join(data.dir, 'sync');
     worker = await startWorker(
       workerEnv({ storeUrl: store.url, dataDir, temporalAddress: server.address, taskQueue: 'faults-server' }),
@@ -391,16 +395,14 @@ describe('process faults: the Temporal server SIGKILLed mid-sync and restarted o
       taskQueue: 'faults-server',
       args: [{ full: true, sheets: false }],
     });
-    const pagesAtKill = await waitFor(
-      'two stored pages of orders',
-      async () => {
-        const progress = await handle.query<SyncProgress>(PROGRESS_QUERY).catch(() => null);
-        return progress && progress.resources.orders.pages >= 2 ? progress.resources.orders.pages : 0;
-      },
-      60_000,
-    );
+    // Pages are counted in the store's request log: the progress query moves once per page activity (several pages).
+    const servedOrderPages = () =>
+      store.requestLog.filter((r) => r.resource === 'orders' && r.kind === 'list' && r.status === 200).length;
+    await waitFor('three served pages of orders', () => servedOrderPages() >= 3, 60_000);
     await server.kill9();
     const killedAt = Date.now();
+    // Every served page but the last two (the one being stored and the one prefetched meanwhile) is stored.
+    const storedAtKill = servedOrderPages() - 2;
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     let workerExit: number | string | undefined;
     void worker.exited.then((code) => (workerExit = code));
@@ -419,14 +421,15 @@ describe('process faults: the Temporal server SIGKILLed mid-sync and restarted o
     expect(comparison).toMatchObject(EQUAL);
     const csvs = checkCsvs(dataDir);
     expect(csvs.problems).toEqual([]);
-    // Order pages stored before the kill were not fetched again: the cursors survived in the server's database.
+    // Order pages stored before the kill were not fetched again: the cursors survived in the server's database and
+    // in the page activity's checkpoint.
     const orderPages = store.requestLog.filter((r) => r.resource === 'orders' && r.kind === 'list' && r.status === 200);
     const keys = orderPages.map((r) => r.query.page_info ?? 'first');
-    for (const key of keys.slice(0, pagesAtKill)) expect(keys.filter((k) => k === key)).toHaveLength(1);
+    for (const key of keys.slice(0, storedAtKill)) expect(keys.filter((k) => k === key)).toHaveLength(1);
     expect(new Set(keys).size).toBe(Math.ceil(3_000 / 250));
     recordFigures('sigkill-temporal-server', {
       faults: 1,
-      pagesAtKill,
+      orderPagesStoredAtKill: storedAtKill,
       serverDownMs: downMs,
       orderPagesFetchedTwice: keys.length - new Set(keys).size,
       runsCompleted: 1,

@@ -76,16 +76,17 @@ describe('Shopify faults: the sync survives transient failures and fails fast on
     expect(gaps).toHaveLength(10);
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(2_000);
     // 5 429s absorbed inside one call (the 6th fails the attempt, retried by Temporal after Retry-After), 4 more
-    // absorbed by the second attempt: the page activity ran twice, the second time after a ShopifyRateLimited.
-    const page2 = (await activityRuns(env, STORE)).find((a) => a.summary === 'orders page 2');
-    expect(page2).toMatchObject({ attempt: 2, outcome: 'completed', lastFailure: { type: 'ShopifyRateLimited' } });
-    expect(page2?.lastFailure?.message).toMatch(/rate limiting requests \(429/);
+    // absorbed by the second attempt: the orders page activity (all three pages) ran twice, the second time after a
+    // ShopifyRateLimited, and continued from its checkpoint after page 1.
+    const orders = (await activityRuns(env, STORE)).find((a) => a.summary === 'orders from page 1');
+    expect(orders).toMatchObject({ attempt: 2, outcome: 'completed', lastFailure: { type: 'ShopifyRateLimited' } });
+    expect(orders?.lastFailure?.message).toMatch(/rate limiting requests \(429/);
     // Counted from what is left of each Retry-After when the limiter waits: a few ms under 2 s each.
     expect(result.resources.orders.throttledMs).toBeGreaterThanOrEqual(4 * 1_900);
     expect(result.resources.orders.records).toBe(SIZES.orders);
     const rows = expectExact(dir, store);
     figures.push(
-      `429 storm | 10 x 429, min gap ${Math.min(...gaps)} ms | ${rows} rows | ${Date.now() - started} ms | attempts p2 ${page2?.attempt}`,
+      `429 storm | 10 x 429, min gap ${Math.min(...gaps)} ms | ${rows} rows | ${Date.now() - started} ms | attempts ${orders?.attempt}`,
     );
   }, 90_000);
 
@@ -113,7 +114,10 @@ describe('Shopify faults: the sync survives transient failures and fails fast on
     name: string;
     faults: FaultRule[];
     timeoutMs?: number;
-    /** The page activities that must have been retried, with the failure Temporal recorded before the retry. */
+    /**
+     * The page activities that must have been retried, with the failure Temporal recorded before the retry. Each
+     * resource of this store fits in one page activity, whatever page the fault hits.
+     */
     retried: Array<{ summary: string; attempt: number; type: string; message: RegExp }>;
   };
   const transient: Transient[] = [
@@ -129,14 +133,19 @@ describe('Shopify faults: the sync survives transient failures and fails fast on
         { kind: 'status', status: 503, resource: 'products', nth: 1 },
       ],
       retried: [
-        { summary: 'orders page 2', attempt: 4, type: 'ShopifyUnavailable', message: /is unavailable \(503: <html>/ },
         {
-          summary: 'customers page 1',
+          summary: 'orders from page 1',
+          attempt: 4,
+          type: 'ShopifyUnavailable',
+          message: /is unavailable \(503: <html>/,
+        },
+        {
+          summary: 'customers from page 1',
           attempt: 4,
           type: 'ShopifyUnavailable',
           message: /is unavailable \(503: Internal Server Error\); will retry/,
         },
-        { summary: 'products page 1', attempt: 2, type: 'ShopifyUnavailable', message: /is unavailable \(503/ },
+        { summary: 'products from page 1', attempt: 2, type: 'ShopifyUnavailable', message: /is unavailable \(503/ },
       ],
     },
     {
@@ -144,7 +153,7 @@ describe('Shopify faults: the sync survives transient failures and fails fast on
       faults: [{ kind: 'hang', resource: 'orders', nth: 2 }],
       timeoutMs: 2_000,
       retried: [
-        { summary: 'orders page 2', attempt: 2, type: 'ShopifyUnavailable', message: /timed out after 2000 ms/ },
+        { summary: 'orders from page 1', attempt: 2, type: 'ShopifyUnavailable', message: /timed out after 2000 ms/ },
       ],
     },
     {
@@ -154,8 +163,13 @@ describe('Shopify faults: the sync survives transient failures and fails fast on
         { kind: 'reset', resource: 'customers', nth: 1 },
       ],
       retried: [
-        { summary: 'orders page 2', attempt: 2, type: 'ShopifyUnavailable', message: /Could not reach Shopify store/ },
-        { summary: 'customers page 1', attempt: 2, type: 'ShopifyUnavailable', message: /Could not reach/ },
+        {
+          summary: 'orders from page 1',
+          attempt: 2,
+          type: 'ShopifyUnavailable',
+          message: /Could not reach Shopify store/,
+        },
+        { summary: 'customers from page 1', attempt: 2, type: 'ShopifyUnavailable', message: /Could not reach/ },
       ],
     },
     {
@@ -165,8 +179,8 @@ describe('Shopify faults: the sync survives transient failures and fails fast on
         { kind: 'truncated', resource: 'products', nth: 1 },
       ],
       retried: [
-        { summary: 'orders page 2', attempt: 3, type: 'ShopifyBadResponse', message: /not complete JSON/ },
-        { summary: 'products page 1', attempt: 2, type: 'ShopifyBadResponse', message: /not complete JSON/ },
+        { summary: 'orders from page 1', attempt: 3, type: 'ShopifyBadResponse', message: /not complete JSON/ },
+        { summary: 'products from page 1', attempt: 2, type: 'ShopifyBadResponse', message: /not complete JSON/ },
       ],
     },
     {
@@ -176,8 +190,8 @@ describe('Shopify faults: the sync survives transient failures and fails fast on
         { kind: 'non-json', resource: 'customers', nth: 1 },
       ],
       retried: [
-        { summary: 'orders page 3', attempt: 2, type: 'ShopifyBadResponse', message: /text\/html/ },
-        { summary: 'customers page 1', attempt: 2, type: 'ShopifyBadResponse', message: /not complete JSON/ },
+        { summary: 'orders from page 1', attempt: 2, type: 'ShopifyBadResponse', message: /text\/html/ },
+        { summary: 'customers from page 1', attempt: 2, type: 'ShopifyBadResponse', message: /not complete JSON/ },
       ],
     },
   ];
@@ -198,10 +212,14 @@ describe('Shopify faults: the sync survives transient failures and fails fast on
       // Never the token in a failure Temporal keeps.
       expect(run?.lastFailure?.message).not.toContain('shpat_');
     }
-    // Nothing stored twice; every page stored once (a failed attempt stores nothing).
+    // Nothing counted twice; every page fetched and stored once (a failed attempt keeps the pages it stored, and its
+    // retry continues after them from the activity's checkpoint).
     for (const resource of RESOURCE_NAMES) {
       expect(result.resources[resource].records).toBe(SIZES[resource]);
       expect(result.resources[resource].pages).toBe(Math.ceil(SIZES[resource] / 250));
+      const served = listRequests(store, resource).filter((r) => r.status === 200 && r.fault === undefined);
+      expect(new Set(served.map((r) => r.query.page_info ?? 'first')).size).toBe(served.length);
+      expect(served).toHaveLength(Math.ceil(SIZES[resource] / 250));
     }
     const rows = expectExact(dir, store);
     figures.push(`${name} | ${injected} faults | ${rows} rows | ${Date.now() - started} ms`);
@@ -290,10 +308,12 @@ describe('Shopify faults: the sync survives transient failures and fails fast on
       expect(listRequests(store, 'orders').map((r) => r.status)).toEqual([403]);
       expect(store.requestLog.filter((r) => r.status === 403)).toHaveLength(1);
       // Products and customers completed and re-committed their (unchanged) watermarks: only metadata.updated_at,
-      // the time of that write, moves.
+      // the time of that write, moves. A page activity that completed before the run failed may leave its
+      // checkpoint (dropped at the resource's next watermark commit, or after a day).
       const bookkeeping = (snapshot: Record<string, unknown[]>) => ({
         ...snapshot,
         metadata: (snapshot.metadata as { key: string; value: string }[]).map(({ key, value }) => ({ key, value })),
+        page_checkpoints: [],
       });
       expect(bookkeeping(snapshotTables(dir))).toEqual(bookkeeping(before));
       const comparison = compareDir(dir, store);
@@ -317,11 +337,17 @@ describe('Shopify faults: the sync survives transient failures and fails fast on
     const started = Date.now();
     const first = runSyncInProcess(env, testConfig(dir, url), { full: true });
 
-    // Page 2 requested = page 1 fetched and stored (its activity completed before the next was scheduled).
-    await until('orders page 2 requested', () => listRequests(store, 'orders').length >= 2);
-    const db = openReadOnly(dir);
-    const stored = db.prepare('SELECT raw_json FROM orders WHERE id = ?').get(onPage1) as { raw_json: string };
-    db.close();
+    // Page 1 stored (page 2 is requested meanwhile; with 400 ms per page, page 5 is seconds away).
+    const storedOnPage1 = () => {
+      const db = openReadOnly(dir);
+      try {
+        return db.prepare('SELECT raw_json FROM orders WHERE id = ?').get(onPage1) as { raw_json: string } | undefined;
+      } finally {
+        db.close();
+      }
+    };
+    await until('orders page 1 stored', () => listRequests(store, 'orders').length >= 2 && !!storedOnPage1());
+    const stored = storedOnPage1();
     expect(stored).toBeDefined();
     const editedAt = Date.now();
     const editedOnPage1 = store.mutate('orders', { ids: [onPage1] });

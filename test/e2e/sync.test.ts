@@ -103,7 +103,9 @@ describe('long syncs continue as new', () => {
   });
 
   it('carries the cursors across continue-as-new: every page fetched once, the database equals the store', async () => {
-    const result = await runSyncInProcess(env, testConfig(data.dir, store.url), { full: true, historyLimit: 40 });
+    // Two pages per activity: enough activities for the small history limit, each one with a page it prefetched.
+    const config = { ...testConfig(data.dir, store.url), pageBudget: { pages: 2, ms: 60_000 } };
+    const result = await runSyncInProcess(env, config, { full: true, historyLimit: 20 });
     expect(result.continuedAsNew).toBeGreaterThanOrEqual(2);
     expect(result.resources.orders).toMatchObject({ records: 2_600, pages: 11 });
     const pages = store.requestLog

@@ -144,10 +144,11 @@ describe('Temporal Web UI shows a finished sync (real dev server with its UI, he
     expect(await field('Run ID').innerText()).toContain(runId.slice(0, 20));
     expect((await field('Task Queue').innerText()).trim()).toBe('e2e-web-ui');
 
-    // The timeline names each activity with its summary ("orders page 2", "export CSVs", ...).
-    await page.getByText('orders page 2').first().waitFor({ state: 'visible', timeout: 20_000 });
+    // The timeline names each activity with its summary ("orders from page 1", "export CSVs", ...); one page
+    // activity stores a resource's pages here (two of orders).
+    await page.getByText('orders from page 1').first().waitFor({ state: 'visible', timeout: 20_000 });
     const text = await page.locator('body').innerText();
-    const activities = ['products page 1', 'customers page 1', 'orders page 1', 'orders page 2'].map(
+    const activities = ['products from page 1', 'customers from page 1', 'orders from page 1'].map(
       (s) => `syncPage • ${s}`,
     );
     for (const activity of [...activities, 'exportCsv • export CSVs', 'computeAnalytics • compute analytics']) {

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_API_VERSION, loadAppConfig, ShopifyConfig, AppConfig } from '../../common/config';
 import { SyncInput, SyncResult, WORKFLOW_TYPE, syncWorkflowId } from '../../common/contract';
+import type { ActivityConfig } from '../../activities';
 import { DATABASE_FILE } from '../../activities/store/database';
 import { createSyncWorker } from '../../worker/create-worker';
 import { workflowBundle } from './temporal';
@@ -35,7 +36,7 @@ export function testConfig(
 /** Runs one sync to completion with an in-process worker on the test server. */
 export async function runSyncInProcess(
   env: TestWorkflowEnvironment,
-  config: ReturnType<typeof testConfig>,
+  config: ActivityConfig,
   input: SyncInput,
 ): Promise<SyncResult> {
   const { worker, close } = await createSyncWorker({

@@ -1,0 +1,270 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import type { ResourceName, SyncPageInput, SyncPageResult } from '../../common/contract';
+import { DEFAULT_API_VERSION } from '../../common/config';
+import { ShopifyClient } from '../../activities/shopify/client';
+import { laterOf } from '../../activities/shopify/watermark';
+import {
+  CHECKPOINT_MAX_AGE_MS,
+  CheckpointMovedError,
+  dropCheckpoints,
+  PageCheckpoint,
+  saveCheckpoint,
+  startFromCheckpoint,
+} from '../../activities/store/checkpoints';
+import { Db, openDatabase } from '../../activities/store/database';
+import { resourceSpec } from '../../activities/store/resources';
+import {
+  createSyncActivities,
+  MAX_ACTIVITY_MS,
+  MAX_PAGES_PER_ACTIVITY,
+  SyncDeps,
+} from '../../activities/sync-activities';
+import { createShopifyStore, FaultRule, ShopifyStore } from '../shopify-store';
+import { compareWithStore, EQUAL } from '../helpers/compare';
+import { TEST_TOKEN } from '../helpers/sync-harness';
+import { tempDir } from '../helpers/tmp';
+
+/** The page activity against the emulator over real HTTP and a real SQLite file, in a mock activity context. */
+
+const quietLogger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined };
+const logger = { ...quietLogger, warn: () => undefined, error: () => undefined };
+
+interface Harness {
+  store: ShopifyStore;
+  db: Db;
+  deps: SyncDeps;
+  cleanup: () => Promise<void>;
+}
+
+async function harness(
+  counts: { products?: number; customers?: number; orders?: number },
+  faults: FaultRule[] = [],
+  extra: Partial<SyncDeps> = {},
+): Promise<Harness> {
+  const store = createShopifyStore({ seed: 21, products: 0, customers: 0, orders: 0, ...counts, rateLimit: false });
+  store.setFaults(faults);
+  await store.listen(0);
+  const data = tempDir('sync-page-');
+  const db = openDatabase(data.dir);
+  const shopify = new ShopifyClient({
+    store: 'unit-store',
+    baseUrl: store.url,
+    apiVersion: DEFAULT_API_VERSION,
+    apiToken: TEST_TOKEN,
+    timeoutMs: 5_000,
+  });
+  return {
+    store,
+    db,
+    deps: { db: () => db, shopify: () => shopify, ...extra },
+    cleanup: async () => {
+      db.close();
+      await store.close();
+      data.cleanup();
+    },
+  };
+}
+
+/** One attempt of the activity: the same run id and activity id across attempts, as Temporal gives them. */
+function attempt(
+  deps: SyncDeps,
+  input: SyncPageInput,
+  options: { activityId?: string; attempt?: number; heartbeats?: unknown[] } = {},
+): Promise<SyncPageResult> {
+  const env = new MockActivityEnvironment(
+    {
+      activityId: options.activityId ?? '7',
+      attempt: options.attempt ?? 1,
+      workflowExecution: { workflowId: 'shopify-sync-unit', runId: 'run-1' },
+    },
+    { logger },
+  );
+  env.on('heartbeat', (details: unknown) => options.heartbeats?.push(details));
+  return env.run(createSyncActivities(deps).syncPage, input);
+}
+
+const first = (resource: ResourceName): SyncPageInput => ({ resource, cursor: null, updatedAtMin: null, page: 1 });
+
+function listRequests(store: ShopifyStore, resource: ResourceName) {
+  return store.requestLog.filter((r) => r.resource === resource && r.kind === 'list');
+}
+
+function childRows(db: Db, resource: ResourceName): number {
+  return resourceSpec(resource).children.reduce(
+    (sum, child) => sum + (db.prepare(`SELECT COUNT(*) AS n FROM ${child.name}`).get() as { n: number }).n,
+    0,
+  );
+}
+
+describe('syncPage: several pages per activity', () => {
+  it('stores every page of a resource in one activity and returns exact totals', async () => {
+    const h = await harness({ orders: 1_300 });
+    try {
+      const heartbeats: unknown[] = [];
+      const result = await attempt(h.deps, first('orders'), { heartbeats });
+
+      let maxUpdatedAt: string | null = null;
+      for (const order of h.store.records('orders')) maxUpdatedAt = laterOf(maxUpdatedAt, order.updated_at as string);
+      expect(result).toEqual({
+        nextCursor: null,
+        pages: 6,
+        records: 1_300,
+        childRecords: childRows(h.db, 'orders'),
+        requests: 6,
+        throttledMs: 0,
+        maxUpdatedAt,
+      });
+      expect(result.childRecords).toBeGreaterThan(1_300);
+      expect(compareWithStore(h.db, h.store)).toMatchObject(EQUAL);
+      expect(listRequests(h.store, 'orders')).toHaveLength(6);
+      expect(heartbeats).toContainEqual({ pages: 6 });
+
+      // A retry of an activity that stored everything (its report was lost) answers from its checkpoint.
+      const again = await attempt(h.deps, first('orders'), { attempt: 2 });
+      expect(again).toEqual(result);
+      expect(listRequests(h.store, 'orders')).toHaveLength(6);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it('a retry after a failure mid-activity continues from its checkpoint: exact totals, no stored page fetched again', async () => {
+    const reference = await harness({ orders: 1_300 });
+    let expected: SyncPageResult;
+    try {
+      expected = await attempt(reference.deps, first('orders'));
+    } finally {
+      await reference.cleanup();
+    }
+
+    // The fourth orders request fails: pages 1-3 are stored (page 4 was prefetched while page 3 was stored).
+    const h = await harness({ orders: 1_300 }, [{ kind: 'status', status: 503, resource: 'orders', nth: 4 }]);
+    try {
+      const failure = await attempt(h.deps, first('orders')).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(ApplicationFailure);
+      expect((failure as ApplicationFailure).type).toBe('ShopifyUnavailable');
+      const served = listRequests(h.store, 'orders').filter((r) => r.status === 200);
+      expect(served).toHaveLength(3);
+      const storedBeforeFailure = (h.db.prepare('SELECT COUNT(*) AS n FROM orders').get() as { n: number }).n;
+      expect(storedBeforeFailure).toBe(750);
+
+      const result = await attempt(h.deps, first('orders'), { attempt: 2 });
+      expect(result).toEqual(expected);
+      const keys = listRequests(h.store, 'orders')
+        .filter((r) => r.status === 200)
+        .map((r) => r.query.page_info ?? 'first');
+      expect(keys).toHaveLength(6);
+      expect(new Set(keys).size).toBe(6);
+      expect(compareWithStore(h.db, h.store)).toMatchObject(EQUAL);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it(`stops at ${MAX_PAGES_PER_ACTIVITY} pages without fetching a page it will not store; the next activity goes on`, async () => {
+    const customers = MAX_PAGES_PER_ACTIVITY * 250 + 10;
+    const h = await harness({ customers });
+    try {
+      const result = await attempt(h.deps, first('customers'));
+      expect(result).toMatchObject({ pages: MAX_PAGES_PER_ACTIVITY, records: MAX_PAGES_PER_ACTIVITY * 250 });
+      expect(result.nextCursor).not.toBeNull();
+      expect(listRequests(h.store, 'customers')).toHaveLength(MAX_PAGES_PER_ACTIVITY);
+      // Its retry (the report was lost) reports the same without a request.
+      expect(await attempt(h.deps, first('customers'), { attempt: 2 })).toEqual(result);
+      expect(listRequests(h.store, 'customers')).toHaveLength(MAX_PAGES_PER_ACTIVITY);
+
+      const input = { resource: 'customers' as const, cursor: result.nextCursor, updatedAtMin: null, page: 21 };
+      const rest = await attempt(h.deps, input, { activityId: '8' });
+      expect(rest).toMatchObject({ nextCursor: null, pages: 1, records: 10, requests: 1 });
+      expect(listRequests(h.store, 'customers')).toHaveLength(MAX_PAGES_PER_ACTIVITY + 1);
+      expect(compareWithStore(h.db, h.store)).toMatchObject(EQUAL);
+      // The second activity dropped the first one's checkpoint: the workflow will not retry a completed activity.
+      expect(h.db.prepare('SELECT activity_id FROM page_checkpoints').all()).toEqual([{ activity_id: '8' }]);
+    } finally {
+      await h.cleanup();
+    }
+  });
+
+  it(`starts no page after ${MAX_ACTIVITY_MS} ms`, async () => {
+    // A fake clock: each page takes 1.5 s. Pages 1-3 arrive before 5 s, so page 4 is fetched; it arrives at 6 s.
+    let clock = 0;
+    const h = await harness({ customers: 2_500 }, [], { now: () => clock });
+    const real = h.deps.shopify();
+    const slow = Object.create(real) as ShopifyClient;
+    slow.page = async (...args) => {
+      const page = await real.page(...args);
+      clock += 1_500;
+      return page;
+    };
+    h.deps.shopify = () => slow;
+    try {
+      const result = await attempt(h.deps, first('customers'));
+      expect(result).toMatchObject({ pages: 4, records: 1_000 });
+      expect(result.nextCursor).not.toBeNull();
+      expect(listRequests(h.store, 'customers')).toHaveLength(4);
+    } finally {
+      await h.cleanup();
+    }
+  });
+});
+
+describe('page checkpoints', () => {
+  let db: Db;
+  let cleanup: () => void;
+  beforeEach(() => {
+    const data = tempDir('checkpoints-');
+    cleanup = data.cleanup;
+    db = openDatabase(data.dir);
+  });
+  afterEach(() => {
+    db.close();
+    cleanup();
+  });
+
+  const checkpoint = (pages: number): PageCheckpoint => ({
+    cursor: `/next-${pages}`,
+    done: false,
+    pages,
+    records: pages * 250,
+    childRecords: pages * 600,
+    requests: pages,
+    throttledMs: 0,
+    maxUpdatedAt: '2024-03-01T10:00:00-04:00',
+  });
+  const key = (activityId: string, resource = 'orders', runId = 'run-1') => ({ runId, activityId, resource });
+  const count = () => (db.prepare('SELECT COUNT(*) AS n FROM page_checkpoints').get() as { n: number }).n;
+
+  it('are read back by the same run and activity id only', () => {
+    expect(startFromCheckpoint(db, key('1'))).toBeUndefined();
+    saveCheckpoint(db, key('1'), 0, checkpoint(1));
+    saveCheckpoint(db, key('1'), 1, checkpoint(2));
+    expect(startFromCheckpoint(db, key('1'))).toEqual(checkpoint(2));
+    expect(startFromCheckpoint(db, key('1', 'orders', 'run-2'))).toBeUndefined();
+  });
+
+  it('refuse a write from an attempt that another attempt has overtaken', () => {
+    saveCheckpoint(db, key('1'), 0, checkpoint(1));
+    saveCheckpoint(db, key('1'), 1, checkpoint(2));
+    expect(() => saveCheckpoint(db, key('1'), 1, checkpoint(2))).toThrow(CheckpointMovedError);
+    // Gone (the resource's watermark committed, or the next activity started): a paused attempt stops too.
+    dropCheckpoints(db, 'orders');
+    expect(() => saveCheckpoint(db, key('1'), 2, checkpoint(3))).toThrow(CheckpointMovedError);
+  });
+
+  it('are dropped when stale, when the next activity of the resource starts, and when the watermark commits', () => {
+    const dayAgo = new Date(Date.now() - CHECKPOINT_MAX_AGE_MS - 1_000);
+    saveCheckpoint(db, key('1', 'products', 'old-run'), 0, checkpoint(1), dayAgo);
+    saveCheckpoint(db, key('2', 'orders'), 0, checkpoint(1));
+    saveCheckpoint(db, key('3', 'customers'), 0, checkpoint(1));
+    expect(count()).toBe(3);
+    // Activity 4 of run-1 for orders: activity 2 (orders, same run) completed; the old run's checkpoint is stale.
+    startFromCheckpoint(db, key('4', 'orders'));
+    expect(db.prepare('SELECT activity_id FROM page_checkpoints').all()).toEqual([{ activity_id: '3' }]);
+    dropCheckpoints(db, 'customers');
+    expect(count()).toBe(0);
+  });
+});
