@@ -5,6 +5,7 @@ import type { AppConfig, ShopifyConfig } from '../common/config';
 import { createOutputActivities } from './output-activities';
 import { ShopifyClient } from './shopify/client';
 import { corruptDatabaseFailure, DATABASE_FILE, Db, openDatabase } from './store/database';
+import { checkIntegrityInBackground, IntegrityCheck } from './store/integrity-check';
 import { createSyncActivities, PageBudget } from './sync-activities';
 
 export interface ActivityConfig {
@@ -39,6 +40,7 @@ export type Activities = ReturnType<typeof buildActivities>;
 export function createActivities(config: ActivityConfig): { activities: Activities; close: () => void } {
   let db: Db | undefined;
   let opened: fs.Stats | undefined;
+  let checked: { file: fs.Stats; check: IntegrityCheck } | undefined;
   let shopify: ShopifyClient | undefined;
   const file = path.join(config.app.dataDir, DATABASE_FILE);
   // The writer opens first: it creates and migrates the schema that readers then see. A database file deleted or
@@ -53,6 +55,20 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
       opened = fs.statSync(file);
     }
     return db;
+  };
+  // Each database file is checked once, before the writer opens it (opening writes the schema, and a write would
+  // checkpoint into the damaged file), without blocking the worker's event loop for the seconds a large file takes.
+  const checkedWriter = async () => {
+    const current = statIfExists(file);
+    if (current && !(checked && sameIdentity(current, checked.file))) {
+      checked = { file: current, check: checkIntegrityInBackground(file) };
+    }
+    if (checked) {
+      await checked.check.done;
+      const damage = checked.check.damage();
+      if (damage) throw damage;
+    }
+    return writer();
   };
   const built = buildActivities({
     app: config.app,
@@ -70,6 +86,7 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
       name,
       async (...args: unknown[]) => {
         try {
+          await checkedWriter();
           return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
         } catch (error) {
           throw corruptDatabaseFailure(file, error) ?? error;
@@ -86,11 +103,19 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
   };
 }
 
-function sameFile(file: string, opened: fs.Stats | undefined): boolean {
+function statIfExists(file: string): fs.Stats | undefined {
   try {
-    const now = fs.statSync(file);
-    return opened !== undefined && now.ino === opened.ino && now.dev === opened.dev;
+    return fs.statSync(file);
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+function sameIdentity(a: fs.Stats, b: fs.Stats): boolean {
+  return a.ino === b.ino && a.dev === b.dev;
+}
+
+function sameFile(file: string, opened: fs.Stats | undefined): boolean {
+  const now = statIfExists(file);
+  return now !== undefined && opened !== undefined && sameIdentity(now, opened);
 }

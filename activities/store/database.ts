@@ -15,7 +15,9 @@ export interface OpenOptions {
 
 /**
  * Opens (creating if needed) `DATA_DIR/shopify_data.db` in WAL mode and brings its schema up to date.
- * A file that is not a SQLite database is reported and left untouched, never overwritten.
+ * A file that is not a SQLite database is reported and left untouched, never overwritten. Damage deeper in the file
+ * is found by checkIntegrityInBackground (the worker runs it before the first activity) or by the statement that
+ * reads the damaged page.
  */
 export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
   const file = path.join(dataDir, DATABASE_FILE);
@@ -33,9 +35,6 @@ export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
     db = new Database(file);
     if (isNew) fs.chmodSync(file, options.fileMode ?? 0o600);
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
-    // Damage is found before anything is written: a write would checkpoint into the damaged file.
-    const check = isNew ? 'ok' : String(db.pragma('quick_check(1)', { simple: true }));
-    if (check !== 'ok') throw Object.assign(new Error(`quick_check: ${check}`), { code: 'SQLITE_CORRUPT' });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     // Checkpoint every ~40 MB of WAL instead of ~4 MB: index pages rewritten by many pages are copied back once.

@@ -238,10 +238,10 @@ describe('local faults: locked, deleted and corrupt database, unwritable DATA_DI
   }
 
   it.each([
-    ['from page 9 on (found when the database is opened)', 'faults-damaged-head', 0],
-    ['in its last tenth (found only when a page of orders is written)', 'faults-damaged-tail', 0.9],
+    ['from page 9 on', 'faults-damaged-head', 0],
+    ['in its last tenth (pages a sync would not read before writing)', 'faults-damaged-tail', 0.9],
   ])(
-    'a database damaged %s: clear message, non-retryable failure, the file never rewritten',
+    'a database damaged %s: found by the background check before the writer opens it, non-retryable, never rewritten',
     async (_where, name, from) => {
       const { dir, file } = await damagedDatabase(name, from);
       const before = sha256(file);
