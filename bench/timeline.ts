@@ -1,13 +1,14 @@
 /**
- * Where a resource's paging time goes, from the history's timestamps: each page is one `syncPage` activity, and the
- * next one is scheduled only after the workflow has seen this one complete. Per page (means, milliseconds):
- *   dispatch = scheduled → started (the task reaching a worker), activity = started → completed (fetch + store),
- *   workflow = completed → next scheduled (a workflow task to decide the next page).
+ * Where a resource's paging time goes, from the history's timestamps: each `syncPage` activity stores a batch of pages
+ * (up to 20, or 5 s), and the next one is scheduled only after the workflow has seen this one complete. Per activity
+ * (means, milliseconds): dispatch = scheduled → started (the task reaching a worker), activity = started → completed
+ * (fetch + store), workflow = completed → next scheduled (a workflow task to decide the next batch).
  */
 import { tsToMs } from '@temporalio/common/lib/time';
 import type { HistoryEvent } from './history';
 
 export interface PageTimeline {
+  /** syncPage activities (each a batch of pages). */
   pages: number;
   dispatchMs: number;
   activityMs: number;
