@@ -24,8 +24,9 @@ function statements(db: Db, table: TableSpec, parentKey?: string): Statements {
         `INSERT INTO ${quote(table.name)} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')}) ` +
           `ON CONFLICT (${table.primaryKey.map(quote).join(', ')}) DO UPDATE SET ${updates.join(', ')}`,
       ),
+      // One statement per page and child table, whatever the page's size: the parent ids go in as a JSON array.
       deleteChildren: parentKey
-        ? db.prepare(`DELETE FROM ${quote(table.name)} WHERE ${quote(parentKey)} = ?`)
+        ? db.prepare(`DELETE FROM ${quote(table.name)} WHERE ${quote(parentKey)} IN (SELECT value FROM json_each(?))`)
         : undefined,
     };
     perDb.set(table.name, cached);
@@ -74,15 +75,17 @@ export interface UpsertCounts {
 export function upsertRecords(db: Db, resource: ResourceSpec, records: ApiRecord[]): UpsertCounts {
   const main = statements(db, resource.table);
   const children = resource.children.map((child) => ({ child, sql: statements(db, child, child.parentKey) }));
+  const latest = latestById(resource.name, records);
   let childRecords = 0;
   db.transaction(() => {
-    for (const record of records) {
-      if (typeof record.id !== 'number' || !Number.isSafeInteger(record.id)) {
-        throw new InvalidRecordError(resource.name, record.id);
-      }
+    if (children.length > 0) {
+      const ids = JSON.stringify(latest.map((i) => records[i].id));
+      for (const { sql } of children) sql.deleteChildren!.run(ids);
+    }
+    for (const i of latest) {
+      const record = records[i];
       main.upsert.run(rowValues(resource.table, record, record));
       for (const { child, sql } of children) {
-        sql.deleteChildren!.run(record.id);
         for (const row of child.rows(record)) {
           sql.upsert.run(rowValues(child, row, record));
           childRecords += 1;
@@ -91,6 +94,18 @@ export function upsertRecords(db: Db, resource: ResourceSpec, records: ApiRecord
     }
   })();
   return { records: records.length, childRecords };
+}
+
+/** Indexes of the records to write: valid ids, each id once, at its last occurrence (the newest version served). */
+function latestById(resource: string, records: ApiRecord[]): number[] {
+  const byId = new Map<number, number>();
+  records.forEach((record, i) => {
+    if (typeof record.id !== 'number' || !Number.isSafeInteger(record.id)) {
+      throw new InvalidRecordError(resource, record.id);
+    }
+    byId.set(record.id, i);
+  });
+  return [...byId.values()];
 }
 
 export class InvalidRecordError extends Error {

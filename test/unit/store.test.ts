@@ -45,6 +45,29 @@ describe('SQLite store', () => {
 
   const dump = (db: Database.Database, table: string) => db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all();
 
+  it('replaces the children of every order on a page, and an order listed twice keeps its last version only', () => {
+    const db = openDatabase(dir);
+    const spec = resourceSpec('orders');
+    upsertRecords(db, spec, [order(1), order(2)]);
+    const edited = order(1, {
+      line_items: [{ id: 99, product_id: 7, quantity: 1, price: '1.00', title: 'New' }],
+      fulfillments: [],
+    });
+    const counts = upsertRecords(db, spec, [order(1, { name: 'stale' }), order(3), edited]);
+    expect(counts.records).toBe(3);
+    const items = db.prepare('SELECT order_id, id FROM line_items ORDER BY order_id, id').all();
+    expect(items).toEqual([
+      { order_id: 1, id: 99 },
+      { order_id: 2, id: 21 },
+      { order_id: 2, id: 22 },
+      { order_id: 3, id: 31 },
+      { order_id: 3, id: 32 },
+    ]);
+    expect(db.prepare('SELECT name FROM orders WHERE id = 1').get()).toEqual({ name: '#1' });
+    expect(db.prepare('SELECT count(*) AS n FROM fulfillments WHERE order_id = 1').get()).toEqual({ n: 0 });
+    db.close();
+  });
+
   it('creates every table with the declared columns, in WAL mode, owner-only', () => {
     const db = openDatabase(dir);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
