@@ -1,5 +1,5 @@
 import type { WorkerKind } from './args';
-import type { SyncMeasure } from './measured-sync';
+import type { UnthrottledRun } from './scenarios/unthrottled';
 import type { BenchTemporal } from './temporal-server';
 
 export interface BenchContext {
@@ -11,7 +11,7 @@ export interface BenchContext {
   large: boolean;
   log: (message: string) => void;
   /** Unthrottled full syncs by order count, so the scaling scenario reuses them instead of running them again. */
-  unthrottled: Map<number, SyncMeasure[]>;
+  unthrottled: Map<number, UnthrottledRun[]>;
 }
 
 /** Runs per figure: medians of 3 for the small sizes, a single run for the large ones and in --quick. */

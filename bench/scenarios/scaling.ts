@@ -49,7 +49,7 @@ export async function scaling(ctx: BenchContext, cores: number): Promise<Scenari
   const sizes = ctx.quick ? [2_000, 10_000] : [10_000, 100_000, ...(ctx.large ? [1_000_000] : [])];
   const bySize = new Map<number, ReturnType<typeof medianRun>>();
   for (const orders of sizes) {
-    bySize.set(orders, medianRun((await unthrottledSyncs(ctx, orders)).map((s) => derive(s, cores))));
+    bySize.set(orders, medianRun((await unthrottledSyncs(ctx, orders)).map((pair) => derive(pair.warm, cores))));
   }
   const [small, big] = [bySize.get(sizes[0])!, bySize.get(sizes[1])!];
   const label = (orders: number) => `${orders >= 1e6 ? `${orders / 1e6}M` : `${orders / 1000}k`}`;
