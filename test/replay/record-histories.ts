@@ -26,6 +26,7 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { SyncInput, WORKFLOW_TYPE } from '../../common/contract';
+import type { PageBudget } from '../../activities/sync-activities';
 import { createSyncWorker } from '../../worker/create-worker';
 import { createSheetsEmulator, generateServiceAccountKeys } from '../sheets-emulator';
 import { createShopifyStore } from '../shopify-store';
@@ -129,19 +130,31 @@ async function main(): Promise<void> {
     const mine = new RegExp(`^${escaped}(${SCENARIOS.join('|')})(-\\d+)?\\.json$`);
     for (const file of fs.readdirSync(HISTORIES_DIR)) if (mine.test(file)) fs.rmSync(path.join(HISTORIES_DIR, file));
 
-    const config = (token?: string) =>
-      testConfig(data.dir, store.url, token ? { apiToken: token } : {}, 'record-histories', {
+    const config = (token?: string, pageBudget?: PageBudget) => ({
+      ...testConfig(data.dir, store.url, token ? { apiToken: token } : {}, 'record-histories', {
         googleSheetId: SHEET_ID,
         googleCredentialsFile: credentials,
         googleSheetsRootUrl: sheets.url,
         sheetsRequestsPerMinute: 6_000,
-      });
+      }),
+      pageBudget,
+    });
     const target = { env, bundle: await bundle };
     const saveAs = async (handle: WorkflowHandle, name: (typeof SCENARIOS)[number], scenario: string) =>
       recorded.push(...(await save(env, handle, `${prefix}${name}`, scenario, workflowCode)));
     let n = 0;
-    const record = async (name: (typeof SCENARIOS)[number], scenario: string, input: SyncInput, token?: string) => {
-      const handle = await run(target, config(token), `replay-${prefix}${++n}-${name}`, input);
+    const record = async (
+      name: (typeof SCENARIOS)[number],
+      scenario: string,
+      input: SyncInput,
+      options: { token?: string; pageBudget?: PageBudget } = {},
+    ) => {
+      const handle = await run(
+        target,
+        config(options.token, options.pageBudget),
+        `replay-${prefix}${++n}-${name}`,
+        input,
+      );
       await saveAs(handle, name, scenario);
       return handle;
     };
@@ -156,16 +169,18 @@ async function main(): Promise<void> {
       sheets: false,
     });
     store.setFaults([]);
-    await record('continued-as-new', 'full sync continuing as new past 40 history events', {
-      full: true,
-      sheets: false,
-      historyLimit: 40,
-    });
+    // One page per activity, so that this small store's orders take enough activities to pass the limit.
+    await record(
+      'continued-as-new',
+      'full sync continuing as new past 40 history events',
+      { full: true, sheets: false, historyLimit: 40 },
+      { pageBudget: { pages: 1, ms: 60_000 } },
+    );
     const failed = await record(
       'failed-bad-token',
       'full sync failing at once on a 401 (bad token)',
       { full: true },
-      'shpat_wrong',
+      { token: 'shpat_wrong' },
     );
     const again = await run(target, config(), failed.workflowId, { full: true });
     await saveAs(again, 'retried-after-failure', 'the failed sync started again (same workflow id), right token');

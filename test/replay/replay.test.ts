@@ -51,7 +51,7 @@ describe('replay: recorded histories of real runs replay against the current wor
   const activityTypes = (file: string) =>
     events(file).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
 
-  it.each(['', 'pre-dashboard-'])(
+  it.each(['', 'pre-batches-', 'pre-dashboard-'])(
     'set "%s": a full run, an incremental run, retries, continue-as-new, a failure and the two runs after it',
     (prefix) => {
       const files = recorded.map((r) => r.file);
@@ -72,6 +72,13 @@ describe('replay: recorded histories of real runs replay against the current wor
       );
     },
   );
+
+  it('the pre-batches set was written with one page per syncPage activity, the current one with several', () => {
+    const pageActivities = (file: string) => activityTypes(file).filter((type) => type === 'syncPage').length;
+    // 900 orders, 150 customers, 30 products: 4 + 1 + 1 pages.
+    expect(pageActivities('pre-batches-full.json')).toBe(6);
+    expect(pageActivities('full.json')).toBe(3);
+  });
 
   it('the pre-dashboard set was written without the dashboard stage, the current one with it (behind patched())', () => {
     expect(activityTypes('pre-dashboard-full.json')).not.toContain('renderDashboard');
