@@ -49,8 +49,16 @@ export function createLogger(
   if (options.file) {
     fs.mkdirSync(config.logDir, { recursive: true });
     filePath = path.join(config.logDir, logFileName());
-    // Rotated by size; winston numbers the older parts and keeps a bounded count.
-    transports.push(new winston.transports.File({ filename: filePath, maxsize: 10 * 1024 * 1024, maxFiles: 5 }));
+    // Rotated by size; winston numbers the older parts and keeps a bounded count. Owner-only, like the outputs:
+    // lines name the store and can quote Shopify's and Google's error bodies.
+    transports.push(
+      new winston.transports.File({
+        filename: filePath,
+        maxsize: 10 * 1024 * 1024,
+        maxFiles: 5,
+        options: { flags: 'a', mode: 0o600 },
+      }),
+    );
   }
   const logger = winston.createLogger({
     level: config.logLevel,
