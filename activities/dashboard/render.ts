@@ -4,10 +4,10 @@
  * written into a temporary folder next to it and swapped in by rename, so a reader sees the old dashboard or the
  * new one, never a mix. Nothing is loaded from the network: the pages work from file:// and from `npm run dashboard`.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import { stagingFolder, tempName } from '../exports/atomic-file';
 import { DataSink, writeDashboardData } from './data';
 import { PAGES, pageHtml } from './pages';
 import { worldGeoJson } from './world';
@@ -113,7 +113,8 @@ async function writeFile(file: string, content: string | Buffer, mode: number): 
 /** Puts `staged` at `target`, moving a previous folder aside first (a rename cannot replace a non-empty folder). */
 async function swapIn(staged: string, target: string): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    const old = `${target}.old-${process.pid}-${randomBytes(6).toString('hex')}`;
+    // Named like a temp folder, so one left behind by a kill between the two renames is removed by a later render.
+    const old = tempName(target);
     let moved = false;
     try {
       await fs.promises.rename(target, old);
@@ -147,7 +148,7 @@ export async function renderDashboard(
   const echartsFile = require.resolve('echarts/dist/echarts.min.js');
 
   await fs.promises.mkdir(path.dirname(dir), { recursive: true });
-  const staging = await fs.promises.mkdtemp(path.join(path.dirname(dir), `.${path.basename(dir)}.tmp-`));
+  const { dir: staging, release } = await stagingFolder(dir);
   try {
     // The folder is readable by whoever may read the files (0o600 files: 0o700 folder, 0o644: 0o755).
     await fs.promises.chmod(staging, 0o700 | (mode & 0o044) | ((mode & 0o044) >> 2));
@@ -176,5 +177,7 @@ export async function renderDashboard(
   } catch (error) {
     await fs.promises.rm(staging, { recursive: true, force: true }).catch(() => undefined);
     throw error;
+  } finally {
+    release();
   }
 }

@@ -37,7 +37,7 @@ function isRunning(pid: number): boolean {
 }
 
 /**
- * Removes `<target>.tmp-<pid>-<random>` files left by a writer that died before renaming them (a SIGKILLed worker):
+ * Removes `<target>.tmp-<pid>-<random>` files (and folders) left by a writer that died before renaming them (a SIGKILLed worker):
  * those of processes no longer running, and this process's own that it no longer tracks (a restarted container
  * often gets the same pid). Temp files of a live process, e.g. a second worker on the same folder, are kept.
  */
@@ -59,7 +59,24 @@ export async function removeStaleTemps(target: string): Promise<string[]> {
 }
 
 async function removeQuietly(file: string): Promise<void> {
-  await fs.promises.rm(file, { force: true }).catch(() => undefined);
+  await fs.promises.rm(file, { recursive: true, force: true }).catch(() => undefined);
+}
+
+/**
+ * A new folder `<target>.tmp-<pid>-<random>` next to `target`, to build a whole folder in and rename into place;
+ * stale ones left by dead writers are removed first, as for files. Call `release` once it is renamed or removed.
+ */
+export async function stagingFolder(target: string): Promise<{ dir: string; release: () => void }> {
+  await removeStaleTemps(target);
+  const dir = tempName(target);
+  await fs.promises.mkdir(dir);
+  ownTemps.add(dir);
+  return { dir, release: () => ownTemps.delete(dir) };
+}
+
+/** `<target>.tmp-<pid>-<random>`: what removeStaleTemps recognizes as this process's. */
+export function tempName(target: string): string {
+  return `${target}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
 }
 
 async function fsyncFile(file: string): Promise<void> {
@@ -92,7 +109,7 @@ export async function stageFile(
 ): Promise<StagedFile> {
   const mode = options.mode ?? 0o600;
   await removeStaleTemps(target);
-  const temp = `${target}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+  const temp = tempName(target);
   ownTemps.add(temp);
   // 'wx': never write through a file (or symlink) that somebody else put at the temp name.
   const out = fs.createWriteStream(temp, { flags: 'wx', mode });

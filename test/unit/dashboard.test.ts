@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -492,6 +493,20 @@ describe('renderDashboard', () => {
     expect(fs.readdirSync(path.dirname(out))).toEqual(['dash']);
     expect(fs.statSync(out).mode & 0o777).toBe(0o755);
     expect(fs.statSync(path.join(out, 'index.html')).mode & 0o777).toBe(0o644);
+  });
+
+  it('a render removes the half-built folders of a worker killed mid-render, and keeps a live one', async () => {
+    const out = path.join(tmp.dir, 'killed', 'dashboard');
+    fs.mkdirSync(path.dirname(out), { recursive: true });
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!; // exited: its pid is free
+    const stale = `${out}.tmp-${dead}-0123456789ab`;
+    const live = `${out}.tmp-${process.ppid}-0123456789ab`;
+    for (const dir of [stale, live]) {
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, 'data.js'), 'half written');
+    }
+    await renderDashboard(db, tmp.dir, { outDir: out });
+    expect(fs.readdirSync(path.dirname(out)).sort()).toEqual(['dashboard', path.basename(live)]);
   });
 
   it('the world map: every longitude within ±180, Antarctica left out, one ISO code per country', () => {
