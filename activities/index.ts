@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { AppConfig, ShopifyConfig } from '../common/config';
 import { createOutputActivities } from './output-activities';
 import { ShopifyClient } from './shopify/client';
-import { corruptDatabaseFailure, DATABASE_FILE, Db, openDatabase } from './store/database';
+import { corruptDatabaseFailure, DATABASE_FILE, Db, diskFullFailure, openDatabase } from './store/database';
 import { checkIntegrityInBackground, IntegrityCheck } from './store/integrity-check';
 import { createSyncActivities, PageBudget } from './sync-activities';
 
@@ -89,7 +89,7 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
           await checkedWriter();
           return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
         } catch (error) {
-          throw corruptDatabaseFailure(file, error) ?? error;
+          throw corruptDatabaseFailure(file, error) ?? diskFullFailure(config.app.dataDir, error) ?? error;
         }
       },
     ]),

@@ -66,3 +66,14 @@ export function corruptDatabaseFailure(file: string, error: unknown): Applicatio
     'DatabaseCorrupt',
   );
 }
+
+/** A full disk (SQLite's SQLITE_FULL, a file write's ENOSPC) as a retryable failure that says what to do. */
+export function diskFullFailure(dataDir: string, error: unknown): ApplicationFailure | undefined {
+  const code = (error as { code?: string } | null)?.code ?? '';
+  if (code !== 'SQLITE_FULL' && code !== 'ENOSPC') return undefined;
+  return ApplicationFailure.retryable(
+    `The disk holding DATA_DIR "${dataDir}" is full (${(error as Error).message}). Free some space there: the step ` +
+      `is retried, and a later run continues from the last stored page; nothing stored so far is lost.`,
+    'DiskFull',
+  );
+}

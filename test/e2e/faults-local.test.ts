@@ -341,6 +341,7 @@ describe('local faults: locked, deleted and corrupt database, unwritable DATA_DI
 
     const full = await runBounded(env, cfg, { sheets: false }, 60_000);
     expect(full.message).toMatch(/ENOSPC|no space left on device/i);
+    expect(full.message).toMatch(/disk holding DATA_DIR .* is full .*Free some space there/);
     const attempts = await activityAttempts(full.handle);
     const exportAttempt = attempts.find((a) => a.type === 'exportCsv');
     expect(exportAttempt).toMatchObject({ outcome: 'failed' });
