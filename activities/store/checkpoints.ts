@@ -1,9 +1,9 @@
 import type { Db } from './database';
 
 /**
- * Where a page activity has got to: the cursor of its next page and its running totals, written in the same
- * transaction as each page it stores. A retry of the activity (same run id and activity id) continues from here, so
- * no stored page is fetched again and the totals it returns stay exact.
+ * Where a page activity has got to (table `page_checkpoints`, created by schema.ts): the cursor of its next page and
+ * its running totals, written in the same transaction as each page it stores. A retry of the activity (same run id
+ * and activity id) continues from here, so no stored page is fetched again and the totals it returns stay exact.
  */
 export interface PageCheckpoint {
   /** Cursor of the next page to fetch; null once the resource's last page is stored (`done`). */
@@ -26,30 +26,6 @@ export interface CheckpointKey {
 
 /** A checkpoint older than this belongs to a run nobody will retry: it is dropped, never resumed from. */
 export const CHECKPOINT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
-
-const ready = new WeakSet<Db>();
-
-function ensureTable(db: Db): void {
-  if (ready.has(db)) return;
-  db.exec(
-    `CREATE TABLE IF NOT EXISTS page_checkpoints (
-       run_id TEXT NOT NULL,
-       activity_id TEXT NOT NULL,
-       resource TEXT NOT NULL,
-       cursor TEXT,
-       done INTEGER NOT NULL,
-       pages INTEGER NOT NULL,
-       records INTEGER NOT NULL,
-       child_records INTEGER NOT NULL,
-       requests INTEGER NOT NULL,
-       throttled_ms INTEGER NOT NULL,
-       max_updated_at TEXT,
-       updated_at TEXT NOT NULL,
-       PRIMARY KEY (run_id, activity_id)
-     )`,
-  );
-  ready.add(db);
-}
 
 interface Row {
   cursor: string | null;
@@ -91,7 +67,6 @@ function readRow(db: Db, key: CheckpointKey): PageCheckpoint | undefined {
  * only after the previous one completed) and any checkpoint older than a day.
  */
 export function startFromCheckpoint(db: Db, key: CheckpointKey, now = new Date()): PageCheckpoint | undefined {
-  ensureTable(db);
   const staleBefore = new Date(now.getTime() - CHECKPOINT_MAX_AGE_MS).toISOString();
   db.prepare(
     'DELETE FROM page_checkpoints WHERE updated_at < ? ' + 'OR (run_id = ? AND resource = ? AND activity_id <> ?)',
@@ -116,7 +91,6 @@ export function saveCheckpoint(
   checkpoint: PageCheckpoint,
   now = new Date(),
 ): void {
-  ensureTable(db);
   const stored = readRow(db, key)?.pages ?? 0;
   if (stored !== previousPages) {
     throw new CheckpointMovedError(
@@ -149,6 +123,5 @@ export function saveCheckpoint(
 
 /** Once a resource's watermark is committed its checkpoints are of no further use. */
 export function dropCheckpoints(db: Db, resource: string): void {
-  ensureTable(db);
   db.prepare('DELETE FROM page_checkpoints WHERE resource = ?').run(resource);
 }

@@ -12,6 +12,25 @@ type Db = Database.Database;
 /** Non-additive changes, applied once each in order; `user_version` counts how many have run. */
 const MIGRATIONS: Array<(db: Db) => void> = [
   (db) => db.exec('CREATE TABLE IF NOT EXISTS metadata (key TEXT PRIMARY KEY, value TEXT, updated_at TEXT)'),
+  // Page activities' resume points (checkpoints.ts). IF NOT EXISTS: earlier builds created it on first use.
+  (db) =>
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS page_checkpoints (
+         run_id TEXT NOT NULL,
+         activity_id TEXT NOT NULL,
+         resource TEXT NOT NULL,
+         cursor TEXT,
+         done INTEGER NOT NULL,
+         pages INTEGER NOT NULL,
+         records INTEGER NOT NULL,
+         child_records INTEGER NOT NULL,
+         requests INTEGER NOT NULL,
+         throttled_ms INTEGER NOT NULL,
+         max_updated_at TEXT,
+         updated_at TEXT NOT NULL,
+         PRIMARY KEY (run_id, activity_id)
+       )`,
+    ),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
