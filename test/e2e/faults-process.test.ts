@@ -245,9 +245,10 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     const other = both.find((w) => w !== owner)!;
     owner.child.kill('SIGSTOP');
     try {
-      // The paused worker's open polls stay registered at the server until they expire (about a minute), so some
-      // retries are still handed to it and each is lost for the 10 s heartbeat timeout: 37 s measured, hence 120 s.
-      await waitFor('the other worker taking the run over', () => pagesLogged(other) > 0, 120_000);
+      // The paused worker's open polls stay registered at the server until they expire (about a minute), so
+      // retries are still handed to it, each lost for the 10 s heartbeat timeout, while the retry backoff grows to
+      // its 1-minute cap: 37 s measured, over 120 s seen; after the polls expire the next attempt goes to the other.
+      await waitFor('the other worker taking the run over', () => pagesLogged(other) > 0, 240_000);
     } finally {
       owner.child.kill('SIGCONT');
     }
@@ -273,7 +274,7 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
       csvRowsCompared: csvs.rowsCompared,
       ...comparison,
     });
-  }, 240_000);
+  }, 420_000);
 
   it('a page activity that committed its pages but failed before reporting resumes from its checkpoint: nothing fetched twice, exact', async () => {
     const store = await newStore({ seed: 14, products: 260, customers: 300, orders: 1_300, rateLimit: false });
