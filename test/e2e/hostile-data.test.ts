@@ -5,8 +5,8 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { parse } from 'csv-parse/sync';
 import type { ResourceName, SyncInput, SyncResult } from '../../common/contract';
-import { createShopifyStore } from '../shopify-store';
 import { EQUAL } from '../helpers/compare';
+import { baseRecords, CONTROLS, HUGE, hostileRecords } from '../helpers/hostile-records';
 import { activityRuns, compareDir } from '../helpers/faults-inspect';
 import { pageBody, startStaticShop, type StaticShop } from '../helpers/faults-static-shop';
 import { startTemporal, workflowBundle } from '../helpers/temporal';
@@ -23,16 +23,6 @@ type Rec = Record<string, unknown>;
 const STORE = 'e2e-store';
 const MAX_SAFE = '9007199254740991'; // 2^53 - 1
 const TOO_BIG = '9007199254740993'; // 2^53 + 1: JSON.parse rounds it to 2^53
-
-/** Realistic records to start from: the emulator's, with the quirks of real stores. */
-function baseRecords() {
-  const store = createShopifyStore({ seed: 5, products: 4, customers: 6, orders: 12 });
-  return {
-    products: [...store.records('products')] as Rec[],
-    customers: [...store.records('customers')] as Rec[],
-    orders: [...store.records('orders')] as Rec[],
-  };
-}
 
 /** Records as page bodies, `perPage` records a page (JSON.stringify writes lone surrogates as `\udXXX` escapes). */
 function paged(resource: ResourceName, records: Rec[], perPage = records.length): string[] {
@@ -91,19 +81,8 @@ describe('hostile data from Shopify (real Temporal, a static Shopify-shaped serv
   }
 
   it('1 MB strings, every control character, formulas, RTL, emoji, unknown fields: stored exactly as served', async () => {
-    const { products, customers, orders } = baseRecords();
-    const huge = 'é😀 ab\u00a0'.repeat(Math.ceil((1 << 20) / 7)); // > 1 MiB of UTF-16, ~1.6 MB of UTF-8
-    const controls = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).join('') + '\u007f\u2028\u2029\ufeff';
-    orders[0].note = huge;
-    orders[1].note = `before${controls}after`;
-    orders[2].tags = 'a,"b",\r\nc';
-    (orders[3].line_items as Rec[])[0].title = `=HYPERLINK("http://evil.example","x")\n\ttab`;
-    orders[4].x_future_field = { nested: [1, { a: null, b: '\u0000' }], flag: true };
-    (orders[4].line_items as Rec[])[0].x_future_item_field = 'kept';
-    products[0].title = `Robert'); DROP TABLE products;--`;
-    products[1].new_top_level = 'hello';
-    customers[0].first_name = '\u202eevil\u202c 👩‍👩‍👧‍👦';
-    customers[1].note = huge;
+    const { products, customers, orders } = hostileRecords();
+    const [huge, controls] = [HUGE, CONTROLS];
 
     const { shop, dir, result, failure, elapsed } = await sync({
       products: paged('products', products),

@@ -1,6 +1,7 @@
 import { COMPANIES } from './catalog-people';
 import type { Country } from './catalog-geo';
 import type { Rng } from './prng';
+import { breakLine, type LineBreak } from './text';
 
 export interface Place {
   address1: string;
@@ -50,6 +51,19 @@ export function randomPlace(rng: Rng, country: Country): Place {
     phone: rng.chance(0.5) ? `${country.phonePrefix}${rng.digits(10)}` : null,
     latitude: rng.chance(0.7) ? Math.round((rng.next() * 140 - 70) * 1e6) / 1e6 : null,
     longitude: rng.chance(0.7) ? Math.round((rng.next() * 360 - 180) * 1e6) / 1e6 : null,
+  };
+}
+
+type Located = { address1: string; city: string; province: string | null };
+
+/** The address with `br` in its street, city and province (and no comma or quote); unchanged without `br`. */
+export function brokenPlace<T extends Located>(place: T, br: LineBreak | undefined): T {
+  if (!br) return place;
+  return {
+    ...place,
+    address1: breakLine(place.address1, br, 'Rear'),
+    city: breakLine(place.city, br, 'Centre'),
+    province: place.province === null ? null : breakLine(place.province, br, 'Region'),
   };
 }
 

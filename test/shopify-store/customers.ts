@@ -1,4 +1,4 @@
-import { customerAddress, randomPlace, type CustomerAddress } from './addresses';
+import { brokenPlace, customerAddress, randomPlace, type CustomerAddress } from './addresses';
 import { COUNTRIES, COUNTRY_WEIGHTS, type Country } from './catalog-geo';
 import { CUSTOMER_NOTES, CUSTOMER_TAGS, EMAIL_DOMAINS, FIRST_NAMES, LAST_NAMES } from './catalog-people';
 import type { GenContext } from './context';
@@ -79,9 +79,11 @@ export class CustomerGenerator implements ResourceGenerator<Customer> {
     const id = this.ids.at(i);
     const country: Country =
       (q.country && COUNTRIES.find((c) => c.code === q.country)) || rng.weighted(COUNTRY_WEIGHTS);
-    const first = q.firstName ?? rng.pick(FIRST_NAMES);
+    const br = q.lineBreak;
+    const drawnFirst = q.firstName ?? rng.pick(FIRST_NAMES);
+    const first = br ? `${drawnFirst}${br}Lou` : drawnFirst;
     const drawnLast = rng.chance(0.04) ? null : rng.pick(LAST_NAMES);
-    const last = q.lastName !== undefined ? q.lastName : drawnLast;
+    const last = br ? `${drawnLast ?? 'Berg'}${br}Lund` : q.lastName !== undefined ? q.lastName : drawnLast;
     const drawnEmail = rng.chance(0.05) ? null : this.email(rng, first, last, i);
     const email = q.email === null ? null : drawnEmail;
     const drawnPhone = rng.chance(0.45) ? null : `${country.phonePrefix}${rng.digits(10)}`;
@@ -95,7 +97,7 @@ export class CustomerGenerator implements ResourceGenerator<Customer> {
     const lastOrderIndex = this.lastOrderIndex(rng, meta.updatedMs);
     const hasLastOrder = ordersCount > 0 && lastOrderIndex >= 0;
     const addressCount =
-      q.noAddress || rng.chance(0.06)
+      q.noAddress || (rng.chance(0.06) && !br)
         ? 0
         : rng.weighted([
             [1, 75],
@@ -104,7 +106,7 @@ export class CustomerGenerator implements ResourceGenerator<Customer> {
           ]);
     const addresses = Array.from({ length: addressCount }, (_, k) =>
       customerAddress(
-        randomPlace(rng, k === 0 ? country : rng.weighted(COUNTRY_WEIGHTS)),
+        brokenPlace(randomPlace(rng, k === 0 ? country : rng.weighted(COUNTRY_WEIGHTS)), k === 0 ? br : undefined),
         { id: ctx.ids.addresses.at(i, k), customer_id: id },
         first,
         last,
@@ -127,11 +129,13 @@ export class CustomerGenerator implements ResourceGenerator<Customer> {
       ]),
       total_spent: money(ordersCount * rng.int(1500, 14000)),
       last_order_id: hasLastOrder ? ctx.ids.orders.at(lastOrderIndex) : null,
-      note: q.note ?? (rng.chance(0.2) ? rng.pick(CUSTOMER_NOTES) : null),
+      note: br
+        ? `Call before delivery${br}Leave with the neighbour`
+        : (q.note ?? (rng.chance(0.2) ? rng.pick(CUSTOMER_NOTES) : null)),
       verified_email: email !== null && rng.chance(0.93),
       multipass_identifier: null,
       tax_exempt: rng.chance(0.03),
-      tags: joinTags(CUSTOMER_TAGS.filter(() => rng.chance(0.12))),
+      tags: br ? `spring${br}drop` : joinTags(CUSTOMER_TAGS.filter(() => rng.chance(0.12))),
       last_order_name: hasLastOrder ? `#${1001 + lastOrderIndex}` : null,
       currency: ctx.shopCurrency,
       phone,

@@ -4,6 +4,7 @@ import { money } from './money';
 import type { FulfillmentStatus } from './order-meta';
 import type { ProductGenerator } from './products';
 import type { Rng } from './prng';
+import { breakLine, type LineBreak } from './text';
 
 export type LineItem = {
   id: number;
@@ -43,6 +44,8 @@ interface Spec {
   deletedProductItem: boolean;
   /** Forces the first item to be a custom (product-less) item. */
   customItem: boolean;
+  /** Forces the first item to be a custom item whose title holds this line break. */
+  lineBreak?: LineBreak;
 }
 
 type Kind = 'product' | 'deleted' | 'custom';
@@ -67,7 +70,7 @@ export function buildLineItems(spec: Spec) {
     const r = rng.next();
     let kind: Kind = r < 0.03 ? 'deleted' : r < 0.05 ? 'custom' : 'product';
     if (spec.deletedProductItem && k === count - 1) kind = 'deleted';
-    if (spec.customItem && k === 0) kind = 'custom';
+    if ((spec.customItem || spec.lineBreak) && k === 0) kind = 'custom';
     if (kind === 'product' && available === 0) kind = 'custom';
     const quantity = rng.weighted([
       [1, 72],
@@ -141,7 +144,8 @@ export function buildLineItems(spec: Spec) {
       };
       grams += 400 * quantity;
     } else {
-      const title = rng.pick(CUSTOM_ITEMS);
+      const drawn = rng.pick(CUSTOM_ITEMS);
+      const title = spec.lineBreak && k === 0 ? breakLine(drawn, spec.lineBreak, 'Service') : drawn;
       cents = rng.int(2, 25) * 100;
       item = {
         fulfillment_status: status,

@@ -1,4 +1,4 @@
-import { orderAddress, placeOf, randomPlace, type OrderAddress } from './addresses';
+import { brokenPlace, orderAddress, placeOf, randomPlace, type OrderAddress } from './addresses';
 import { COUNTRIES, COUNTRY_WEIGHTS, type Country } from './catalog-geo';
 import {
   DISCOUNTS,
@@ -18,7 +18,7 @@ import { orderLife, type OrderMeta } from './order-meta';
 import type { ProductGenerator } from './products';
 import { ORDER_QUIRKS } from './quirks';
 import { Rng, rngFor, Tag } from './prng';
-import { addTag, joinTags } from './text';
+import { addTag, joinTags, type LineBreak } from './text';
 import { DAY_MS } from './time';
 
 const SHOP_ID = 54_838_000_921;
@@ -78,6 +78,7 @@ export class OrderGenerator implements ResourceGenerator<Order, OrderMeta> {
       fulfillment: meta.fulfillment,
       deletedProductItem: q.deletedProductItem ?? false,
       customItem: q.customItem ?? false,
+      lineBreak: q.lineBreak,
     });
     const shippable = shipping !== null && lines.items.some((li) => li.requires_shipping);
 
@@ -135,7 +136,9 @@ export class OrderGenerator implements ResourceGenerator<Order, OrderMeta> {
       fulfillment_status: meta.fulfillment,
       landing_site: sourceName === 'web' ? rng.pick(['/', '/collections/all', '/products/gift-card?ref=ig']) : null,
       name,
-      note: q.note ?? (rng.chance(0.12) ? rng.pick(ORDER_NOTES) : null),
+      note: q.lineBreak
+        ? `Leave at the back door${q.lineBreak}Ring twice`
+        : (q.note ?? (rng.chance(0.12) ? rng.pick(ORDER_NOTES) : null)),
       note_attributes: rng.chance(0.05) ? [{ name: 'gift_message', value: 'Happy birthday, "Sam"!\nLove, Jo' }] : [],
       number: i + 1,
       order_number: 1001 + i,
@@ -153,7 +156,11 @@ export class OrderGenerator implements ResourceGenerator<Order, OrderMeta> {
       source_name: sourceName,
       subtotal_price: money(subtotal),
       subtotal_price_set: set(subtotal),
-      tags: rng.chance(0.25) ? joinTags(ORDER_TAGS.filter(() => rng.chance(0.25))) : '',
+      tags: q.lineBreak
+        ? `gift${q.lineBreak}wrap`
+        : rng.chance(0.25)
+          ? joinTags(ORDER_TAGS.filter(() => rng.chance(0.25)))
+          : '',
       tax_lines: taxCents
         ? [{ price: money(taxCents), rate: country.taxRate, title: country.taxTitle, price_set: set(taxCents) }]
         : [],
@@ -222,7 +229,11 @@ export class OrderGenerator implements ResourceGenerator<Order, OrderMeta> {
     return Math.floor(known * u);
   }
 
-  private addresses(rng: Rng, customer: Customer | null, q: { cjkShipping?: boolean; noShipping?: boolean }) {
+  private addresses(
+    rng: Rng,
+    customer: Customer | null,
+    q: { cjkShipping?: boolean; noShipping?: boolean; lineBreak?: LineBreak },
+  ) {
     const home = customer?.default_address;
     const first = customer?.first_name ?? rng.pick(['Alex', 'Sam', 'Jordan', 'Chris', 'Taylor']);
     const last = customer ? customer.last_name : rng.pick(['Lee', 'Morgan', 'Rivera', 'Schultz']);
@@ -239,7 +250,7 @@ export class OrderGenerator implements ResourceGenerator<Order, OrderMeta> {
         address1: '神宮前 4-5-6',
         city: '渋谷区',
       };
-    } else if (q.noShipping || rng.chance(0.05)) {
+    } else if (q.noShipping || (rng.chance(0.05) && !q.lineBreak)) {
       shipping = null;
     } else if (rng.chance(0.15)) {
       country = rng.weighted(COUNTRY_WEIGHTS);
@@ -251,6 +262,7 @@ export class OrderGenerator implements ResourceGenerator<Order, OrderMeta> {
       ] as const);
       shipping = orderAddress(randomPlace(rng, country), giftName[0], giftName[1]);
     }
+    if (shipping) shipping = brokenPlace(shipping, q.lineBreak);
     return { billing, shipping, country };
   }
 

@@ -4,7 +4,7 @@ import type { Meta, ResourceGenerator } from './generator';
 import { money } from './money';
 import { PRODUCT_QUIRKS } from './quirks';
 import { Rng, rngFor, Tag } from './prng';
-import { BoundedCache, addTag, escapeHtml, handleize, joinTags } from './text';
+import { BoundedCache, addTag, breakLine, escapeHtml, handleize, joinTags } from './text';
 import { ANCHOR_MS, MAX_UPDATE_DELAY_MS, floorToSecond } from './time';
 
 export type Variant = {
@@ -103,7 +103,9 @@ export class ProductGenerator implements ResourceGenerator<Product> {
     const rng = rngFor(ctx.seed, Tag.products, Tag.body, i);
     const id = this.ids.at(i);
     const family = (q.family && FAMILIES.find((f) => f.type === q.family)) || rng.pick(FAMILIES);
-    const title = q.title ?? `${rng.pick(ADJECTIVES)} ${rng.pick(family.nouns)}`;
+    const drawnTitle = q.title ?? `${rng.pick(ADJECTIVES)} ${rng.pick(family.nouns)}`;
+    const br = q.lineBreak;
+    const title = br ? breakLine(drawnTitle, br, 'Edition') : drawnTitle;
     const status =
       q.status ??
       rng.weighted<Product['status']>([
@@ -124,10 +126,11 @@ export class ProductGenerator implements ResourceGenerator<Product> {
       const grams = rng.int(family.grams[0], family.grams[1]);
       const quantity = q.negativeInventory && k === 0 ? -3 : tracked ? rng.int(policy === 'continue' ? -5 : 0, 140) : 0;
       const variantId = ctx.ids.variants.at(i, k);
+      const variantTitle = combo.length ? combo.join(' / ') : 'Default Title';
       return {
         id: variantId,
         product_id: id,
-        title: combo.length ? combo.join(' / ') : 'Default Title',
+        title: br && k === 0 ? breakLine(variantTitle, br, 'Edition') : variantTitle,
         price: money(price),
         position: k + 1,
         inventory_policy: policy,
@@ -158,27 +161,32 @@ export class ProductGenerator implements ResourceGenerator<Product> {
       };
     });
     const description = rng.pick(DESCRIPTIONS);
+    const bodyHtml =
+      q.bodyHtml === null
+        ? null
+        : `<p>${escapeHtml(description)}</p>` +
+          (rng.chance(0.5) ? `\n<ul>\n<li>${escapeHtml(family.type)}</li>\n<li>Care: "hand wash"</li>\n</ul>` : '');
+    const vendor = q.vendor ?? rng.pick(family.vendors);
+    const templateSuffix = rng.weighted<string | null>([
+      [null, 85],
+      ['', 10],
+      ['alternate', 5],
+    ]);
+    const publishedScope = rng.chance(0.8) ? 'global' : 'web';
+    const tags = joinTags(family.tags.filter(() => rng.chance(0.45)));
     return {
       id,
       title,
-      body_html:
-        q.bodyHtml === null
-          ? null
-          : `<p>${escapeHtml(description)}</p>` +
-            (rng.chance(0.5) ? `\n<ul>\n<li>${escapeHtml(family.type)}</li>\n<li>Care: "hand wash"</li>\n</ul>` : ''),
-      vendor: q.vendor ?? rng.pick(family.vendors),
+      body_html: br ? `<p>Stonewashed linen</p>${br}<p>Machine wash cold</p>` : bodyHtml,
+      vendor: br ? `Atelier${br}Nord` : vendor,
       product_type: family.type,
       created_at: createdAt,
       handle: `${handleize(title)}-${i + 1}`,
       updated_at: updatedAt,
       published_at: status === 'active' ? createdAt : null,
-      template_suffix: rng.weighted<string | null>([
-        [null, 85],
-        ['', 10],
-        ['alternate', 5],
-      ]),
-      published_scope: rng.chance(0.8) ? 'global' : 'web',
-      tags: joinTags(family.tags.filter(() => rng.chance(0.45))),
+      template_suffix: templateSuffix,
+      published_scope: publishedScope,
+      tags: br ? `new${br}arrival` : tags,
       status,
       admin_graphql_api_id: `gid://shopify/Product/${id}`,
       variants,

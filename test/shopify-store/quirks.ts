@@ -1,3 +1,5 @@
+import type { LineBreak } from './text';
+
 /**
  * Awkward cases planted at fixed indexes so that even the default small store (20 products,
  * 50 customers, 200 orders) contains every one of them, whatever the seed. Random generation
@@ -6,8 +8,11 @@
 
 export const PRODUCT_QUIRKS: Readonly<Record<number, ProductQuirk>> = {
   1: { title: '抹茶 Matcha Tea Set 🍵', family: 'Tea' },
+  2: { lineBreak: '\n' },
   3: { title: 'The "Everyday" Tote, Large', family: 'Bags' },
+  4: { lineBreak: '\r' },
   5: { vendor: 'Café Münster', family: 'T-Shirts' },
+  6: { lineBreak: '\r\n' },
   7: { title: '=Equals Sign Tee', family: 'T-Shirts' },
   9: { status: 'draft' },
   11: { status: 'archived' },
@@ -23,10 +28,15 @@ export interface ProductQuirk {
   status?: 'active' | 'draft' | 'archived';
   negativeInventory?: boolean;
   bodyHtml?: null;
+  /** This break (and no comma or quote) in the title, the vendor, the tags, body_html and the first variant's title. */
+  lineBreak?: LineBreak;
 }
 
 export const CUSTOMER_QUIRKS: Readonly<Record<number, CustomerQuirk>> = {
+  1: { lineBreak: '\n' },
+  2: { lineBreak: '\r' },
   3: { email: null },
+  4: { lineBreak: '\r\n' },
   5: { noAddress: true },
   7: { firstName: '太郎', lastName: '山田', country: 'JP' },
   9: { firstName: 'Zoë 🌸', lastName: 'Ångström' },
@@ -49,11 +59,16 @@ export interface CustomerQuirk {
   lastName?: string | null;
   country?: string;
   note?: string;
+  /** This break (no comma or quote) in both names, the note, the tags and the default address (street, city, province). */
+  lineBreak?: LineBreak;
 }
 
 export const ORDER_QUIRKS: Readonly<Record<number, OrderQuirk>> = {
+  1: { lineBreak: '\n' },
   2: { guest: true },
+  3: { lineBreak: '\r' },
   4: { deletedProductItem: true },
+  5: { lineBreak: '\r\n' },
   6: { customItem: true },
   8: { note: '=HYPERLINK("http://x","y")' },
   10: { note: '+1 (555) 010-2030 call on arrival' },
@@ -83,4 +98,6 @@ export interface OrderQuirk {
   status?: 'cancelled' | 'closed';
   financial?: 'refunded' | 'partially_refunded';
   fulfillment?: 'fulfilled' | 'partial';
+  /** This break (no comma or quote) in the note, the tags, the shipping address and the first line item's title. */
+  lineBreak?: LineBreak;
 }

@@ -19,6 +19,14 @@ export function handleize(title: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
+/** The three line breaks free text arrives with: Shopify keeps what the merchant or the customer typed. */
+export type LineBreak = '\n' | '\r' | '\r\n';
+
+/** `text` with its first space turned into `br` ('Classic\nTote'), or `br` and `tail` appended when it has none. */
+export function breakLine(text: string, br: LineBreak, tail: string): string {
+  return text.includes(' ') ? text.replace(' ', br) : `${text}${br}${tail}`;
+}
+
 /** Shopify returns tags sorted and joined with ', '. */
 export function joinTags(tags: Iterable<string>): string {
   return [...new Set(tags)].sort((a, b) => a.localeCompare(b)).join(', ');
