@@ -121,7 +121,12 @@ function bigintCell(value: bigint): CsvCell {
 
 /** Streams rows through csv-stringify into `out`, waiting for 'drain' so memory stays flat. Returns the records. */
 async function writeCsv(rows: Iterable<CsvCell[]>, out: Writable, bom: boolean): Promise<number> {
-  const csv = stringify({ bom, record_delimiter: '\r\n' });
+  const csv = stringify({
+    bom,
+    record_delimiter: '\r\n',
+    // RFC 4180 §2.6: quote any CR or LF; explicit, as csv-stringify's own check is off once record_delimiter is set.
+    quoted_match: [/[\r\n]/],
+  });
   const done = pipeline(csv, out);
   // One listener for the whole file (racing `done` at every drain would pile up a callback per drain).
   const failed = new AbortController();

@@ -209,6 +209,29 @@ describe('CSV export', () => {
     db.close();
   });
 
+  it('quotes every field holding a CR or an LF, as RFC 4180 §2.6 asks, with or without a BOM', async () => {
+    const db = openDatabase(dir);
+    const titles = ['Bare\nLF', 'Bare\rCR', 'Both\r\nCRLF', 'No break'];
+    upsertRecords(
+      db,
+      resourceSpec('products'),
+      titles.map((title, i) => ({ id: 100 + i, title })),
+    );
+    for (const bom of [false, true]) {
+      await exportCsvs(db, dir, { bom });
+      const text = fs.readFileSync(path.join(dir, 'products.csv'), 'utf8');
+      expect(text.split('\r\n').slice(1, 5)).toEqual([
+        '100,"Bare\nLF",,,,,,,,',
+        '101,"Bare\rCR",,,,,,,,',
+        '102,"Both',
+        'CRLF",,,,,,,,',
+      ]);
+      expect(text).toContain('\r\n103,No break,');
+      expect(text.startsWith('\ufeffid,')).toBe(bom);
+    }
+    db.close();
+  });
+
   it('csvRows yields the same rows the CSV holds, ids as numbers and nulls as empty cells', () => {
     const db = buildDb(dir);
     const rows = [...csvRows(db, 'line_items')];
