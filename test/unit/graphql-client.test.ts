@@ -173,6 +173,28 @@ describe('GraphqlClient', () => {
     expect(result.throttledMs).toBe(6000);
   });
 
+  it('a THROTTLED body sent with HTTP 429 instead of 200 is paced the same way', async () => {
+    let now = 0;
+    const sleeps: number[] = [];
+    const pacer = new CostPacer({ now: () => now, sleep: async (ms) => void (sleeps.push(ms), (now += ms)) });
+    let answers = 0;
+    const { url } = await shop((_req, res) => {
+      answers += 1;
+      if (answers === 1) {
+        json(
+          res,
+          { errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED' } }], extensions: costOf(300, 100, null) },
+          429,
+        );
+      } else {
+        json(res, { data: { shop: { name: 'Unit' } }, extensions: costOf(300) });
+      }
+    });
+    const result = await client(url, { pacer }).query(SHOP_QUERY, {}, { cost: 300 });
+    expect(result.requests).toBe(2);
+    expect(sleeps).toEqual([2000]);
+  });
+
   it('learns a query cost from its first answer and asks the pacer for it next time', async () => {
     const acquired: (number | undefined)[] = [];
     const pacer = new CostPacer();

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { CostPacer, type QueryCost } from '../../activities/shopify/graphql/cost-pacer';
+import { CostPacer, costPacerFor, type QueryCost } from '../../activities/shopify/graphql/cost-pacer';
 
 /**
  * Virtual time for concurrent callers: `sleep` registers a timer; `run` lets every task go as far as it can, then
@@ -213,5 +213,10 @@ describe('CostPacer', () => {
     expect(error).toBeInstanceOf(ApplicationFailure);
     expect((error as ApplicationFailure).nonRetryable).toBe(true);
     expect((error as ApplicationFailure).message).toMatch(/800 cost points.*500 points.*fewer records per page/);
+  });
+
+  it('gives every client of a store the same pacer, and another store its own', () => {
+    expect(costPacerFor('acme')).toBe(costPacerFor('acme'));
+    expect(costPacerFor('acme')).not.toBe(costPacerFor('globex'));
   });
 });

@@ -209,6 +209,24 @@ describe('streamJsonl', () => {
     expect(failure.type).toBe('ShopifyUnavailable');
   });
 
+  it('a stalled download fails retryably; a consumer slower than the idle timeout does not count as a stall', async () => {
+    const stalled = await listen((_req, res) => {
+      res.writeHead(200);
+      res.write('{"id":"gid://shopify/Order/1"}\n'); // then nothing, connection open
+    });
+    const failure = await failureOf(collect(streamJsonl(stalled, { idleTimeoutMs: 200 })));
+    expect(failure.nonRetryable).toBe(false);
+    expect(failure.message).toMatch(/no data for 200 ms/);
+
+    const file = await fileServer(3);
+    const seen: JsonlLine[] = [];
+    for await (const item of streamJsonl(file.url, { idleTimeoutMs: 200 })) {
+      seen.push(item);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // storing a chunk
+    }
+    expect(seen).toHaveLength(3);
+  });
+
   it('an expired signed URL is a non-retryable BulkResultExpired that does not repeat the signature', async () => {
     const base = await listen((_req, res) => {
       res.writeHead(403, { 'Content-Type': 'application/xml' });

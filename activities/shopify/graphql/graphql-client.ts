@@ -94,7 +94,7 @@ export class GraphqlClient {
         token = await this.config.tokens.renewAfterRejection(token);
         continue;
       }
-      if (answer.status < 200 || answer.status >= 300) {
+      if (!answer.body) {
         throw failureForStatus(answer.status, answer.text, {
           store: this.config.store,
           apiVersion: this.config.apiVersion,
@@ -156,12 +156,17 @@ export class GraphqlClient {
       }
       const retryAfter = Number(response.headers.get('retry-after'));
       const retryAfterSeconds = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined;
+      if (response.status === 429) {
+        // Shopify documents THROTTLED with HTTP 200; should it come as 429 with the same body, it is paced the same way.
+        const throttled = parseGraphqlBody(text);
+        if (throttled && Array.isArray(throttled.errors) && isThrottled(throttled.errors)) {
+          cost = throttled.extensions?.cost ?? null;
+          return { status: 429, text, body: throttled };
+        }
+      }
       if (response.status !== 200) return { status: response.status, text, retryAfterSeconds };
-      let body: GraphqlBody;
-      try {
-        body = JSON.parse(text) as GraphqlBody;
-        if (typeof body !== 'object' || body === null) throw new Error('not an object');
-      } catch {
+      const body = parseGraphqlBody(text);
+      if (!body) {
         throw ApplicationFailure.retryable(
           `Shopify store "${this.config.store}" sent a GraphQL answer that is not complete JSON ` +
             `(${response.headers.get('content-type') ?? 'no content type'}, ${text.length} characters); will retry.`,
@@ -216,5 +221,14 @@ export class GraphqlClient {
       redact(`Could not reach Shopify store "${this.config.store}" at ${this.endpoint}: ${what}; will retry.`),
       'ShopifyUnavailable',
     );
+  }
+}
+
+function parseGraphqlBody(text: string): GraphqlBody | null {
+  try {
+    const body: unknown = JSON.parse(text);
+    return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as GraphqlBody) : null;
+  } catch {
+    return null;
   }
 }

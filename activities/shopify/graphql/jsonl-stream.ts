@@ -54,8 +54,9 @@ export async function* streamJsonl(url: string, options: JsonlStreamOptions = {}
   const idle = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, idle.signal]) : idle.signal;
   const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
+  // Counts only time spent waiting for the network, not time the consumer spends storing what it was given.
   let idleTimer = setTimeout(() => idle.abort(), idleTimeoutMs);
-  const touch = () => {
+  const waitingForNetwork = () => {
     clearTimeout(idleTimer);
     idleTimer = setTimeout(() => idle.abort(), idleTimeoutMs);
   };
@@ -72,6 +73,7 @@ export async function* streamJsonl(url: string, options: JsonlStreamOptions = {}
     throw downloadFailure(url, fromOffset, error, idle.signal.aborted, idleTimeoutMs);
   }
 
+  let body: AsyncIterator<Uint8Array> | undefined;
   try {
     let position: number; // file offset of the next byte the body yields
     if (response.status === 206) {
@@ -95,8 +97,13 @@ export async function* streamJsonl(url: string, options: JsonlStreamOptions = {}
 
     let rest: Buffer = Buffer.alloc(0); // the start of a line whose newline has not arrived yet
     let restOffset = fromOffset;
-    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-      touch();
+    body = (response.body as AsyncIterable<Uint8Array> | null)?.[Symbol.asyncIterator]();
+    while (body) {
+      waitingForNetwork();
+      const next = await body.next();
+      clearTimeout(idleTimer);
+      if (next.done) break;
+      const chunk = next.value;
       let bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       stats.maxChunkBytes = Math.max(stats.maxChunkBytes, bytes.length);
       if (position < fromOffset) {
@@ -144,6 +151,8 @@ export async function* streamJsonl(url: string, options: JsonlStreamOptions = {}
     throw downloadFailure(url, fromOffset, error, idle.signal.aborted, idleTimeoutMs);
   } finally {
     clearTimeout(idleTimer);
+    // A consumer that stops early (or a failure) releases the connection instead of leaving the body unread.
+    await body?.return?.(undefined).catch(() => undefined);
   }
 }
 
