@@ -31,7 +31,10 @@ export interface GraphqlClientConfig {
 }
 
 export interface QueryOptions {
-  /** The query's requested cost if the caller knows it; otherwise learned from earlier answers to the same query. */
+  /**
+   * The query's requested cost if the caller knows it; otherwise the highest cost Shopify reported for the same
+   * document, or, the first time, the most any query may ask for (1,000 points).
+   */
   cost?: number;
   /** Activity cancellation (`Context.current().cancellationSignal`). */
   signal?: AbortSignal;
@@ -102,9 +105,13 @@ export class GraphqlClient {
           retryAfterSeconds: answer.retryAfterSeconds,
         });
       }
-      const body = answer.body!;
+      const body = answer.body;
       const cost = body.extensions?.cost ?? null;
-      if (cost) this.learnedCosts.set(document, cost.requestedQueryCost);
+      if (cost) {
+        // The most this document was charged: its cost varies with variables (page sizes), and too high only waits.
+        const learned = Math.max(cost.requestedQueryCost, this.learnedCosts.get(document) ?? 0);
+        this.learnedCosts.set(document, learned);
+      }
       const errors = Array.isArray(body.errors) ? body.errors : [];
       if (errors.length > 0 && isThrottled(errors)) {
         throttledAnswers += 1;
