@@ -83,7 +83,7 @@ export function describeRedaction(result: RedactionResult): string {
   return (
     `Erased the personal data of customer${result.customerIds.length === 1 ? '' : 's'} ` +
     `${result.customerIds.join(', ') || '(none: guest orders only)'}: ${count(result.customers, 'customer')}, ` +
-    `${count(result.orders, 'order')} (${result.guestOrders} guest checkouts); the orders stay, anonymous.\n` +
+    `${count(result.orders, 'order')} (${count(result.guestOrders, 'guest checkout')}); the orders stay, anonymous.\n` +
     `Later syncs store them without personal data. Database vacuumed (${mb(result.purge.databaseBytesBefore)} → ` +
     `${mb(result.purge.databaseBytesAfter)}), WAL emptied.\n` +
     `Outputs rewritten: ${stages}.\n`
