@@ -14,7 +14,8 @@ export function redactionInput(target: string, sheets: boolean): { input: Redact
       throw new ConfigError(`Customer id ${value} is too large to be a Shopify id.`);
     return { input: { customerId, sheets }, described: `customer ${customerId}` };
   }
-  if (looksLikeEmail(value)) return { input: { emailSha256: emailSha256(value), sheets }, described: 'an email' };
+  if (looksLikeEmail(value))
+    return { input: { emailSha256: emailSha256(value), sheets }, described: 'the customer with that email' };
   throw new ConfigError(
     `--redact-customer takes a Shopify customer id (123 or gid://shopify/Customer/123) or an email address.`,
   );

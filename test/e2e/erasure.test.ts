@@ -4,6 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CSV_EXPORTS } from '../../activities/exports/csv-export';
 import { sheetTitle } from '../../activities/sheets/tables';
 import type { ApiRecord } from '../../activities/store/resources';
+import { emailSha256 } from '../../common/email-hash';
 import { redactWorkflowId } from '../../common/redaction-contract';
 import { runRedaction } from '../../client/redact';
 import { createSyncWorker } from '../../worker/create-worker';
@@ -38,6 +39,15 @@ function tracesUnder(dir: string, needles: string[]): string[] {
     const bytes = fs.readFileSync(file);
     return forms.some((form) => bytes.includes(form));
   });
+}
+
+/** Every string in a history, payloads decoded (JSON.stringify would show them as base64, hiding what they hold). */
+function readable(value: unknown): string {
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.map(readable).join('\n');
+  if (value && typeof value === 'object') return Object.values(value).map(readable).join('\n');
+  return String(value);
 }
 
 /** A customer with orders whose email and full name occur in no other record of the store (so a trace is theirs). */
@@ -143,10 +153,18 @@ describe('erasure end to end: --redact-customer, then a full sync, leaves no tra
       ['sheets', 'done'],
     ]);
     expect(printed.join('')).toMatch(/Erased the personal data of customer \d+: 1 customer, \d+ orders/);
-    // Neither the command's output nor Temporal's history holds the email or the name.
-    const history = JSON.stringify(
-      await env.client.workflow.getHandle(redactWorkflowId(config().shopify.store)).fetchHistory(),
+    // A run of its own in the Web UI, each step named; neither it, the output nor the history holds email or name.
+    const handle = env.client.workflow.getHandle(redactWorkflowId(config().shopify.store));
+    const description = await handle.describe();
+    expect([description.type, description.status.name]).toEqual(['redactCustomer', 'COMPLETED']);
+    expect(await description.staticSummary()).toBe(
+      'Erase the personal data of the customer with that email in e2e-store',
     );
+    const history = readable(await handle.fetchHistory());
+    for (const step of ['erase personal data', 'vacuum database, empty WAL', 'export CSVs', 'push to Google Sheets']) {
+      expect(history).toContain(step);
+    }
+    expect(history).toContain(emailSha256(String(customer.email))); // the decoded payloads are what is searched
     for (const needle of needles) {
       expect(printed.join('').includes(needle)).toBe(false);
       expect(history.toLowerCase().includes(needle.toLowerCase())).toBe(false);
