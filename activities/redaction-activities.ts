@@ -32,7 +32,8 @@ export function createRedactionActivities(deps: RedactionDeps) {
 
     async purgeErasedData(): Promise<PurgeReport> {
       try {
-        const report = purgeFreedPages(deps.db(), path.join(deps.app.dataDir, DATABASE_FILE));
+        deps.db(); // opened (and migrated) before the vacuum's own connection
+        const report = await purgeFreedPages(path.join(deps.app.dataDir, DATABASE_FILE));
         log.info('Database vacuumed and WAL emptied after the erasure', { ...report });
         return report;
       } catch (error) {

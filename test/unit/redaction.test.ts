@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { emailSha256 } from '../../common/email-hash';
 import { DATABASE_FILE, Db, openDatabase } from '../../activities/store/database';
 import { blankPersonalColumns, scrubRecord } from '../../activities/store/personal-data';
-import { purgeFreedPages, redactCustomer } from '../../activities/store/redaction';
+import { purgeFreedPages, redactCustomer, WalBusyError } from '../../activities/store/redaction';
 import { ApiRecord, RESOURCES, resourceSpec } from '../../activities/store/resources';
 import { SCHEMA_VERSION } from '../../activities/store/schema';
 import { upsertRecords } from '../../activities/store/upsert';
@@ -244,19 +244,33 @@ describe('erasure of a customer in the store', () => {
     });
   });
 
-  it('leaves no byte of the erased data in the database file or the WAL, older versions of the rows included', () => {
+  it('leaves no byte of the erased data in the database file or the WAL, older versions of the rows included', async () => {
     // An older version of the customer (another email) was overwritten long before the erasure, without secure_delete.
     upsertRecords(db, resourceSpec('customers'), [
       customer(1, { email: 'old.zelda.q@example.org', note: 'x'.repeat(3000) }),
     ]);
     seed();
     redactCustomer(db, { customerId: 1 });
-    const report = purgeFreedPages(db, path.join(dir, DATABASE_FILE));
+    const report = await purgeFreedPages(path.join(dir, DATABASE_FILE));
     expect(report.walBytesAfter).toBe(0);
     expect(filesContaining(dir, [...TRACES, 'old.zelda.q@example.org'])).toEqual([]);
     // Still readable and complete afterwards.
     expect(db.prepare('SELECT COUNT(*) AS n FROM orders').get()).toEqual({ n: 4 });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
+  it('a reader still on the WAL keeps it from being emptied: WalBusyError (retried), then it succeeds', async () => {
+    seed();
+    const reader = new Database(path.join(dir, DATABASE_FILE), { readonly: true });
+    reader.prepare('BEGIN').run();
+    reader.prepare('SELECT COUNT(*) FROM orders').get(); // holds its snapshot, as a streaming export does
+    redactCustomer(db, { customerId: 1 });
+    await expect(purgeFreedPages(path.join(dir, DATABASE_FILE), 200)).rejects.toThrow(WalBusyError);
+    reader.prepare('COMMIT').run();
+    reader.close();
+    const report = await purgeFreedPages(path.join(dir, DATABASE_FILE), 200);
+    expect(report.walBytesAfter).toBe(0);
+    expect(filesContaining(dir, TRACES)).toEqual([]);
   });
 
   it('by id: a customer not synced yet is recorded, and their first sync stores them without personal data', () => {
