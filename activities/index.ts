@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { AppConfig, ShopifyConfig } from '../common/config';
 import { createOutputActivities } from './output-activities';
+import { createRedactionActivities } from './redaction-activities';
 import { ShopifyClient } from './shopify/client';
 import { corruptDatabaseFailure, DATABASE_FILE, Db, diskFullFailure, openDatabase } from './store/database';
 import { checkIntegrityInBackground, IntegrityCheck } from './store/integrity-check';
@@ -27,6 +28,7 @@ function buildActivities(deps: Deps) {
   return {
     ...createSyncActivities(deps),
     ...createOutputActivities(deps),
+    ...createRedactionActivities(deps),
   };
 }
 

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { ConfigError, loadAppConfig, loadDotenv, parseStoreName } from '../common/config';
 import { connectClient } from './connect';
+import { runRedaction } from './redact';
 import { runSync, SyncFailedError } from './run-sync';
 import { controlSchedule, describeSpec, scheduleId, scheduleSpec, upsertSchedule } from './schedule';
 import { printStatus } from './status';
@@ -15,6 +16,7 @@ interface SyncFlags {
   unschedule?: boolean;
   full?: boolean;
   sheets: boolean;
+  redactCustomer?: string;
 }
 
 const program = new Command()
@@ -29,6 +31,7 @@ const program = new Command()
   .option('--resume', 'resume the paused schedule')
   .option('--trigger', 'start a scheduled run now (skipped if one is running)')
   .option('--unschedule', 'delete the schedule')
+  .option('--redact-customer <id|email>', "erase a customer's personal data from the database and every output")
   .showHelpAfterError();
 
 async function main(): Promise<void> {
@@ -38,7 +41,10 @@ async function main(): Promise<void> {
     (a) => flags[a],
   );
   if (actions.length > 1) throw new ConfigError(`Choose one of --${actions.join(', --')}.`);
-  const action = actions[0] ?? 'once';
+  if (flags.redactCustomer !== undefined && actions.length > 0) {
+    throw new ConfigError(`--redact-customer runs on its own, not with --${actions[0]}.`);
+  }
+  const action = flags.redactCustomer !== undefined ? 'redactCustomer' : (actions[0] ?? 'once');
 
   loadDotenv();
   const app = loadAppConfig();
@@ -49,7 +55,12 @@ async function main(): Promise<void> {
   const input = { full: Boolean(flags.full), sheets: flags.sheets };
   const client = await connectClient(app);
   try {
-    if (action === 'once') {
+    if (action === 'redactCustomer') {
+      const target = flags.redactCustomer!;
+      const { taskQueue, uiUrl } = app.temporal;
+      const result = await runRedaction({ client, taskQueue, uiUrl, store, target, sheets: flags.sheets });
+      if (!result.found) process.exitCode = 1;
+    } else if (action === 'once') {
       await runSync({ client, taskQueue: app.temporal.taskQueue, store, input });
     } else if (action === 'daemon') {
       const spec = scheduleSpec();

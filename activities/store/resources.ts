@@ -14,6 +14,8 @@ export interface Column {
   from: (record: ApiRecord, parent: ApiRecord) => unknown;
   /** Money as Shopify writes it: a decimal string, kept as text so no float ever touches it. */
   money?: boolean;
+  /** Personal data: empty (null) for a redacted customer and their orders (see `personalData` and redaction.ts). */
+  personal?: boolean;
 }
 
 export interface TableSpec {
@@ -37,6 +39,22 @@ export interface ResourceSpec {
   params: Record<string, string>;
   table: TableSpec;
   children: ChildTableSpec[];
+  /** Where a record holds a customer's personal data, for erasure: see PersonalData. */
+  personalData?: PersonalData;
+}
+
+/**
+ * Personal keys of a raw record, as a tree: `drop` blanks the value (null), `address` keeps only an address's
+ * geography (country, province and their codes: the Geographic dashboard's figures), a nested tree applies to an
+ * object or to each element of an array. What the rows' columns show is derived from the scrubbed record, and the
+ * columns marked `personal` are blanked on top, so a column reading a key missing here still comes out empty.
+ */
+export type PersonalKeys = { [key: string]: 'drop' | 'address' | PersonalKeys };
+
+export interface PersonalData {
+  keys: PersonalKeys;
+  /** The ids whose redaction covers a record: [resource, id] pairs looked up in the `redactions` table. */
+  owners: (record: ApiRecord) => Array<[ResourceName, unknown]>;
 }
 
 // ---- helpers that keep the declarations one line per column ----
@@ -58,6 +76,7 @@ function reader(path: string): (record: ApiRecord) => unknown {
 const text = (name: string, path = name): Column => ({ name, type: 'TEXT', from: reader(path) });
 const int = (name: string, path = name): Column => ({ name, type: 'INTEGER', from: reader(path) });
 const money = (name: string, path = name): Column => ({ name, type: 'TEXT', money: true, from: reader(path) });
+const personal = (column: Column): Column => ({ ...column, personal: true });
 const bool = (name: string, path = name): Column => {
   const read = reader(path);
   return {
@@ -104,6 +123,53 @@ function refundAmount(refund: ApiRecord): string | null {
   const transactions = list(refund, 'transactions').filter((t) => t.kind === 'refund' && t.status !== 'failure');
   return sumMoney(transactions.map((t) => t.amount)) ?? '0.00';
 }
+
+// ---- personal data (Shopify's REST Customer and Order resources) ----
+
+/** The customer resource's personal keys; also used for the customer embedded in an order. */
+const CUSTOMER_PERSONAL_KEYS: PersonalKeys = {
+  email: 'drop',
+  first_name: 'drop',
+  last_name: 'drop',
+  phone: 'drop',
+  note: 'drop',
+  multipass_identifier: 'drop',
+  default_address: 'address',
+  addresses: 'address',
+};
+
+const ORDER_PERSONAL_KEYS: PersonalKeys = {
+  email: 'drop',
+  contact_email: 'drop',
+  phone: 'drop',
+  note: 'drop',
+  note_attributes: 'drop',
+  browser_ip: 'drop',
+  client_details: 'drop',
+  landing_site: 'drop',
+  landing_site_ref: 'drop',
+  referring_site: 'drop',
+  // The token and the status URL open the order's status page (address included) without signing in.
+  token: 'drop',
+  cart_token: 'drop',
+  checkout_token: 'drop',
+  order_status_url: 'drop',
+  payment_details: 'drop',
+  customer: CUSTOMER_PERSONAL_KEYS,
+  billing_address: 'address',
+  shipping_address: 'address',
+  shipping_lines: { phone: 'drop' },
+  line_items: { properties: 'drop', origin_location: 'address', destination_location: 'address' },
+  fulfillments: {
+    tracking_number: 'drop',
+    tracking_numbers: 'drop',
+    tracking_url: 'drop',
+    tracking_urls: 'drop',
+    destination: 'address',
+    receipt: 'drop',
+  },
+  refunds: { note: 'drop', transactions: { receipt: 'drop', payment_details: 'drop' } },
+};
 
 // ---- the resources ----
 
@@ -168,28 +234,29 @@ export const RESOURCES: ResourceSpec[] = [
       indexes: [['updated_at']],
       columns: [
         int('id'),
-        text('email'),
-        text('first_name'),
-        text('last_name'),
-        text('phone'),
+        personal(text('email')),
+        personal(text('first_name')),
+        personal(text('last_name')),
+        personal(text('phone')),
         text('state'),
         bool('verified_email'),
         int('orders_count'),
         money('total_spent'),
         text('currency'),
         text('tags'),
-        text('note'),
+        personal(text('note')),
         text('country', 'default_address.country'),
         text('country_code', 'default_address.country_code'),
         text('province', 'default_address.province'),
         text('province_code', 'default_address.province_code'),
-        text('city', 'default_address.city'),
+        personal(text('city', 'default_address.city')),
         text('created_at'),
         text('updated_at'),
         rawJson,
       ],
     },
     children: [],
+    personalData: { keys: CUSTOMER_PERSONAL_KEYS, owners: (c) => [['customers', c.id]] },
   },
   {
     name: 'orders',
@@ -205,7 +272,7 @@ export const RESOURCES: ResourceSpec[] = [
         text('name'),
         int('order_number'),
         int('customer_id', 'customer.id'),
-        text('email'),
+        personal(text('email')),
         text('financial_status'),
         text('fulfillment_status'),
         text('currency'),
@@ -233,11 +300,11 @@ export const RESOURCES: ResourceSpec[] = [
         text('shipping_country_code', 'shipping_address.country_code'),
         text('shipping_province', 'shipping_address.province'),
         text('shipping_province_code', 'shipping_address.province_code'),
-        text('shipping_city', 'shipping_address.city'),
-        text('shipping_zip', 'shipping_address.zip'),
+        personal(text('shipping_city', 'shipping_address.city')),
+        personal(text('shipping_zip', 'shipping_address.zip')),
         text('source_name'),
         text('tags'),
-        text('note'),
+        personal(text('note')),
         text('cancel_reason'),
         text('cancelled_at'),
         text('closed_at'),
@@ -287,7 +354,7 @@ export const RESOURCES: ResourceSpec[] = [
           parentId('order_id'),
           text('status'),
           text('tracking_company'),
-          text('tracking_number'),
+          personal(text('tracking_number')),
           text('created_at'),
           text('updated_at'),
         ],
@@ -302,7 +369,7 @@ export const RESOURCES: ResourceSpec[] = [
           int('id'),
           parentId('order_id'),
           { name: 'amount', type: 'TEXT', money: true, from: (r) => refundAmount(r) },
-          text('note'),
+          personal(text('note')),
           text('created_at'),
           text('processed_at'),
         ],
@@ -315,6 +382,14 @@ export const RESOURCES: ResourceSpec[] = [
         columns: [parentId('order_id'), int('position'), text('code'), money('amount'), text('type')],
       },
     ],
+    // A customer's redaction covers their orders; an order redacted by itself (a guest checkout) too.
+    personalData: {
+      keys: ORDER_PERSONAL_KEYS,
+      owners: (o) => [
+        ['customers', (o.customer as ApiRecord | null)?.id],
+        ['orders', o.id],
+      ],
+    },
   },
 ];
 

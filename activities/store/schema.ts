@@ -31,6 +31,16 @@ const MIGRATIONS: Array<(db: Db) => void> = [
          PRIMARY KEY (run_id, activity_id)
        )`,
     ),
+  // Customers (and guest orders) whose personal data was erased: ids and dates only, never the data (redaction.ts).
+  (db) =>
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS redactions (
+         resource TEXT NOT NULL,
+         id INTEGER NOT NULL,
+         redacted_at TEXT NOT NULL,
+         PRIMARY KEY (resource, id)
+       )`,
+    ),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

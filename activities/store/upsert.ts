@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { blankPersonalColumns, scrubRecord } from './personal-data';
 import type { ApiRecord, ResourceSpec, TableSpec } from './resources';
 
 type Db = Database.Database;
@@ -82,18 +83,45 @@ export function upsertRecords(db: Db, resource: ResourceSpec, records: ApiRecord
       const ids = JSON.stringify(latest.map((i) => records[i].id));
       for (const { sql } of children) sql.deleteChildren!.run(ids);
     }
+    // Read inside this transaction: a redaction committed before it is honoured, one committed after rewrites it.
+    const redacted = isRedacted(db, resource);
     for (const i of latest) {
-      const record = records[i];
-      main.upsert.run(rowValues(resource.table, record, record));
+      const erase = redacted(records[i]);
+      const record = erase ? scrubRecord(records[i], resource.personalData!.keys) : records[i];
+      const values = (table: TableSpec, row: ApiRecord) => {
+        const all = rowValues(table, row, record);
+        return erase ? blankPersonalColumns(table, all) : all;
+      };
+      main.upsert.run(values(resource.table, record));
       for (const { child, sql } of children) {
         for (const row of child.rows(record)) {
-          sql.upsert.run(rowValues(child, row, record));
+          sql.upsert.run(values(child, row));
           childRecords += 1;
         }
       }
     }
   })();
   return { records: records.length, childRecords };
+}
+
+const redactionLookups = new WeakMap<Db, { any: Database.Statement; one: Database.Statement }>();
+
+/** Whether a record's personal data must not be stored: its customer (or the order itself) was redacted. */
+function isRedacted(db: Db, resource: ResourceSpec): (record: ApiRecord) => boolean {
+  const personal = resource.personalData;
+  if (!personal) return () => false;
+  let lookup = redactionLookups.get(db);
+  if (!lookup) {
+    lookup = {
+      any: db.prepare('SELECT EXISTS (SELECT 1 FROM redactions) AS found'),
+      one: db.prepare('SELECT 1 FROM redactions WHERE resource = ? AND id = ?'),
+    };
+    redactionLookups.set(db, lookup);
+  }
+  if (!(lookup.any.get() as { found: number }).found) return () => false;
+  const { one } = lookup;
+  return (record) =>
+    personal.owners(record).some(([owner, id]) => typeof id === 'number' && one.get(owner, id) !== undefined);
 }
 
 /** Indexes of the records to write: valid ids, each id once, at its last occurrence (the newest version served). */
