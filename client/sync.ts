@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { ConfigError, loadAppConfig, loadDotenv, parseStoreName } from '../common/config';
+import { CheckFailedError, runConnectionCheck } from './check';
 import { connectClient } from './connect';
 import { runSync, SyncFailedError } from './run-sync';
 import { controlSchedule, describeSpec, scheduleId, scheduleSpec, upsertSchedule } from './schedule';
@@ -13,6 +14,7 @@ interface SyncFlags {
   resume?: boolean;
   trigger?: boolean;
   unschedule?: boolean;
+  check?: boolean;
   full?: boolean;
   sheets: boolean;
 }
@@ -29,12 +31,13 @@ const program = new Command()
   .option('--resume', 'resume the paused schedule')
   .option('--trigger', 'start a scheduled run now (skipped if one is running)')
   .option('--unschedule', 'delete the schedule')
+  .option('--check', 'check the connection to the store on the worker: shop, API version, token, scopes (exit 0 or 1)')
   .showHelpAfterError();
 
 async function main(): Promise<void> {
   program.parse();
   const flags = program.opts<SyncFlags>();
-  const actions = (['once', 'daemon', 'status', 'pause', 'resume', 'trigger', 'unschedule'] as const).filter(
+  const actions = (['once', 'daemon', 'status', 'pause', 'resume', 'trigger', 'unschedule', 'check'] as const).filter(
     (a) => flags[a],
   );
   if (actions.length > 1) throw new ConfigError(`Choose one of --${actions.join(', --')}.`);
@@ -49,7 +52,10 @@ async function main(): Promise<void> {
   const input = { full: Boolean(flags.full), sheets: flags.sheets };
   const client = await connectClient(app);
   try {
-    if (action === 'once') {
+    if (action === 'check') {
+      const report = await runConnectionCheck({ client, taskQueue: app.temporal.taskQueue, store });
+      if (report.problems.length > 0) process.exitCode = 1;
+    } else if (action === 'once') {
       await runSync({ client, taskQueue: app.temporal.taskQueue, store, input });
     } else if (action === 'daemon') {
       const spec = scheduleSpec();
@@ -76,6 +82,7 @@ async function main(): Promise<void> {
 
 main().catch((error) => {
   if (error instanceof SyncFailedError) console.error(`Sync failed: ${error.message}`);
+  else if (error instanceof CheckFailedError) console.error(`Connection check failed: ${error.message}`);
   else if (error instanceof ConfigError) console.error(`Configuration error: ${error.message}`);
   else console.error(error);
   process.exit(error instanceof ConfigError ? 2 : 1);
