@@ -37,10 +37,11 @@ function scopeLine(report: ConnectionReport): string {
 function tokenLine(report: ConnectionReport): string {
   if (report.token.kind === 'static') return 'SHOPIFY_API_TOKEN (a static token: it does not expire)';
   const expires = report.token.expiresAt;
-  const left = expires ? Math.round((Date.parse(expires) - Date.parse(report.checkedAt)) / 60_000) : null;
+  const seconds = expires ? Math.round((Date.parse(expires) - Date.parse(report.checkedAt)) / 1000) : 0;
+  const left = seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
   return (
     "client-credentials grant with SHOPIFY_CLIENT_ID/SHOPIFY_CLIENT_SECRET, held in the worker's memory" +
-    (expires ? `; expires ${expires} (in ${left} min), renewed before then` : '')
+    (expires ? `; expires ${expires} (in ${left}), renewed before then` : '')
   );
 }
 
