@@ -120,6 +120,13 @@ export function exchangeFailure(
       'ShopifyUnavailable',
     );
   }
+  if (status === 404) {
+    return ApplicationFailure.nonRetryable(
+      `${shop} has no token endpoint (${said}). Check SHOPIFY_STORE (is "${store}" the store's myshopify name?) ` +
+        `and SHOPIFY_BASE_URL.`,
+      'ShopifyNotFound',
+    );
+  }
   const refused = `${shop} refused the client-credentials grant (${said}).`;
   const legacy =
     "A store your app's organization does not own needs the install (authorization-code) flow, or set " +

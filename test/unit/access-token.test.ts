@@ -137,6 +137,9 @@ describe('access tokens from the client-credentials grant', () => {
   it('a 5xx from the token endpoint is retryable; an unreachable endpoint too, without the secret in the message', async () => {
     const busy = exchangeFailure('unit-store', 503, undefined, '<html>Service Unavailable</html>');
     expect(busy).toMatchObject({ type: 'ShopifyUnavailable', nonRetryable: false });
+    const missing = exchangeFailure('unit-store', 404, { errors: 'Not Found' }, '{"errors":"Not Found"}');
+    expect(missing).toMatchObject({ type: 'ShopifyNotFound', nonRetryable: true });
+    expect(missing.message).toMatch(/no token endpoint \(404: Not Found\)\. Check SHOPIFY_STORE/);
     const source = new ClientCredentialsTokenSource(config({ baseUrl: 'http://127.0.0.1:9', timeoutMs: 2_000 }));
     const failure = await failureOf(source.token());
     expect(failure).toMatchObject({ type: 'ShopifyUnavailable', nonRetryable: false });
