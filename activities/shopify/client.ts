@@ -135,7 +135,8 @@ export class ShopifyClient {
         this.limiter.backOff(retryAfter);
         if (attempt < maxRetries) continue;
       }
-      // An issued token may expire or be revoked mid-run: renewed once, and a fresh one that is rejected too fails.
+      // An issued token may expire mid-run: the request is repeated with a renewed one. The source fails instead
+      // when the rejected token was just issued; two renewals in one call are the backstop.
       if (response.status === 401 && this.tokens.kind === 'client-credentials' && renewals < 2) {
         rejected = token;
         renewals += 1;

@@ -1,5 +1,7 @@
 import { ConfigError, loadShopifyConfig } from '../../common/config';
 import { redact, registerSecret } from '../../common/redact';
+import { processEnv, spawnTs } from '../helpers/processes';
+import { tempDir } from '../helpers/tmp';
 
 /** Where the worker's Shopify credentials come from, and that none of them leaks into what is logged. */
 
@@ -62,5 +64,38 @@ describe('redaction of client secrets and issued tokens', () => {
     expect(redact('"private_key": "-----BEGIN PRIVATE KEY-----\\nMIIE\\n-----END PRIVATE KEY-----\\n"')).toBe(
       '"private_key": "[REDACTED]"',
     );
+  });
+});
+
+describe('npm run worker with both ways or neither', () => {
+  const data = tempDir('shopify-credentials-');
+  afterAll(() => data.cleanup());
+
+  it.each([
+    ['both', { SHOPIFY_CLIENT_ID: 'f1e2d3c4b5a6', SHOPIFY_CLIENT_SECRET: 'worker-secret-51ab9c' }],
+    ['neither', { SHOPIFY_API_TOKEN: undefined }],
+  ])('%s: exit 2 at once, naming the two ways, never echoing a secret', async (_name, changes) => {
+    const env: Record<string, string> = {
+      ...processEnv({
+        storeUrl: 'http://127.0.0.1:9',
+        dataDir: data.dir,
+        temporalAddress: '127.0.0.1:9',
+        taskQueue: 'x',
+      }),
+    };
+    for (const [name, setting] of Object.entries(changes)) {
+      if (setting === undefined) delete env[name];
+      else env[name] = setting;
+    }
+    const worker = spawnTs('worker/index.ts', [], env);
+    const timer = setTimeout(() => worker.child.kill('SIGKILL'), 20_000);
+    expect(await worker.exited).toBe(2);
+    clearTimeout(timer);
+    const output = worker.output();
+    expect(output).toMatch(/Configuration error: /);
+    expect(output).toMatch(/SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET of a Dev Dashboard app/);
+    expect(output).toMatch(/or SHOPIFY_API_TOKEN, the Admin API access token/);
+    expect(output).not.toContain('worker-secret-51ab9c');
+    expect(output).not.toContain('shpat_demo_token');
   });
 });
