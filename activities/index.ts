@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { AppConfig, ShopifyConfig } from '../common/config';
+import { createConnectionCheckActivities } from './connection-check-activities';
 import { createOutputActivities } from './output-activities';
 import { createRedactionActivities } from './redaction-activities';
 import { ShopifyClient } from './shopify/client';
@@ -44,6 +45,7 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
   let opened: fs.Stats | undefined;
   let checked: { file: fs.Stats; check: IntegrityCheck } | undefined;
   let shopify: ShopifyClient | undefined;
+  const shopifyClient = () => (shopify ??= new ShopifyClient(config.shopify));
   const file = path.join(config.app.dataDir, DATABASE_FILE);
   // The writer opens first: it creates and migrates the schema that readers then see. A database file deleted or
   // replaced since it was opened is opened again: writing on would go to a file nobody can see any more.
@@ -80,11 +82,11 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
       writer();
       return new Database(path.join(config.app.dataDir, DATABASE_FILE), { readonly: true });
     },
-    shopify: () => (shopify ??= new ShopifyClient(config.shopify)),
+    shopify: shopifyClient,
   });
   // Damage found by any statement, not only at open, fails the run at once with the same message.
-  const activities = Object.fromEntries(
-    Object.entries(built).map(([name, fn]) => [
+  const activities = Object.fromEntries([
+    ...Object.entries(built).map(([name, fn]) => [
       name,
       async (...args: unknown[]) => {
         try {
@@ -95,7 +97,9 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
         }
       },
     ]),
-  ) as Activities;
+    // Needs no database, so none is opened (or checked) for it.
+    ...Object.entries(createConnectionCheckActivities({ shopifyConfig: config.shopify, shopify: shopifyClient })),
+  ]) as Activities;
   return {
     activities,
     close: () => {

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { ConfigError, loadAppConfig, loadDotenv, parseStoreName } from '../common/config';
+import { CheckFailedError, runConnectionCheck } from './check';
 import { connectClient } from './connect';
 import { runRedaction } from './redact';
 import { runSync, SyncFailedError } from './run-sync';
@@ -14,6 +15,7 @@ interface SyncFlags {
   resume?: boolean;
   trigger?: boolean;
   unschedule?: boolean;
+  check?: boolean;
   full?: boolean;
   sheets: boolean;
   redactCustomer?: string;
@@ -31,13 +33,14 @@ const program = new Command()
   .option('--resume', 'resume the paused schedule')
   .option('--trigger', 'start a scheduled run now (skipped if one is running)')
   .option('--unschedule', 'delete the schedule')
+  .option('--check', 'check the connection to the store on the worker: shop, API version, token, scopes (exit 0 or 1)')
   .option('--redact-customer <id|email>', "erase a customer's personal data from the database and every output")
   .showHelpAfterError();
 
 async function main(): Promise<void> {
   program.parse();
   const flags = program.opts<SyncFlags>();
-  const actions = (['once', 'daemon', 'status', 'pause', 'resume', 'trigger', 'unschedule'] as const).filter(
+  const actions = (['once', 'daemon', 'status', 'pause', 'resume', 'trigger', 'unschedule', 'check'] as const).filter(
     (a) => flags[a],
   );
   if (actions.length > 1) throw new ConfigError(`Choose one of --${actions.join(', --')}.`);
@@ -55,7 +58,10 @@ async function main(): Promise<void> {
   const input = { full: Boolean(flags.full), sheets: flags.sheets };
   const client = await connectClient(app);
   try {
-    if (action === 'redactCustomer') {
+    if (action === 'check') {
+      const report = await runConnectionCheck({ client, taskQueue: app.temporal.taskQueue, store });
+      if (report.problems.length > 0) process.exitCode = 1;
+    } else if (action === 'redactCustomer') {
       const target = flags.redactCustomer!;
       const { taskQueue, uiUrl } = app.temporal;
       const result = await runRedaction({ client, taskQueue, uiUrl, store, target, sheets: flags.sheets });
@@ -87,6 +93,7 @@ async function main(): Promise<void> {
 
 main().catch((error) => {
   if (error instanceof SyncFailedError) console.error(`Sync failed: ${error.message}`);
+  else if (error instanceof CheckFailedError) console.error(`Connection check failed: ${error.message}`);
   else if (error instanceof ConfigError) console.error(`Configuration error: ${error.message}`);
   else console.error(error);
   process.exit(error instanceof ConfigError ? 2 : 1);

@@ -33,7 +33,10 @@ export interface ShopifyConfig {
   store: string;
   baseUrl: string;
   apiVersion: string;
-  apiToken: string;
+  /** SHOPIFY_API_TOKEN: an admin-created custom app's token (or any offline token). Absent with client credentials. */
+  apiToken?: string;
+  /** SHOPIFY_CLIENT_ID + SHOPIFY_CLIENT_SECRET: a Dev Dashboard app that gets its tokens by the client-credentials grant. */
+  clientCredentials?: { clientId: string; clientSecret: string };
   timeoutMs: number;
 }
 
@@ -122,20 +125,58 @@ export function parseStoreName(raw: string): string {
   return name;
 }
 
+const TWO_WAYS =
+  'Shopify credentials come one of two ways: SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET of a Dev Dashboard app ' +
+  'installed on the store (the worker exchanges them for tokens), or SHOPIFY_API_TOKEN, the Admin API access token of ' +
+  'a custom app created in the store admin (or any offline token).';
+
+function credentials(env: Env): Pick<ShopifyConfig, 'apiToken' | 'clientCredentials'> {
+  const apiToken = value(env, 'SHOPIFY_API_TOKEN');
+  const clientId = value(env, 'SHOPIFY_CLIENT_ID');
+  const clientSecret = value(env, 'SHOPIFY_CLIENT_SECRET');
+  for (const [name, setting] of [
+    ['SHOPIFY_API_TOKEN', apiToken],
+    ['SHOPIFY_CLIENT_ID', clientId],
+    ['SHOPIFY_CLIENT_SECRET', clientSecret],
+  ] as const) {
+    if (setting && /\s/.test(setting)) {
+      const what = name === 'SHOPIFY_API_TOKEN' ? 'the token' : 'it';
+      throw new ConfigError(`${name} contains whitespace; copy ${what} again without spaces or quotes.`);
+    }
+  }
+  if (apiToken && (clientId || clientSecret)) {
+    throw new ConfigError(
+      `Both SHOPIFY_API_TOKEN and ${clientId ? 'SHOPIFY_CLIENT_ID' : 'SHOPIFY_CLIENT_SECRET'} are set: keep one way ` +
+        `and remove the other. ${TWO_WAYS}`,
+    );
+  }
+  if (apiToken) return { apiToken };
+  if (clientId && clientSecret) return { clientCredentials: { clientId, clientSecret } };
+  const missing = clientId ? 'SHOPIFY_CLIENT_SECRET' : 'SHOPIFY_CLIENT_ID';
+  throw new ConfigError(
+    `${clientId ? 'SHOPIFY_CLIENT_ID' : 'SHOPIFY_CLIENT_SECRET'} is set but ${missing} is not: the Dev Dashboard ` +
+      `app's settings page shows both (Settings → Client ID and Secret). ${TWO_WAYS}`,
+  );
+}
+
 export function loadShopifyConfig(env: Env = process.env): ShopifyConfig {
-  const missing = ['SHOPIFY_STORE', 'SHOPIFY_API_TOKEN'].filter((name) => value(env, name) === undefined);
+  const noCredentials = ['SHOPIFY_API_TOKEN', 'SHOPIFY_CLIENT_ID', 'SHOPIFY_CLIENT_SECRET'].every(
+    (name) => value(env, name) === undefined,
+  );
+  const missing = [
+    ...(value(env, 'SHOPIFY_STORE') === undefined ? ['SHOPIFY_STORE'] : []),
+    ...(noCredentials ? ['SHOPIFY_API_TOKEN'] : []),
+  ];
   if (missing.length > 0) {
     throw new ConfigError(
-      `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set. Put them in .env at the project root ` +
-        `(see .env.example) or in the environment. The token is the Admin API access token of a custom app ` +
-        `with the read_products, read_customers and read_orders (and read_all_orders) scopes.`,
+      `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set` +
+        `${noCredentials ? ' (nor SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET)' : ''}. Put them in .env at the ` +
+        `project root (see .env.example) or in the environment. ${noCredentials ? `${TWO_WAYS} ` : ''}` +
+        `The app needs the read_products, read_customers and read_orders (and read_all_orders) scopes.`,
     );
   }
   const store = parseStoreName(value(env, 'SHOPIFY_STORE')!);
-  const apiToken = value(env, 'SHOPIFY_API_TOKEN')!;
-  if (/\s/.test(apiToken)) {
-    throw new ConfigError('SHOPIFY_API_TOKEN contains whitespace; copy the token again without spaces or quotes.');
-  }
+  const auth = credentials(env);
   const apiVersion = value(env, 'SHOPIFY_API_VERSION') ?? DEFAULT_API_VERSION;
   if (!/^\d{4}-(01|04|07|10)$/.test(apiVersion) && apiVersion !== 'unstable') {
     throw new ConfigError(
@@ -157,7 +198,7 @@ export function loadShopifyConfig(env: Env = process.env): ShopifyConfig {
     store,
     baseUrl: parsed.origin,
     apiVersion,
-    apiToken,
+    ...auth,
     timeoutMs: positiveInt(env, 'SHOPIFY_TIMEOUT_MS', 30_000),
   };
 }

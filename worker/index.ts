@@ -4,6 +4,11 @@ import { createLogger } from '../common/logger';
 import { registerSecret } from '../common/redact';
 import { connectionHelp } from '../common/temporal-address';
 import { loadServiceAccount } from '../activities/sheets/credentials';
+import { ShopifyClient } from '../activities/shopify/client';
+import { checkConnection } from '../activities/shopify/connection-check';
+import { formatConnectionReport } from '../common/connection-report';
+import type { ShopifyConfig } from '../common/config';
+import type { AppLogger } from '../common/logger';
 import { createSyncWorker } from './create-worker';
 import { installTemporalLogger } from './temporal-logger';
 
@@ -13,6 +18,7 @@ async function main(): Promise<void> {
   const app = loadAppConfig();
   const shopify = loadShopifyConfig();
   registerSecret(shopify.apiToken);
+  registerSecret(shopify.clientCredentials?.clientSecret);
   // With a sheet to push to, a missing or malformed key is a start-up error, not a failure after the whole sync.
   if (app.googleSheetId) registerSecret(loadServiceAccount(app.googleCredentialsFile).private_key);
   const logger = createLogger(app, { file: true });
@@ -29,12 +35,32 @@ async function main(): Promise<void> {
     `Worker for store "${shopify.store}" on task queue "${app.temporal.taskQueue}" ` +
       `(Temporal ${app.temporal.address}, namespace ${app.temporal.namespace}, data ${app.dataDir}, log ${logger.filePath})`,
   );
+  void logConnectionCheck(shopify, logger);
   try {
     await worker.run(); // Returns after SIGINT/SIGTERM once in-flight activities have finished.
   } finally {
     close();
     await connection.close();
     logger.info('Worker stopped');
+  }
+}
+
+/**
+ * The connection check at start, logged; it does not hold the worker back: a store that is down now may be up by the
+ * next sync, and a sync fails on its own with the same message.
+ */
+async function logConnectionCheck(shopify: ShopifyConfig, logger: AppLogger): Promise<void> {
+  const how = shopify.clientCredentials
+    ? 'client-credentials grant (SHOPIFY_CLIENT_ID)'
+    : 'static token (SHOPIFY_API_TOKEN)';
+  try {
+    const report = await checkConnection(new ShopifyClient(shopify), shopify.store, shopify.apiVersion);
+    const level = report.problems.length > 0 ? 'warn' : 'info';
+    logger.log(level, `Connection check of "${shopify.store}" (${how}):\n${formatConnectionReport(report)}`);
+  } catch (error) {
+    logger.error(
+      `Connection check of "${shopify.store}" (${how}) failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 

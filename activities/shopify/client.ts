@@ -4,6 +4,7 @@ import axios, { AxiosInstance, AxiosResponse } from 'axios';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ShopifyConfig } from '../../common/config';
 import { redact } from '../../common/redact';
+import { AccessTokenSource, accessTokenSource } from './access-token';
 import { CallLimiter } from './call-limiter';
 import { failureForStatus } from './errors';
 
@@ -21,6 +22,8 @@ export interface ShopifyPage extends CallCost {
 
 export interface ShopifyClientOptions {
   limiter?: CallLimiter;
+  /** Where tokens come from; by default the process's shared source for this store and its credentials. */
+  tokens?: AccessTokenSource;
   /** 429s absorbed inside one call (waiting `Retry-After` each time) before the activity fails and Temporal retries it. */
   maxRateLimitRetries?: number;
 }
@@ -43,16 +46,18 @@ export function nextLinkPath(linkHeader: string | undefined): string | null {
 export class ShopifyClient {
   private readonly http: AxiosInstance;
   readonly limiter: CallLimiter;
+  readonly tokens: AccessTokenSource;
 
   constructor(
     private readonly config: ShopifyConfig,
     private readonly options: ShopifyClientOptions = {},
   ) {
     this.limiter = options.limiter ?? new CallLimiter();
+    this.tokens = options.tokens ?? accessTokenSource(config);
     this.http = axios.create({
       baseURL: config.baseUrl,
       timeout: config.timeoutMs,
-      headers: { 'X-Shopify-Access-Token': config.apiToken, Accept: 'application/json' },
+      headers: { Accept: 'application/json' },
       httpAgent: new http.Agent({ keepAlive: true }),
       httpsAgent: new https.Agent({ keepAlive: true }),
       // Bodies are parsed here, not by axios, so a truncated or HTML body becomes a clear, retryable failure.
@@ -96,14 +101,30 @@ export class ShopifyClient {
     return body.count;
   }
 
+  /** Any JSON endpoint (path from the origin, e.g. `/admin/oauth/access_scopes.json`): its body and headers. */
+  async getJson(path: string): Promise<{ body: unknown; headers: Record<string, string | undefined> }> {
+    const { response } = await this.get(path);
+    return { body: this.parse(response, path), headers: response.headers as Record<string, string | undefined> };
+  }
+
   private async get(path: string): Promise<{ response: AxiosResponse<string> } & CallCost> {
     const maxRetries = this.options.maxRateLimitRetries ?? 5;
     let throttledMs = 0;
+    let rejected: string | null = null;
+    let renewals = 0;
     for (let attempt = 0; ; attempt += 1) {
       throttledMs += await this.limiter.acquire();
       let response: AxiosResponse<string>;
+      let token: string;
       try {
-        response = await this.http.get<string>(path);
+        token = rejected === null ? await this.tokens.token() : await this.tokens.renewAfterRejection(rejected);
+      } catch (error) {
+        this.limiter.release(undefined);
+        throw error;
+      }
+      rejected = null;
+      try {
+        response = await this.http.get<string>(path, { headers: { 'X-Shopify-Access-Token': token } });
       } catch (error) {
         this.limiter.release(undefined);
         throw this.networkFailure(error, path);
@@ -114,10 +135,18 @@ export class ShopifyClient {
         this.limiter.backOff(retryAfter);
         if (attempt < maxRetries) continue;
       }
+      // An issued token may expire mid-run: the request is repeated with a renewed one. The source fails instead
+      // when the rejected token was just issued; two renewals in one call are the backstop.
+      if (response.status === 401 && this.tokens.kind === 'client-credentials' && renewals < 2) {
+        rejected = token;
+        renewals += 1;
+        continue;
+      }
       if (response.status >= 200 && response.status < 300) return { response, requests: attempt + 1, throttledMs };
       throw failureForStatus(response.status, String(response.data ?? ''), {
         store: this.config.store,
         apiVersion: this.config.apiVersion,
+        credentials: this.tokens.kind,
         path: path.split('?')[0],
         retryAfterSeconds: Number(response.headers['retry-after']) || undefined,
       });

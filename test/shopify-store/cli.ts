@@ -17,6 +17,9 @@ const { values } = parseArgs({
     shop: { type: 'string' },
     'utc-offset': { type: 'string' },
     'no-rate-limit': { type: 'boolean', default: false },
+    'client-id': { type: 'string' },
+    'client-secret': { type: 'string' },
+    'token-lifetime': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -24,7 +27,8 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(
     'Usage: cli.ts [--port 4010] [--host 127.0.0.1] [--seed 1] [--orders 200] [--products 20] [--customers 50]\n' +
-      '              [--token shpat_demo_token] [--shop demo-store] [--utc-offset -04:00] [--no-rate-limit]',
+      '              [--token shpat_demo_token] [--shop demo-store] [--utc-offset -04:00] [--no-rate-limit]\n' +
+      '              [--client-id ID --client-secret SECRET [--token-lifetime 86399]]   (a Dev Dashboard app)',
   );
   process.exit(0);
 }
@@ -50,6 +54,14 @@ async function main(): Promise<void> {
     shopName: values.shop,
     utcOffset: values['utc-offset'],
     rateLimit: values['no-rate-limit'] ? false : undefined,
+    app:
+      values['client-id'] && values['client-secret']
+        ? {
+            clientId: values['client-id'],
+            clientSecret: values['client-secret'],
+            tokenLifetimeSeconds: int('token-lifetime', values['token-lifetime']),
+          }
+        : undefined,
   });
   const url = await store.listen(int('port', values.port), values.host);
   console.log(url);

@@ -6,6 +6,7 @@ import { FaultInjector } from './faults';
 import { OrderGenerator } from './orders';
 import { ProductGenerator } from './products';
 import { Tag } from './prng';
+import { DEFAULT_SCOPES, StoreAuth } from './oauth';
 import { LeakyBucket } from './rate-limit';
 import { StoreServer } from './server';
 import type { RequestLogEntry, ResourceName, ShopifyStore, ShopifyStoreOptions } from './types';
@@ -47,9 +48,16 @@ export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifySt
   const faults = new FaultInjector(seed);
   faults.set(options.faults ?? []);
   const log: RequestLogEntry[] = [];
+  const auth = new StoreAuth(
+    options.accessToken ?? DEFAULTS.accessToken,
+    options.app,
+    options.scopes ?? DEFAULT_SCOPES,
+  );
   const server = new StoreServer({
     datasets: datasets as Record<ResourceName, AnyData>,
-    accessToken: options.accessToken ?? DEFAULTS.accessToken,
+    auth,
+    shop: options.shop ?? {},
+    oldestApiVersion: options.oldestApiVersion,
     shopName,
     utcOffset,
     bucket: new LeakyBucket(options.rateLimit === undefined ? DEFAULTS.rateLimit : options.rateLimit),
@@ -69,6 +77,7 @@ export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifySt
     records: (resource) => datasets[resource].records(),
     count: (resource) => datasets[resource].total,
     mutate: (resource, change) => datasets[resource].mutate(change, now().getTime()),
+    issuedTokens: () => auth.issuedTokens(),
   };
 }
 

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'net';
 import { answer, type AnyData, type ApiResponse } from './api';
 import type { FaultInjector } from './faults';
+import { ACCESS_SCOPES_PATH, TOKEN_PATH, type StoreAuth } from './oauth';
 import type { LeakyBucket } from './rate-limit';
 import {
   HTML_TYPE,
@@ -14,11 +15,14 @@ import {
   htmlErrorPage,
   statusBody,
 } from './responses';
+import { SHOP_ROUTE, servedVersion, shopBody, type ShopDetails } from './shop';
 import type { FaultRule, RequestLogEntry, ResourceName } from './types';
 
 export interface ServerDeps {
   datasets: Record<ResourceName, AnyData>;
-  accessToken: string;
+  auth: StoreAuth;
+  shop: ShopDetails;
+  oldestApiVersion?: string;
   shopName: string;
   utcOffset: string;
   bucket: LeakyBucket;
@@ -87,7 +91,13 @@ export class StoreServer {
       status: 0,
     };
     this.deps.log.push(entry);
+    if (url.pathname === TOKEN_PATH) {
+      void this.deps.auth.grant(req).then((response) => this.send(res, entry, response));
+      return;
+    }
     req.resume(); // discard any request body
+    if (url.pathname === ACCESS_SCOPES_PATH || SHOP_ROUTE.test(url.pathname))
+      return this.shopInfo(req, res, entry, url);
 
     const route = ROUTE.exec(url.pathname);
     if (!route) return this.send(res, entry, { status: 404, body: NOT_FOUND, headers: {} });
@@ -98,10 +108,13 @@ export class StoreServer {
       return this.send(res, entry, { status: 405, body: { errors: 'Method Not Allowed' }, headers: { Allow: 'GET' } });
     }
     const token = req.headers['x-shopify-access-token'];
-    if (token !== this.deps.accessToken) return this.send(res, entry, { status: 401, body: UNAUTHORIZED, headers: {} });
+    if (!this.deps.auth.accepts(token)) return this.send(res, entry, { status: 401, body: UNAUTHORIZED, headers: {} });
 
-    const bucket = this.deps.bucket.take(token);
-    const common = { 'X-Shopify-Shop-Api-Call-Limit': bucket.header, 'X-Shopify-API-Version': route[1] };
+    const bucket = this.deps.bucket.take(this.deps.auth.bucketKey(token));
+    const common = {
+      'X-Shopify-Shop-Api-Call-Limit': bucket.header,
+      'X-Shopify-API-Version': servedVersion(route[1], this.deps.oldestApiVersion),
+    };
     if (!bucket.allowed) return this.send(res, entry, rateLimited(common));
 
     const fault = this.deps.faults.pick(resource);
@@ -141,6 +154,23 @@ export class StoreServer {
       return;
     }
     this.send(res, entry, response);
+  }
+
+  /** `shop.json` and `access_scopes.json`: authenticated and rate limited like the resources, never faulted. */
+  private shopInfo(req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry, url: URL): void {
+    if (req.method !== 'GET') {
+      return this.send(res, entry, { status: 405, body: { errors: 'Method Not Allowed' }, headers: { Allow: 'GET' } });
+    }
+    const token = req.headers['x-shopify-access-token'];
+    if (!this.deps.auth.accepts(token)) return this.send(res, entry, { status: 401, body: UNAUTHORIZED, headers: {} });
+    const bucket = this.deps.bucket.take(this.deps.auth.bucketKey(token));
+    const headers: Record<string, string> = { 'X-Shopify-Shop-Api-Call-Limit': bucket.header };
+    if (!bucket.allowed) return this.send(res, entry, rateLimited(headers));
+    const version = SHOP_ROUTE.exec(url.pathname)?.[1];
+    if (!version) return this.send(res, entry, { ...this.deps.auth.accessScopes(), headers });
+    headers['X-Shopify-API-Version'] = servedVersion(version, this.deps.oldestApiVersion);
+    const body = shopBody(this.deps.shopName, this.deps.utcOffset, this.deps.shop);
+    this.send(res, entry, { status: 200, body, headers });
   }
 
   /** Returns true when the fault replaced the response; latency and truncation wrap the real one. */

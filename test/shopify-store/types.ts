@@ -1,3 +1,6 @@
+import type { DevDashboardApp } from './oauth';
+import type { ShopDetails } from './shop';
+
 export type ResourceName = 'products' | 'customers' | 'orders';
 
 export const RESOURCE_NAMES: readonly ResourceName[] = ['products', 'customers', 'orders'];
@@ -31,6 +34,13 @@ export interface ShopifyStoreOptions {
   rateLimit?: { bucketSize: number; leakPerSecond: number } | false;
   now?: () => Date;
   faults?: FaultRule[];
+  /** A Dev Dashboard app whose client id and secret get tokens by the client-credentials grant. */
+  app?: DevDashboardApp;
+  /** Scopes granted to the app and the static token (access_scopes.json); default the four the sync needs. */
+  scopes?: string[];
+  shop?: ShopDetails;
+  /** Versions older than this fall forward to it (the X-Shopify-API-Version header says which one served). */
+  oldestApiVersion?: string;
 }
 
 export interface RequestLogEntry {
@@ -61,4 +71,6 @@ export interface ShopifyStore {
     resource: ResourceName,
     change: { update?: number; create?: number; ids?: number[] },
   ): { updated: number[]; created: number[] };
+  /** Every access token the client-credentials grant issued, expired ones included. */
+  issuedTokens(): string[];
 }
