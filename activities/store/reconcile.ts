@@ -65,7 +65,8 @@ const WINDOW_MARGIN_DAYS = 1;
 const DAY_MS = 86_400_000;
 const INSERT_BATCH = 5000;
 const DELETE_BATCH = 1000;
-const LISTING = 'temp.reconcile_listing';
+/** Each run its own temp table: two reconciliations awaiting their listings on one connection do not collide. */
+let runs = 0;
 
 function quote(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -103,14 +104,16 @@ export async function reconcile(
   const params = judged.params;
   const judgedSql = judged.sql;
 
-  db.exec(`DROP TABLE IF EXISTS ${LISTING}; CREATE TABLE ${LISTING} (id INTEGER PRIMARY KEY)`);
+  const listingTable = `temp.reconcile_listing_${++runs}`;
+  db.exec(`DROP TABLE IF EXISTS ${listingTable}; CREATE TABLE ${listingTable} (id INTEGER PRIMARY KEY)`);
   try {
-    const listed = await loadListing(db, resource, listing.ids);
+    const listed = await loadListing(db, listingTable, resource, listing.ids);
     const judgedCount = (
       db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${judgedSql}`).get(...params) as { n: number }
     ).n;
     const missingSql =
-      `FROM ${table} WHERE ${judgedSql} ` + `AND NOT EXISTS (SELECT 1 FROM ${LISTING} l WHERE l.id = ${table}.${key})`;
+      `FROM ${table} WHERE ${judgedSql} ` +
+      `AND NOT EXISTS (SELECT 1 FROM ${listingTable} l WHERE l.id = ${table}.${key})`;
     const missing = (db.prepare(`SELECT COUNT(*) AS n ${missingSql}`).get(...params) as { n: number }).n;
     const counted = { ...base, listed, judged: judgedCount, missing };
     const unchecked = windowed ? uncheckedOrders(countOlderThan(db, table, judged.windowStart!)) : '';
@@ -150,7 +153,7 @@ export async function reconcile(
             `${listed} listed by Shopify).`) + unchecked,
     };
   } finally {
-    db.exec(`DROP TABLE IF EXISTS ${LISTING}`);
+    db.exec(`DROP TABLE IF EXISTS ${listingTable}`);
   }
 }
 
@@ -180,8 +183,13 @@ function countOlderThan(db: Db, table: string, windowStart: string): number {
   return (db.prepare(sql).get(windowStart) as { n: number }).n;
 }
 
-async function loadListing(db: Db, resource: string, ids: Iterable<number> | AsyncIterable<number>): Promise<number> {
-  const insert = db.prepare(`INSERT OR IGNORE INTO ${LISTING} (id) VALUES (?)`);
+async function loadListing(
+  db: Db,
+  listingTable: string,
+  resource: string,
+  ids: Iterable<number> | AsyncIterable<number>,
+): Promise<number> {
+  const insert = db.prepare(`INSERT OR IGNORE INTO ${listingTable} (id) VALUES (?)`);
   const flush = db.transaction((batch: number[]) => {
     for (const id of batch) insert.run(id);
   });
@@ -201,7 +209,7 @@ async function loadListing(db: Db, resource: string, ids: Iterable<number> | Asy
     }
   }
   flush(batch);
-  return (db.prepare(`SELECT COUNT(*) AS n FROM ${LISTING}`).get() as { n: number }).n;
+  return (db.prepare(`SELECT COUNT(*) AS n FROM ${listingTable}`).get() as { n: number }).n;
 }
 
 function uncheckedOrders(count: number): string {

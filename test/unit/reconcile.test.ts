@@ -222,6 +222,33 @@ describe('reconcile', () => {
     );
   });
 
+  it('two reconciliations awaiting their listings on one connection keep apart, and leave no temp table', async () => {
+    upsertRecords(
+      db,
+      resourceSpec('customers'),
+      range(1, 100).map((id) => customer(id)),
+    );
+    upsertRecords(
+      db,
+      resourceSpec('orders'),
+      range(1, 100).map((id) => order(id, daysBefore(5))),
+    );
+    async function* slowly(list: number[]): AsyncGenerator<number> {
+      for (const id of list) {
+        if (id % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
+        yield id;
+      }
+    }
+    const [customers, orders] = await Promise.all([
+      reconcile(db, 'customers', listing(slowly(range(2, 100))), options),
+      reconcile(db, 'orders', listing(slowly(range(1, 99))), options),
+    ]);
+    expect([customers.deleted, orders.deleted]).toEqual([1, 1]);
+    expect(ids(db, 'customers')).toEqual(range(2, 100));
+    expect(ids(db, 'orders')).toEqual(range(1, 99));
+    expect(db.prepare('SELECT name FROM sqlite_temp_master').all()).toEqual([]);
+  });
+
   it('a listing holding something that is not an id fails, removing nothing', async () => {
     upsertRecords(
       db,
