@@ -96,11 +96,13 @@ export async function reconcile(
   }
 
   const windowed = resource === 'orders' && !options.readAllOrders;
-  const judged = judgedCondition(
-    target.table.columns.some((c) => c.name === 'created_at'),
-    listing.listedAt,
-    windowed,
-  );
+  if (!target.table.columns.some((c) => c.name === 'created_at')) {
+    throw new Error(
+      `Cannot reconcile ${resource}: its table has no created_at column, so records created after Shopify's listing ` +
+        `could not be told from deleted ones.`,
+    );
+  }
+  const judged = judgedCondition(listing.listedAt, windowed);
   const params = judged.params;
   const judgedSql = judged.sql;
 
@@ -116,7 +118,7 @@ export async function reconcile(
       `AND NOT EXISTS (SELECT 1 FROM ${listingTable} l WHERE l.id = ${table}.${key})`;
     const missing = (db.prepare(`SELECT COUNT(*) AS n ${missingSql}`).get(...params) as { n: number }).n;
     const counted = { ...base, listed, judged: judgedCount, missing };
-    const unchecked = windowed ? uncheckedOrders(countOlderThan(db, table, judged.windowStart!)) : '';
+    const unchecked = judged.windowStart ? uncheckedOrders(countOlderThan(db, table, judged.windowStart)) : '';
 
     const maxShare = options.maxShare ?? DEFAULT_MAX_SHARE;
     if (missing > held * maxShare && !options.force) {
@@ -161,12 +163,7 @@ export async function reconcile(
  * Which rows may be judged. `julianday` reads Shopify's offsets (`-04:00`, `Z`) as the instants they are; a row
  * whose creation time is missing or unreadable is never judged.
  */
-function judgedCondition(
-  hasCreatedAt: boolean,
-  listedAt: Date,
-  windowed: boolean,
-): { sql: string; params: string[]; windowStart?: string } {
-  if (!hasCreatedAt) return windowed ? { sql: '0', params: [] } : { sql: '1', params: [] };
+function judgedCondition(listedAt: Date, windowed: boolean): { sql: string; params: string[]; windowStart?: string } {
   const beforeListing = 'julianday(created_at) < julianday(?)';
   if (!windowed) return { sql: beforeListing, params: [listedAt.toISOString()] };
   const windowStart = new Date(listedAt.getTime() - (ORDER_WINDOW_DAYS - WINDOW_MARGIN_DAYS) * DAY_MS).toISOString();

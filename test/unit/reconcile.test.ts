@@ -191,6 +191,14 @@ describe('reconcile', () => {
     expect(ids(db, 'customers')).toEqual(range(1, 32));
   });
 
+  it('refuses a table that cannot tell records newer than the listing from deleted ones', async () => {
+    upsertRecords(db, resourceSpec('orders'), [order(1, daysBefore(5))]);
+    await expect(reconcile(db, 'line_items', listing([]), options)).rejects.toThrow(
+      'Cannot reconcile line_items: its table has no created_at column',
+    );
+    expect(ids(db, 'line_items')).toEqual([11]);
+  });
+
   it('reconciles variants alone, leaving their products', async () => {
     const product = (id: number, variants: number[]) => ({
       id,
