@@ -41,6 +41,19 @@ const MIGRATIONS: Array<(db: Db) => void> = [
          PRIMARY KEY (resource, id)
        )`,
     ),
+  // Migration 4 (after 3, `redactions`): one row per record removed because Shopify deleted it (deletions.ts).
+  // No primary key on (resource, id): a record re-created by a late page and deleted again is recorded twice.
+  (db) =>
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS deletions (
+         resource TEXT NOT NULL,
+         id INTEGER NOT NULL,
+         deleted_at TEXT,
+         removed_at TEXT NOT NULL,
+         found_by TEXT NOT NULL CHECK (found_by IN ('event', 'reconciliation', 'variant-missing'))
+       );
+       CREATE INDEX IF NOT EXISTS idx_deletions_resource_id ON deletions (resource, id);`,
+    ),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { blankPersonalColumns, scrubRecord } from './personal-data';
+import { missingChildRecorder } from './deletions';
 import type { ApiRecord, ResourceSpec, TableSpec } from './resources';
 
 type Db = Database.Database;
@@ -81,7 +82,13 @@ export function upsertRecords(db: Db, resource: ResourceSpec, records: ApiRecord
   db.transaction(() => {
     if (children.length > 0) {
       const ids = JSON.stringify(latest.map((i) => records[i].id));
-      for (const { sql } of children) sql.deleteChildren!.run(ids);
+      for (const { child, sql } of children) {
+        // Variants a re-fetched product no longer lists were deleted in Shopify: say so in `deletions` first.
+        const recordMissing = missingChildRecorder(db, child);
+        if (recordMissing)
+          recordMissing(ids, JSON.stringify(latest.flatMap((i) => child.rows(records[i]).map((r) => r.id))));
+        sql.deleteChildren!.run(ids);
+      }
     }
     // Read inside this transaction: a redaction committed before it is honoured, one committed after rewrites it.
     const redacted = isRedacted(db, resource);
