@@ -3,6 +3,8 @@ import { createContext } from './context';
 import { CustomerGenerator } from './customers';
 import { ResourceData } from './dataset';
 import { FaultInjector } from './faults';
+import { AdminGraphql } from './graphql/admin';
+import { withLargeOrders, withLargeProducts } from './large-records';
 import { OrderGenerator } from './orders';
 import { ProductGenerator } from './products';
 import { Tag } from './prng';
@@ -11,6 +13,7 @@ import { StoreServer } from './server';
 import type { RequestLogEntry, ResourceName, ShopifyStore, ShopifyStoreOptions } from './types';
 
 export type { FaultRule, RequestLogEntry, ResourceName, ShopifyStore, ShopifyStoreOptions } from './types';
+export type { BulkFault, BulkOperationInfo, CostLimit, GraphqlControls, GraphqlStoreOptions } from './graphql/types';
 export { RESOURCE_NAMES } from './types';
 
 export const DEFAULTS = {
@@ -24,7 +27,7 @@ export const DEFAULTS = {
   rateLimit: { bucketSize: 40, leakPerSecond: 2 },
 } as const;
 
-/** An emulator of the Shopify Admin REST API over a deterministic, lazily generated shop. */
+/** An emulator of the Shopify Admin REST and GraphQL APIs over a deterministic, lazily generated shop. */
 export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifyStore {
   const seed = options.seed ?? DEFAULTS.seed;
   const counts: Record<ResourceName, number> = {
@@ -40,13 +43,17 @@ export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifySt
   const customerGen = new CustomerGenerator(ctx, counts.customers);
   const orderGen = new OrderGenerator(ctx, counts.orders, productGen, customerGen);
   const datasets = {
-    products: new ResourceData(productGen, seed, Tag.products),
+    products: new ResourceData(withLargeProducts(productGen, options.large), seed, Tag.products),
     customers: new ResourceData(customerGen, seed, Tag.customers),
-    orders: new ResourceData(orderGen, seed, Tag.orders),
+    orders: new ResourceData(withLargeOrders(orderGen, options.large), seed, Tag.orders),
   };
   const faults = new FaultInjector(seed);
   faults.set(options.faults ?? []);
   const log: RequestLogEntry[] = [];
+  const graphql = new AdminGraphql(
+    { datasets: datasets as Record<ResourceName, AnyData>, shopName, utcOffset, now: () => now().getTime() },
+    options.graphql,
+  );
   const server = new StoreServer({
     datasets: datasets as Record<ResourceName, AnyData>,
     accessToken: options.accessToken ?? DEFAULTS.accessToken,
@@ -55,11 +62,15 @@ export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifySt
     bucket: new LeakyBucket(options.rateLimit === undefined ? DEFAULTS.rateLimit : options.rateLimit),
     faults,
     log,
+    graphql,
   });
 
   return {
     listen: (port, host) => server.listen(port, host),
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      await graphql.close();
+    },
     get url() {
       return server.url;
     },
@@ -69,6 +80,15 @@ export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifySt
     records: (resource) => datasets[resource].records(),
     count: (resource) => datasets[resource].total,
     mutate: (resource, change) => datasets[resource].mutate(change, now().getTime()),
+    graphql: {
+      bulkOperationsStarted: () => graphql.bulk.startedCounts(),
+      resetBulkCounts: () => graphql.bulk.resetCounts(),
+      bulkOperations: () => graphql.bulk.list(),
+      setBulkFaults: (faults) => graphql.bulk.setFaults(faults),
+      cancelBulkOperation: (id) => void graphql.bulk.cancel(id),
+      expireBulkResults: () => graphql.bulk.expireResults(),
+      setAccessScopes: (scopes) => (graphql.accessScopes = [...scopes]),
+    },
   };
 }
 

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'net';
 import { answer, type AnyData, type ApiResponse } from './api';
 import type { FaultInjector } from './faults';
+import type { AdminGraphql } from './graphql/admin';
+import { matchGraphqlRoute, serveGraphql } from './graphql/http';
 import type { LeakyBucket } from './rate-limit';
 import {
   HTML_TYPE,
@@ -24,6 +26,7 @@ export interface ServerDeps {
   bucket: LeakyBucket;
   faults: FaultInjector;
   log: RequestLogEntry[];
+  graphql: AdminGraphql;
 }
 
 const ROUTE = /^\/admin\/api\/(\d{4}-(?:0[1-9]|1[0-2]))\/(products|customers|orders)(\/count)?\.json$/;
@@ -87,6 +90,16 @@ export class StoreServer {
       status: 0,
     };
     this.deps.log.push(entry);
+    const graphqlRoute = matchGraphqlRoute(url.pathname);
+    if (graphqlRoute) {
+      return serveGraphql(req, res, entry, graphqlRoute, {
+        admin: this.deps.graphql,
+        accessToken: this.deps.accessToken,
+        pickFault: (resource) => this.deps.faults.pick(resource as ResourceName),
+        sendFault: (fault, headers) => this.sendFault(req, res, entry, fault, headers),
+        track: (timer) => this.timers.add(timer),
+      });
+    }
     req.resume(); // discard any request body
 
     const route = ROUTE.exec(url.pathname);

@@ -1,3 +1,5 @@
+import type { GraphqlControls, GraphqlStoreOptions } from './graphql/types';
+
 export type ResourceName = 'products' | 'customers' | 'orders';
 
 export const RESOURCE_NAMES: readonly ResourceName[] = ['products', 'customers', 'orders'];
@@ -31,6 +33,17 @@ export interface ShopifyStoreOptions {
   rateLimit?: { bucketSize: number; leakPerSecond: number } | false;
   now?: () => Date;
   faults?: FaultRule[];
+  /** The GraphQL Admin API: cost limit, scopes, bulk operations (see graphql/types.ts). */
+  graphql?: GraphqlStoreOptions;
+  /** Opt-in records beyond REST's reach (see large-records.ts); off by default. */
+  large?: LargeRecordsOptions;
+}
+
+export interface LargeRecordsOptions {
+  /** One product per entry with that many variants (1..2,048), e.g. [130, 2048]. */
+  productVariants?: number[];
+  /** One order per entry with that many line items, e.g. [300]. */
+  orderLineItems?: number[];
 }
 
 export interface RequestLogEntry {
@@ -39,13 +52,15 @@ export interface RequestLogEntry {
   method: string;
   path: string;
   resource?: ResourceName;
-  kind: 'list' | 'count' | 'other';
+  kind: 'list' | 'count' | 'graphql' | 'bulk-result' | 'other';
   query: Record<string, string>;
   /** 0 when no response was sent ('hang', 'reset'). */
   status: number;
   /** Records in the body (list requests). */
   returned?: number;
   fault?: string;
+  /** GraphQL requests: the first error's code (THROTTLED…) and the costs. */
+  graphql?: { code?: string; requestedCost?: number; actualCost?: number | null };
 }
 
 export interface ShopifyStore {
@@ -55,10 +70,12 @@ export interface ShopifyStore {
   readonly requestLog: RequestLogEntry[];
   clearRequestLog(): void;
   setFaults(rules: FaultRule[]): void;
+  /** The shop's records in REST's shape, complete (REST itself returns at most 100 variants per product). */
   records(resource: ResourceName): Iterable<Record<string, unknown>>;
   count(resource: ResourceName): number;
   mutate(
     resource: ResourceName,
     change: { update?: number; create?: number; ids?: number[] },
   ): { updated: number[]; created: number[] };
+  readonly graphql: GraphqlControls;
 }
