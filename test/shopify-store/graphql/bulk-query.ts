@@ -42,6 +42,14 @@ const ROOTS: Record<string, ResourceName> = { products: 'products', customers: '
 
 export class BulkQueryError extends Error {}
 
+interface Stats {
+  connections: number;
+  depth: number;
+  missingId: string[];
+  /** Connections under a plain object field (e.g. lineItems.product.variants): counted, not run. */
+  inObject: string[];
+}
+
 export function prepareBulkQuery(schema: GraphQLSchema, text: string): BulkQuery {
   let document: DocumentNode;
   try {
@@ -59,7 +67,7 @@ export function prepareBulkQuery(schema: GraphQLSchema, text: string): BulkQuery
     throw new BulkQueryError('Bulk queries cannot contain a top level `node` or `nodes` field.');
   }
   const queryType = schema.getQueryType()!;
-  const stats = { connections: 0, depth: 0, missingId: [] as string[] };
+  const stats: Stats = { connections: 0, depth: 0, missingId: [], inObject: [] };
   const rootConnections = top.filter((f) =>
     isConnectionTypeName(getNamedType(queryType.getFields()[f.name.value].type).name),
   );
@@ -72,6 +80,11 @@ export function prepareBulkQuery(schema: GraphQLSchema, text: string): BulkQuery
     throw new BulkQueryError(
       "The parent 'node' field for a nested connection must select the 'id' field without an alias and must be of 'ID' " +
         `return type. Connection fields without 'id': ${stats.missingId.join(', ')}.`,
+    );
+  }
+  if (stats.inObject.length) {
+    throw new BulkQueryError(
+      `The emulator does not run connections inside nested objects in bulk queries yet: ${stats.inObject.join(', ')}.`,
     );
   }
   const resource = rootConnections.length === 1 ? ROOTS[rootConnections[0].name.value] : undefined;
@@ -102,7 +115,7 @@ function connectionPlan(
   parent: GraphQLObjectType,
   doc: DocumentNode,
   depth: number,
-  stats: { connections: number; depth: number; missingId: string[] },
+  stats: Stats,
 ): { rootVia: 'edges' | 'nodes'; rootNodeKey: string; plan: Plan } {
   stats.connections++;
   stats.depth = Math.max(stats.depth, depth);
@@ -136,7 +149,8 @@ function nodePlan(
   type: GraphQLCompositeType,
   doc: DocumentNode,
   depth: number,
-  stats: { connections: number; depth: number; missingId: string[] },
+  stats: Stats,
+  inObject = false,
 ): Plan {
   const plan: Plan = new Map();
   const fields = fieldsOf(set, doc);
@@ -144,7 +158,14 @@ function nodePlan(
   const defs = type.getFields();
   for (const f of fields) {
     const def = defs[f.name.value];
-    if (!def || !isConnectionTypeName(getNamedType(def.type).name)) continue;
+    if (!def || !f.selectionSet) continue;
+    const named = getNamedType(def.type);
+    if (!isConnectionTypeName(named.name)) {
+      // Connections further down still count towards Shopify's limits.
+      nodePlan(f.selectionSet, named as GraphQLCompositeType, doc, depth, stats, true);
+      continue;
+    }
+    if (inObject) stats.inObject.push(f.name.value);
     if (!fields.some((x) => x.name.value === 'id' && !x.alias)) stats.missingId.push(f.name.value);
     const child = connectionPlan(f, type as GraphQLObjectType, doc, depth + 1, stats);
     plan.set(f.alias?.value ?? f.name.value, { via: child.rootVia, nodeKey: child.rootNodeKey, plan: child.plan });
