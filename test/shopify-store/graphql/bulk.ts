@@ -8,10 +8,11 @@ import { createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'fs';
 import { randomBytes } from 'crypto';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { execute, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import type { ResourceName } from '../types';
 import { BulkQueryError, linesOf, prepareBulkQuery, rootNodes, type BulkQuery } from './bulk-query';
-import { fieldResolver, SCOPE_OF, type BulkChunk, type RequestContext } from './resolvers';
+import { compileProjector } from './project';
+import { SCOPE_OF, type BulkChunk, type RequestContext } from './resolvers';
 import { gid, parseGid } from './shapes';
 
 type Json = Record<string, unknown>;
@@ -277,6 +278,7 @@ export class BulkOperations {
     const chunk: BulkChunk = { size: this.options.chunkSize ?? 250 };
     let deferred: Json[] = [];
     let cancelled = false;
+    const project = compileProjector(this.deps.schema, q.document);
     for (;;) {
       if (op.cancelRequested) {
         cancelled = true;
@@ -284,15 +286,7 @@ export class BulkOperations {
       }
       if (op.rootObjectCount >= stopAfter) break;
       const ctx: RequestContext = { version: '', base, bulk: chunk, search: [] };
-      const result = await execute({
-        schema: this.deps.schema,
-        document: q.document,
-        rootValue: this.deps.root(),
-        contextValue: ctx,
-        fieldResolver,
-      });
-      if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join('; '));
-      let roots = rootNodes(q, result.data as Json);
+      let roots = rootNodes(q, project(this.deps.root(), ctx));
       if (op.rootObjectCount + roots.length > stopAfter) roots = roots.slice(0, stopAfter - op.rootObjectCount);
       const parents: Json[] = [];
       const early: Json[] = [];

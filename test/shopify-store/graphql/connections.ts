@@ -16,7 +16,8 @@ export interface ConnectionArgs {
 }
 
 export interface Connection<T> {
-  edges: { cursor: string; node: T }[];
+  /** A function when computed only if selected (bulk exports rarely select children's cursors). */
+  edges: { cursor: string | (() => string); node: T }[];
   nodes: T[];
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 }
@@ -98,15 +99,16 @@ export function orderedConnection<T>(
     }
   }
   const positions = indexes.map((i) => ordering.position(i));
-  const edges = indexes.map((i, k) => ({ cursor: encodeCursor(positions[k], dates), node: build(i) }));
+  const cursors = positions.map((p) => encodeCursor(p, dates));
+  const edges = indexes.map((i, k) => ({ cursor: cursors[k], node: build(i) }));
   return {
     edges,
     nodes: edges.map((e) => e.node),
     pageInfo: {
       hasNextPage,
       hasPreviousPage,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      startCursor: cursors[0] ?? null,
+      endCursor: cursors[cursors.length - 1] ?? null,
     },
     last: positions[positions.length - 1],
   };
@@ -139,15 +141,16 @@ export function listConnection<T extends object>(
       start = Math.max(0, end - size);
     }
   }
-  const edges = list.slice(start, end).map((node, k) => ({ cursor: cursorOf(start + k), node }));
+  const nodes = list.slice(start, end);
+  const edges = nodes.map((node, k) => ({ cursor: bulk ? () => cursorOf(start + k) : cursorOf(start + k), node }));
   return {
     edges,
-    nodes: edges.map((e) => e.node),
+    nodes,
     pageInfo: {
       hasNextPage: end < list.length,
       hasPreviousPage: start > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      startCursor: nodes.length ? cursorOf(start) : null,
+      endCursor: nodes.length ? cursorOf(end - 1) : null,
     },
   };
 }

@@ -12,6 +12,7 @@ import { badRequest, listConnection, orderedConnection, type ConnectionArgs } fr
 import { Ordering, type Position, type SortKey } from './ordering';
 import { isConnectionTypeName } from './schema';
 import { parseSearch, SearchSyntaxError } from './search';
+import { BoundedCache } from '../text';
 import { customerNode, gid, orderNode, parseGid, productNode, type Lookup } from './shapes';
 
 type Rec = Record<string, unknown>;
@@ -70,9 +71,22 @@ export function createRoot(deps: RootDeps): { root: Rec; lookup: Lookup } {
     const i = datasets[resource].indexOfId(id);
     return i === undefined ? undefined : (datasets[resource].recordAt(i) as unknown as T);
   };
+  // Orders link to products and customers: shapes of unchanged records are cached (mutated ones are not, as
+  // they may change again).
+  const caches = { products: new BoundedCache<number, Rec>(2048), customers: new BoundedCache<number, Rec>(4096) };
+  const linked = (resource: 'products' | 'customers', id: number): Rec | null => {
+    const data = datasets[resource];
+    const i = data.indexOfId(id);
+    if (i === undefined) return null;
+    const make = () => {
+      const r = data.recordAt(i) as unknown;
+      return resource === 'products' ? productNode(r as Product, lookup) : customerNode(r as Customer);
+    };
+    return data.isOverlaid(i) ? make() : caches[resource].get(i, make);
+  };
   const lookup: Lookup = {
-    product: (id) => record<Product>('products', id),
-    customer: (id) => record<Customer>('customers', id),
+    product: (id) => linked('products', id),
+    customer: (id) => linked('customers', id),
     shopCurrency: deps.shopCurrency,
   };
   const shape = (resource: ResourceName, r: Rec): Rec => {

@@ -11,10 +11,10 @@ import type { Product, Variant } from '../products';
 
 type Rec = Record<string, unknown>;
 
-/** Looks records up by numeric id; undefined when the shop has no such record (e.g. a deleted product). */
+/** Other records' GraphQL shapes by numeric id; null when the shop has no such record (e.g. a deleted product). */
 export interface Lookup {
-  product(id: number): Product | undefined;
-  customer(id: number): Customer | undefined;
+  product(id: number): Rec | null;
+  customer(id: number): Rec | null;
   shopCurrency: string;
 }
 
@@ -232,16 +232,11 @@ function lineItemNode(li: LineItem, order: Order, lookup: Lookup): Rec {
     discountAllocations: li.discount_allocations.map((d) => ({ allocatedAmountSet: bag(d.amount) })),
     customAttributes: li.properties.map((p) => ({ key: p.name, value: p.value })),
     // A deleted product leaves the line item without a product or variant, as on Shopify.
-    product: () => {
-      const product = li.product_id === null ? undefined : lookup.product(li.product_id);
-      return product ? productNode(product, lookup) : null;
-    },
+    product: () => (li.product_id === null ? null : lookup.product(li.product_id)),
     variant: () => {
-      const product = li.product_id === null ? undefined : lookup.product(li.product_id);
-      const variant = product?.variants.find((v) => v.id === li.variant_id);
-      if (!product || !variant) return null;
-      const productShape = productNode(product, lookup);
-      return variantNode(variant, product, lookup.shopCurrency, () => productShape);
+      const product = li.product_id === null ? null : lookup.product(li.product_id);
+      const variantId = gid('ProductVariant', li.variant_id ?? 0);
+      return (product?.variants as Rec[] | undefined)?.find((v) => v.id === variantId) ?? null;
     },
   };
 }
@@ -324,11 +319,7 @@ export function orderNode(o: Order, lookup: Lookup): Rec {
     processedAt: utc(o.processed_at),
     createdAt: utc(o.created_at),
     updatedAt: utc(o.updated_at),
-    customer: () => {
-      const id = o.customer?.id;
-      const customer = id === undefined ? undefined : lookup.customer(id);
-      return customer ? customerNode(customer) : null;
-    },
+    customer: () => (o.customer?.id === undefined ? null : lookup.customer(o.customer.id)),
     billingAddress: mailingAddress(o.billing_address as unknown as Rec, gid('MailingAddress', o.id * 10 + 1)),
     shippingAddress: mailingAddress(o.shipping_address as unknown as Rec | null, gid('MailingAddress', o.id * 10 + 2)),
     lineItems: o.line_items.map((li) => lineItemNode(li, o, lookup)),
