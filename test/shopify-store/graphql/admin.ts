@@ -150,18 +150,7 @@ export class AdminGraphql {
         actualCost: null,
       };
     }
-    if (!this.bucket.reserve(token, requested)) {
-      return {
-        body: {
-          errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: RATE_LIMITS_DOC } }],
-          extensions: this.costExtension(token, requested, null),
-        },
-        code: 'THROTTLED',
-        resource,
-        requestedCost: requested,
-        actualCost: null,
-      };
-    }
+    if (!this.bucket.reserve(token, requested)) return this.throttledAnswer(token, requested, resource);
     const ctx: RequestContext = { version, base, search: [] };
     const result = await execute({
       schema: this.schema,
@@ -192,6 +181,34 @@ export class AdminGraphql {
 
   close(): Promise<void> {
     return this.bulk.close();
+  }
+
+  /** A THROTTLED answer whatever the bucket holds: the store's `rate-limit` fault rule on GraphQL requests. */
+  throttled(token: string, request: GraphqlRequest): GraphqlAnswer {
+    let requested = 0;
+    try {
+      const document = parse(String(request.query));
+      const op = findOperation(document, request.operationName as string | undefined);
+      if (op && validate(this.schema, document).length === 0) {
+        requested = queryCost(this.schema, document, op, isObject(request.variables) ? request.variables : undefined);
+      }
+    } catch {
+      // Not a valid query: Shopify would not cost it either.
+    }
+    return this.throttledAnswer(token, requested, this.resourceOf(request));
+  }
+
+  private throttledAnswer(token: string, requested: number, resource: ResourceName | undefined): GraphqlAnswer {
+    return {
+      body: {
+        errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: RATE_LIMITS_DOC } }],
+        extensions: this.costExtension(token, requested, null),
+      },
+      code: 'THROTTLED',
+      resource,
+      requestedCost: requested,
+      actualCost: null,
+    };
   }
 
   private costExtension(token: string, requested: number, actual: number | null): Json {

@@ -147,6 +147,22 @@ describe('Shopify store emulator: GraphQL cost, throttling and errors', () => {
     }
   });
 
+  it('a rate-limit fault rule answers THROTTLED (HTTP 200), never 429', async () => {
+    store.setFaults([{ kind: 'rate-limit', from: 1, times: 3 }]);
+    try {
+      const codes: string[] = [];
+      for (let k = 0; k < 4; k++) {
+        const reply = await gql(url, ONE_PRODUCT);
+        expect(reply.status).toBe(200);
+        codes.push(reply.body.errors?.[0].extensions.code ?? 'OK');
+        if (k === 0) expect(reply.body.extensions.cost).toMatchObject({ requestedQueryCost: 3, actualQueryCost: null });
+      }
+      expect(codes).toEqual(['THROTTLED', 'THROTTLED', 'THROTTLED', 'OK']);
+    } finally {
+      store.setFaults([]);
+    }
+  });
+
   it('applies the store’s fault rules to GraphQL requests too', async () => {
     store.setFaults([{ kind: 'status', status: 503, nth: 1 }]);
     try {

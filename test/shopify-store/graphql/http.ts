@@ -68,13 +68,18 @@ export function serveGraphql(
     const resource = deps.admin.resourceOf(request);
     if (resource) entry.resource = resource;
     const fault = deps.pickFault(resource);
-    if (fault) {
-      entry.fault = fault.kind;
-      if (deps.sendFault(fault, common)) return;
-    }
     const host = req.headers.host;
     const base = host ? `http://${host}` : 'https://shop.myshopify.com';
-    deps.admin.run(String(token), request, route.version, base).then(
+    let answering = () => deps.admin.run(String(token), request, route.version, base);
+    if (fault) {
+      entry.fault = fault.kind;
+      // GraphQL is never 429 for cost: a rate-limit fault is a THROTTLED answer, as in a throttling storm.
+      if (fault.kind === 'rate-limit') {
+        const throttled = deps.admin.throttled(String(token), request);
+        answering = () => Promise.resolve(throttled);
+      } else if (deps.sendFault(fault, common)) return;
+    }
+    answering().then(
       (answer) => {
         entry.graphql = {
           code: answer.code,
