@@ -114,6 +114,19 @@ describe('Shopify store emulator: bulk operations', () => {
     expect(products.some((p) => p.variants.length === 130)).toBe(true);
   });
 
+  it('honours the search query of the top-level connection (narrower updated_at windows)', async () => {
+    const window = `updated_at:>='2026-04-01T00:00:00Z' updated_at:<'2026-05-01T00:00:00Z'`;
+    const started = await startBulk(url, `{ orders(query: "${window}") { edges { node { id updatedAt } } } }`);
+    const op = await waitForBulk(url, started.bulkOperation.id);
+    const lines = jsonl((await download(op.url)).text);
+    const expected = (await pageAll(url, 'orders', 'id updatedAt', `query: "${window}"`)).length;
+    expect(expected).toBeGreaterThan(10);
+    expect(lines).toHaveLength(expected);
+    for (const line of lines as Any[]) {
+      expect(line.updatedAt >= '2026-04-01T00:00:00Z' && line.updatedAt < '2026-05-01T00:00:00Z').toBe(true);
+    }
+  });
+
   it.each([
     ['no connection', '{ shop { name } }', 'at least one connection'],
     ['a top-level node field', '{ node(id: "gid://shopify/Order/1") { id } }', 'top level `node`'],

@@ -98,8 +98,10 @@ export function compileProjector(schema: GraphQLSchema, document: DocumentNode):
         }
         let value = source[f.name];
         if (typeof value === 'function') value = (value as (a: Rec, c: RequestContext) => unknown)(f.args, ctx);
-        if (f.connection && Array.isArray(value))
-          value = listConnection(value as object[], f.args as ConnectionArgs, f.name, true);
+        if (Array.isArray(value)) {
+          if (f.connection) value = listConnection(value as object[], f.args as ConnectionArgs, f.name, true);
+          else if (typeof f.args.first === 'number') value = value.slice(0, f.args.first);
+        }
         if (value === undefined || value === null || !f.sub) out[f.key] = value ?? null;
         else if (Array.isArray(value)) {
           const sub = f.sub;

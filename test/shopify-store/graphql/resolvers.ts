@@ -202,7 +202,8 @@ function offsetHours(offset: string): number | undefined {
 
 /**
  * Reads fields off the shaped objects: functions are called (root fields with their arguments, lazy links
- * without), arrays under a connection type become connections, lists with `first` are cut.
+ * without), arrays under a connection type become connections, lists with `first` are cut. project.ts does the
+ * same for bulk queries.
  */
 export const fieldResolver: GraphQLFieldResolver<Rec, RequestContext> = (source, args, ctx, info) => {
   let value = source[info.fieldName];
@@ -211,7 +212,8 @@ export const fieldResolver: GraphQLFieldResolver<Rec, RequestContext> = (source,
     if (isConnectionTypeName(getNamedType(info.returnType).name)) {
       return listConnection(value as object[], args as ConnectionArgs, info.fieldName, ctx.bulk !== undefined);
     }
-    if (typeof args.first === 'number' && !ctx.bulk) return value.slice(0, args.first);
+    // Plain lists honour `first` in bulk queries too; only connections are unbounded there.
+    if (typeof args.first === 'number') return value.slice(0, args.first);
   }
   return value;
 };

@@ -254,6 +254,7 @@ export function orderNode(o: Order, lookup: Lookup): Rec {
     id: gid('Order', o.id),
     legacyResourceId: String(o.id),
     name: o.name,
+    // REST's order_number (1001 for #1001); check against Shopify's docs before relying on it.
     number: o.order_number,
     confirmationNumber: o.confirmation_number,
     email: o.email || null,
