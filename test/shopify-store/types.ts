@@ -59,8 +59,8 @@ export interface RequestLogEntry {
   /** Records in the body (list requests). */
   returned?: number;
   fault?: string;
-  /** GraphQL requests: the first error's code (THROTTLED…) and the costs. */
-  graphql?: { code?: string; requestedCost?: number; actualCost?: number | null };
+  /** GraphQL requests: the top-level fields, the first error's code (THROTTLED…) and the costs. */
+  graphql?: { fields: string[]; code?: string; requestedCost?: number; actualCost?: number | null };
 }
 
 export interface ShopifyStore {

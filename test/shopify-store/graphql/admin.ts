@@ -94,28 +94,29 @@ export class AdminGraphql {
     }).root;
   }
 
-  /** The resource a request reads, known before it runs (for fault rules and the log). */
-  resourceOf(request: GraphqlRequest): ResourceName | undefined {
-    if (typeof request.query !== 'string') return undefined;
+  /** What a request asks for, known before it runs (for fault rules and the log). */
+  describe(request: GraphqlRequest): { resource?: ResourceName; fields: string[] } {
+    if (typeof request.query !== 'string') return { fields: [] };
     try {
-      const op = findOperation(parse(request.query), request.operationName as string | undefined);
-      const first = op?.selectionSet.selections.find((s) => s.kind === 'Field');
-      return first?.kind === 'Field' ? FIELD_RESOURCE[first.name.value] : undefined;
+      const document = parse(request.query);
+      const op = findOperation(document, typeof request.operationName === 'string' ? request.operationName : undefined);
+      const fields = (op?.selectionSet.selections ?? []).flatMap((s) => (s.kind === 'Field' ? [s.name.value] : []));
+      return { resource: resourceOfDocument(document, request.operationName), fields };
     } catch {
-      return undefined;
+      return { fields: [] };
     }
   }
 
   async run(token: string, request: GraphqlRequest, version: string, base: string): Promise<GraphqlAnswer> {
-    const resource = this.resourceOf(request);
     const variables = isObject(request.variables) ? request.variables : undefined;
     const operationName = typeof request.operationName === 'string' ? request.operationName : undefined;
     let document: DocumentNode;
     try {
       document = parse(String(request.query));
     } catch (err) {
-      return { body: { errors: [format(err as GraphQLError)] }, resource };
+      return { body: { errors: [format(err as GraphQLError)] } };
     }
+    const resource = resourceOfDocument(document, operationName);
     const invalid = validate(this.schema, document);
     if (invalid.length) return { body: { errors: invalid.map(shopifyValidationError) }, resource };
     const op = findOperation(document, operationName);
@@ -195,7 +196,7 @@ export class AdminGraphql {
     } catch {
       // Not a valid query: Shopify would not cost it either.
     }
-    return this.throttledAnswer(token, requested, this.resourceOf(request));
+    return this.throttledAnswer(token, requested, this.describe(request).resource);
   }
 
   private throttledAnswer(token: string, requested: number, resource: ResourceName | undefined): GraphqlAnswer {
@@ -216,6 +217,12 @@ export class AdminGraphql {
       cost: { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: this.bucket.status(token) },
     };
   }
+}
+
+function resourceOfDocument(document: DocumentNode, operationName: unknown): ResourceName | undefined {
+  const op = findOperation(document, typeof operationName === 'string' ? operationName : undefined);
+  const first = op?.selectionSet.selections.find((s) => s.kind === 'Field');
+  return first?.kind === 'Field' ? FIELD_RESOURCE[first.name.value] : undefined;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -11,7 +11,6 @@ import {
   type GraphQLCompositeType,
   type GraphQLObjectType,
   type GraphQLSchema,
-  type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
 import type { ResourceName } from '../types';
@@ -200,8 +199,4 @@ export function linesOf(node: Json, plan: Plan, parentId?: string): { line: Json
     descendants.push(sub.line, ...sub.descendants);
   }
   return { line, descendants };
-}
-
-export function operationOf(q: BulkQuery): OperationDefinitionNode {
-  return findOperation(q.document)!;
 }

@@ -67,7 +67,8 @@ describe('Shopify store emulator: GraphQL cost, throttling and errors', () => {
     expect({ requestedQueryCost, actualQueryCost }).toEqual({ requestedQueryCost: 32, actualQueryCost: null });
     expect(throttleStatus.currentlyAvailable).toBeLessThan(32);
     const entry = store.requestLog[store.requestLog.length - 1];
-    expect(entry.graphql?.code).toBe('THROTTLED');
+    expect(entry).toMatchObject({ kind: 'graphql', resource: 'orders', status: 200 });
+    expect(entry.graphql).toEqual({ fields: ['orders'], code: 'THROTTLED', requestedCost: 32, actualCost: null });
     // Waiting exactly as long as the status says is enough.
     const waitMs = ((32 - throttleStatus.currentlyAvailable) / throttleStatus.restoreRate) * 1000 + 50;
     await new Promise((resolve) => setTimeout(resolve, waitMs));

@@ -65,8 +65,9 @@ export function serveGraphql(
       return send(res, entry, 400, { errors: { query: 'Required parameter missing or invalid' } });
     }
     const common = { 'X-Shopify-API-Version': route.version };
-    const resource = deps.admin.resourceOf(request);
+    const { resource, fields } = deps.admin.describe(request);
     if (resource) entry.resource = resource;
+    entry.graphql = { fields };
     const fault = deps.pickFault(resource);
     const host = req.headers.host;
     const base = host ? `http://${host}` : 'https://shop.myshopify.com';
@@ -82,6 +83,7 @@ export function serveGraphql(
     answering().then(
       (answer) => {
         entry.graphql = {
+          fields,
           code: answer.code,
           requestedCost: answer.requestedCost,
           actualCost: answer.actualCost,
