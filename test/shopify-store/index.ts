@@ -52,7 +52,10 @@ export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifySt
   const log: RequestLogEntry[] = [];
   const graphql = new AdminGraphql(
     { datasets: datasets as Record<ResourceName, AnyData>, shopName, utcOffset, now: () => now().getTime() },
-    options.graphql,
+    // "No rate limit" (rateLimit: false, the CLI's --no-rate-limit) switches GraphQL's cost bucket off too.
+    options.rateLimit === false && options.graphql?.costLimit === undefined
+      ? { ...options.graphql, costLimit: false }
+      : options.graphql,
   );
   const server = new StoreServer({
     datasets: datasets as Record<ResourceName, AnyData>,

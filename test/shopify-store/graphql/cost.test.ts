@@ -77,6 +77,21 @@ describe('Shopify store emulator: GraphQL cost, throttling and errors', () => {
     expect(after.body.data.orders.nodes).toHaveLength(30);
   }
 
+  it('never throttles a store without rate limit (rateLimit: false, the CLI’s --no-rate-limit)', async () => {
+    const unlimited = createShopifyStore({ orders: 300, rateLimit: false });
+    const base = await unlimited.listen(0);
+    try {
+      // 12 × 250 points is more than the Standard bucket holds.
+      for (let k = 0; k < 12; k++) {
+        const reply = await gql(base, '{ orders(first: 248) { nodes { id } } }');
+        expect(reply.body.errors).toBeUndefined();
+        expect(reply.body.extensions.cost.requestedQueryCost).toBe(250);
+      }
+    } finally {
+      await unlimited.close();
+    }
+  });
+
   it('refuses a query whose requested cost exceeds 1,000 with MAX_COST_EXCEEDED, before running it', async () => {
     const reply = await gql(url, '{ orders(first: 250) { nodes { id lineItems(first: 10) { nodes { id } } } } }');
     expect(reply.status).toBe(200);
