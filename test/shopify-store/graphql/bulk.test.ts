@@ -258,6 +258,22 @@ describe('Shopify store emulator: bulk operation lifecycle and faults', () => {
     expect((await download(op.url.replace(/signature=\w+/, 'signature=forged'))).status).toBe(403);
   });
 
+  it('result URLs expire after bulk.urlTtlMs', async () => {
+    const shortLived = createShopifyStore({ products: 5, graphql: { bulk: { urlTtlMs: 300 } } });
+    const base = await shortLived.listen(0);
+    try {
+      const started = await startBulk(base, PRODUCTS_BULK);
+      const op = await waitForBulk(base, started.bulkOperation.id);
+      expect(op.status).toBe('COMPLETED');
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      expect((await download(op.url)).status).toBe(400);
+      expect((await bulkStatus(base, op.id)).status).toBe('EXPIRED');
+      expect(shortLived.graphql.bulkOperations()).toEqual([expect.objectContaining({ status: 'EXPIRED' })]);
+    } finally {
+      await shortLived.close();
+    }
+  });
+
   it('bulkOperation(id) of an unknown id is null', async () => {
     expect(await bulkStatus(url, 'gid://shopify/BulkOperation/1')).toBeNull();
   });

@@ -179,6 +179,12 @@ export class BulkOperations {
     return latest ? this.shape(latest) : null;
   }
 
+  /** A completed operation whose URL has expired reads EXPIRED. */
+  private refresh(op: Operation): Operation {
+    if (op.status === 'COMPLETED' && this.deps.now() >= op.expiresAt) op.status = 'EXPIRED';
+    return op;
+  }
+
   /** `bulkOperationCancel`, also how a test plays "cancelled by someone else". */
   cancel(id: string): Json {
     const op = this.find(id);
@@ -353,6 +359,7 @@ export class BulkOperations {
   }
 
   private info(op: Operation): BulkOperationInfo {
+    this.refresh(op);
     const {
       id,
       resource,
@@ -380,6 +387,7 @@ export class BulkOperations {
   }
 
   private shape(op: Operation): Json {
+    this.refresh(op);
     return {
       __typename: 'BulkOperation',
       id: op.id,
