@@ -2,6 +2,7 @@ import type { ResourceData } from './dataset';
 import type { Meta } from './generator';
 import { encodePageInfo } from './page-info';
 import { parseFilter, parseListParams } from './params';
+import { restView } from './products';
 import { Query, readPage } from './query';
 import type { ResourceName } from './types';
 
@@ -42,7 +43,7 @@ export function answer(data: AnyData, req: ApiRequest, shopOffset: string): ApiR
     position = { direction: cursor.direction, index };
   }
   const page = readPage(new Query(data, filter), position, limit);
-  const records = page.indexes.map((i) => project(data.recordAt(i), fields));
+  const records = page.indexes.map((i) => project(restView(data.recordAt(i)), fields));
   const headers: Record<string, string> = {};
   const links: string[] = [];
   const link = (direction: 'next' | 'previous', lastId: number) => {

@@ -3,15 +3,18 @@ import { createContext } from './context';
 import { CustomerGenerator } from './customers';
 import { ResourceData } from './dataset';
 import { FaultInjector } from './faults';
+import { AdminGraphql } from './graphql/admin';
+import { withLargeOrders, withLargeProducts } from './large-records';
 import { OrderGenerator } from './orders';
 import { ProductGenerator } from './products';
 import { Tag } from './prng';
-import { DEFAULT_SCOPES, StoreAuth } from './oauth';
+import { StoreAuth } from './oauth';
 import { LeakyBucket } from './rate-limit';
 import { StoreServer } from './server';
 import type { RequestLogEntry, ResourceName, ShopifyStore, ShopifyStoreOptions } from './types';
 
 export type { FaultRule, RequestLogEntry, ResourceName, ShopifyStore, ShopifyStoreOptions } from './types';
+export type { BulkFault, BulkOperationInfo, CostLimit, GraphqlControls, GraphqlStoreOptions } from './graphql/types';
 export { RESOURCE_NAMES } from './types';
 
 export const DEFAULTS = {
@@ -25,7 +28,7 @@ export const DEFAULTS = {
   rateLimit: { bucketSize: 40, leakPerSecond: 2 },
 } as const;
 
-/** An emulator of the Shopify Admin REST API over a deterministic, lazily generated shop. */
+/** An emulator of the Shopify Admin REST and GraphQL APIs over a deterministic, lazily generated shop. */
 export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifyStore {
   const seed = options.seed ?? DEFAULTS.seed;
   const counts: Record<ResourceName, number> = {
@@ -41,18 +44,22 @@ export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifySt
   const customerGen = new CustomerGenerator(ctx, counts.customers);
   const orderGen = new OrderGenerator(ctx, counts.orders, productGen, customerGen);
   const datasets = {
-    products: new ResourceData(productGen, seed, Tag.products),
+    products: new ResourceData(withLargeProducts(productGen, options.large), seed, Tag.products),
     customers: new ResourceData(customerGen, seed, Tag.customers),
-    orders: new ResourceData(orderGen, seed, Tag.orders),
+    orders: new ResourceData(withLargeOrders(orderGen, options.large), seed, Tag.orders),
   };
   const faults = new FaultInjector(seed);
   faults.set(options.faults ?? []);
   const log: RequestLogEntry[] = [];
-  const auth = new StoreAuth(
-    options.accessToken ?? DEFAULTS.accessToken,
-    options.app,
-    options.scopes ?? DEFAULT_SCOPES,
+  const graphql = new AdminGraphql(
+    { datasets: datasets as Record<ResourceName, AnyData>, shopName, utcOffset, now: () => now().getTime() },
+    // "No rate limit" (rateLimit: false, the CLI's --no-rate-limit) switches GraphQL's cost bucket off too.
+    options.rateLimit === false && options.graphql?.costLimit === undefined
+      ? { ...options.graphql, costLimit: false }
+      : options.graphql,
+    options.scopes,
   );
+  const auth = new StoreAuth(options.accessToken ?? DEFAULTS.accessToken, options.app, () => graphql.accessScopes);
   const server = new StoreServer({
     datasets: datasets as Record<ResourceName, AnyData>,
     auth,
@@ -63,11 +70,15 @@ export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifySt
     bucket: new LeakyBucket(options.rateLimit === undefined ? DEFAULTS.rateLimit : options.rateLimit),
     faults,
     log,
+    graphql,
   });
 
   return {
     listen: (port, host) => server.listen(port, host),
-    close: () => server.close(),
+    close: async () => {
+      await server.close();
+      await graphql.close();
+    },
     get url() {
       return server.url;
     },
@@ -78,6 +89,15 @@ export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifySt
     count: (resource) => datasets[resource].total,
     mutate: (resource, change) => datasets[resource].mutate(change, now().getTime()),
     issuedTokens: () => auth.issuedTokens(),
+    graphql: {
+      bulkOperationsStarted: () => graphql.bulk.startedCounts(),
+      resetBulkCounts: () => graphql.bulk.resetCounts(),
+      bulkOperations: () => graphql.bulk.list(),
+      setBulkFaults: (faults) => graphql.bulk.setFaults(faults),
+      cancelBulkOperation: (id) => void graphql.bulk.cancel(id),
+      expireBulkResults: () => graphql.bulk.expireResults(),
+      setAccessScopes: (scopes) => (graphql.accessScopes = [...scopes]),
+    },
   };
 }
 

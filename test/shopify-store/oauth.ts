@@ -37,7 +37,8 @@ export class StoreAuth {
   constructor(
     private readonly staticToken: string,
     private readonly app: DevDashboardApp | undefined,
-    private readonly scopes: readonly string[],
+    /** The granted scopes, read at each answer: REST's access_scopes.json and GraphQL's accessScopes agree. */
+    private readonly scopes: () => readonly string[],
     private readonly clock: () => number = Date.now,
   ) {}
 
@@ -60,7 +61,7 @@ export class StoreAuth {
   }
 
   accessScopes(): ApiResponse {
-    return { status: 200, body: { access_scopes: this.scopes.map((handle) => ({ handle })) }, headers: {} };
+    return { status: 200, body: { access_scopes: this.scopes().map((handle) => ({ handle })) }, headers: {} };
   }
 
   async grant(req: IncomingMessage): Promise<ApiResponse> {
@@ -91,7 +92,7 @@ export class StoreAuth {
     this.issued.set(token, { expiresAt: this.clock() + lifetime * 1000 });
     return {
       status: 200,
-      body: { access_token: token, scope: this.scopes.join(','), expires_in: lifetime },
+      body: { access_token: token, scope: this.scopes().join(','), expires_in: lifetime },
       headers: {},
     };
   }

@@ -3,6 +3,8 @@ import type { Socket } from 'net';
 import { answer, type AnyData, type ApiResponse } from './api';
 import type { FaultInjector } from './faults';
 import { ACCESS_SCOPES_PATH, TOKEN_PATH, type StoreAuth } from './oauth';
+import type { AdminGraphql } from './graphql/admin';
+import { matchGraphqlRoute, serveGraphql } from './graphql/http';
 import type { LeakyBucket } from './rate-limit';
 import {
   HTML_TYPE,
@@ -28,6 +30,7 @@ export interface ServerDeps {
   bucket: LeakyBucket;
   faults: FaultInjector;
   log: RequestLogEntry[];
+  graphql: AdminGraphql;
 }
 
 const ROUTE = /^\/admin\/api\/(\d{4}-(?:0[1-9]|1[0-2]))\/(products|customers|orders)(\/count)?\.json$/;
@@ -94,6 +97,16 @@ export class StoreServer {
     if (url.pathname === TOKEN_PATH) {
       void this.deps.auth.grant(req).then((response) => this.send(res, entry, response));
       return;
+    }
+    const graphqlRoute = matchGraphqlRoute(url.pathname);
+    if (graphqlRoute) {
+      return serveGraphql(req, res, entry, graphqlRoute, {
+        admin: this.deps.graphql,
+        auth: this.deps.auth,
+        pickFault: (resource) => this.deps.faults.pick(resource as ResourceName),
+        sendFault: (fault, headers) => this.sendFault(req, res, entry, fault, headers),
+        track: (timer) => this.timers.add(timer),
+      });
     }
     req.resume(); // discard any request body
     if (url.pathname === ACCESS_SCOPES_PATH || SHOP_ROUTE.test(url.pathname))

@@ -1,5 +1,6 @@
 import type { DevDashboardApp } from './oauth';
 import type { ShopDetails } from './shop';
+import type { GraphqlControls, GraphqlStoreOptions } from './graphql/types';
 
 export type ResourceName = 'products' | 'customers' | 'orders';
 
@@ -41,6 +42,17 @@ export interface ShopifyStoreOptions {
   shop?: ShopDetails;
   /** Versions older than this fall forward to it (the X-Shopify-API-Version header says which one served). */
   oldestApiVersion?: string;
+  /** The GraphQL Admin API: cost limit, scopes, bulk operations (see graphql/types.ts). */
+  graphql?: GraphqlStoreOptions;
+  /** Opt-in records beyond REST's reach (see large-records.ts); off by default. */
+  large?: LargeRecordsOptions;
+}
+
+export interface LargeRecordsOptions {
+  /** One product per entry with that many variants (1..2,048), e.g. [130, 2048]. */
+  productVariants?: number[];
+  /** One order per entry with that many line items, e.g. [300]. */
+  orderLineItems?: number[];
 }
 
 export interface RequestLogEntry {
@@ -49,13 +61,15 @@ export interface RequestLogEntry {
   method: string;
   path: string;
   resource?: ResourceName;
-  kind: 'list' | 'count' | 'other';
+  kind: 'list' | 'count' | 'graphql' | 'bulk-result' | 'other';
   query: Record<string, string>;
   /** 0 when no response was sent ('hang', 'reset'). */
   status: number;
   /** Records in the body (list requests). */
   returned?: number;
   fault?: string;
+  /** GraphQL requests: the top-level fields, the first error's code (THROTTLED…) and the costs. */
+  graphql?: { fields: string[]; code?: string; requestedCost?: number; actualCost?: number | null };
 }
 
 export interface ShopifyStore {
@@ -65,6 +79,7 @@ export interface ShopifyStore {
   readonly requestLog: RequestLogEntry[];
   clearRequestLog(): void;
   setFaults(rules: FaultRule[]): void;
+  /** The shop's records in REST's shape, complete (REST itself returns at most 100 variants per product). */
   records(resource: ResourceName): Iterable<Record<string, unknown>>;
   count(resource: ResourceName): number;
   mutate(
@@ -73,4 +88,5 @@ export interface ShopifyStore {
   ): { updated: number[]; created: number[] };
   /** Every access token the client-credentials grant issued, expired ones included. */
   issuedTokens(): string[];
+  readonly graphql: GraphqlControls;
 }

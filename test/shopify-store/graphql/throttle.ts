@@ -1,0 +1,63 @@
+/**
+ * The GraphQL Admin API's leaky bucket, one per access token: a query's requested cost is reserved before it
+ * runs and the difference to its actual cost refunded afterwards. Real monotonic time, like the REST bucket.
+ */
+export interface CostLimit {
+  /** Bucket size in points (Shopify does not document it; read `maximumAvailable` at run time). */
+  maximumAvailable: number;
+  /** Points restored per second: 100 Standard, 200 Advanced, 1,000 Plus, 2,000 Enterprise. */
+  restoreRate: number;
+}
+
+export const STANDARD_PLAN: CostLimit = { maximumAvailable: 2000, restoreRate: 100 };
+
+export interface ThrottleStatus {
+  maximumAvailable: number;
+  currentlyAvailable: number;
+  restoreRate: number;
+}
+
+export class CostBucket {
+  private readonly available = new Map<string, { points: number; at: number }>();
+
+  constructor(
+    private readonly limit: CostLimit | false,
+    private readonly clock: () => number = () => performance.now(),
+  ) {}
+
+  private state(key: string) {
+    const limit = this.limit || STANDARD_PLAN;
+    const now = this.clock();
+    const s = this.available.get(key) ?? { points: limit.maximumAvailable, at: now };
+    s.points = Math.min(limit.maximumAvailable, s.points + ((now - s.at) / 1000) * limit.restoreRate);
+    s.at = now;
+    this.available.set(key, s);
+    return s;
+  }
+
+  /** Reserves the requested cost; false (nothing taken) when the bucket lacks the points. */
+  reserve(key: string, cost: number): boolean {
+    if (!this.limit) return true;
+    const s = this.state(key);
+    if (s.points + 1e-9 < cost) return false;
+    s.points -= cost;
+    return true;
+  }
+
+  refund(key: string, points: number): void {
+    if (!this.limit || points <= 0) return;
+    const s = this.state(key);
+    s.points = Math.min(this.limit.maximumAvailable, s.points + points);
+  }
+
+  /** The bucket as `extensions.cost.throttleStatus` reports it. */
+  status(key: string): ThrottleStatus {
+    const limit = this.limit || STANDARD_PLAN;
+    const points = this.limit ? this.state(key).points : limit.maximumAvailable;
+    return {
+      maximumAvailable: limit.maximumAvailable,
+      currentlyAvailable: Math.floor(points),
+      restoreRate: limit.restoreRate,
+    };
+  }
+}

@@ -1,0 +1,33 @@
+import type { ResourceName } from '../types';
+import type { BulkFault, BulkOperationInfo, BulkOptions } from './bulk';
+import type { CostLimit } from './throttle';
+
+export type { BulkFault, BulkOperationInfo, BulkOptions } from './bulk';
+export type { CostLimit } from './throttle';
+
+export interface GraphqlStoreOptions {
+  /**
+   * The cost bucket per token: Standard plan (2,000 points, 100/s) by default; false = never THROTTLED (also the
+   * default when the store's REST `rateLimit` is false).
+   */
+  costLimit?: CostLimit | false;
+  /** Scopes granted to the app (default read_products, read_customers, read_orders). */
+  accessScopes?: string[];
+  bulk?: BulkOptions;
+}
+
+/** What tests can see and steer of the GraphQL side. */
+export interface GraphqlControls {
+  /** Bulk operations started per resource (tests assert "exactly one operation per resource"). */
+  bulkOperationsStarted(): Record<ResourceName, number>;
+  resetBulkCounts(): void;
+  bulkOperations(): BulkOperationInfo[];
+  /** Failures for the next bulk operations (replaces earlier ones). */
+  setBulkFaults(faults: BulkFault[]): void;
+  /** Cancels an operation as someone else (another app session, the merchant) would. */
+  cancelBulkOperation(id: string): void;
+  /** Expires every result URL handed out so far, as 7 days would. */
+  expireBulkResults(): void;
+  /** Replaces the granted scopes (e.g. to provoke ACCESS_DENIED). */
+  setAccessScopes(scopes: string[]): void;
+}
