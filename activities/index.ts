@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { AppConfig, ShopifyConfig } from '../common/config';
+import type { OpenRun } from '../common/temporal-runs';
 import { createOutputActivities } from './output-activities';
 import { ShopifyClient } from './shopify/client';
 import { corruptDatabaseFailure, DATABASE_FILE, Db, diskFullFailure, openDatabase } from './store/database';
@@ -13,11 +14,15 @@ export interface ActivityConfig {
   shopify: ShopifyConfig;
   /** Pages per page activity; tests pass a small one to get many activities from a small store. */
   pageBudget?: PageBudget;
+  /** The store's open sync runs, oldest first: planSync refuses to start a second one (the worker sets it). */
+  openRuns?: () => Promise<OpenRun[]>;
 }
 
 interface Deps {
   app: AppConfig;
   pageBudget?: PageBudget;
+  openRuns?: () => Promise<OpenRun[]>;
+  store: string;
   db: () => Db;
   openReader: () => Db;
   shopify: () => ShopifyClient;
@@ -73,6 +78,8 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
   const built = buildActivities({
     app: config.app,
     pageBudget: config.pageBudget,
+    openRuns: config.openRuns,
+    store: config.shopify.store,
     db: writer,
     openReader: () => {
       writer();
