@@ -107,7 +107,11 @@ async function resultOf(client: Client, workflowId: string, runId: string): Prom
 async function follow(options: RunSyncOptions, workflowId: string, runId: string, out: NodeJS.WriteStream) {
   const reporter = new ProgressReporter(out);
   const handle = options.client.workflow.getHandle(workflowId);
+  let polling = false;
   const timer = setInterval(() => {
+    // A query waits for a worker (up to the server's timeout) while none polls: never more than one at a time.
+    if (polling) return;
+    polling = true;
     // Progress from the workflow's query; a step's failure and next attempt from the run's pending activities.
     Promise.all([
       handle.query<SyncProgress>(PROGRESS_QUERY).catch(() => null), // No worker yet, or closed: the next poll tells.
@@ -116,7 +120,8 @@ async function follow(options: RunSyncOptions, workflowId: string, runId: string
       .then(([progress, retry]) => {
         if (progress) reporter.update(progress, retry ? describeRetry(retry) : null);
       })
-      .catch(() => undefined);
+      .catch(() => undefined)
+      .finally(() => (polling = false));
   }, options.pollMs ?? 1000);
   const stopFollowing = () => {
     reporter.interrupted();
