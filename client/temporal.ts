@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import { loadDotenv } from '../common/config';
 import { resolveTemporalCli, INSTALL_HINT } from '../common/temporal-cli';
 
@@ -23,7 +24,7 @@ function main(): void {
   const child = spawn(cli, process.argv.slice(2), { stdio: 'inherit' });
   // Ctrl-C reaches the CLI through the terminal's process group; this process only waits for it to end.
   process.on('SIGINT', () => undefined);
-  child.once('exit', (code, signal) => process.exit(code ?? (signal ? 128 + 2 : 1)));
+  child.once('exit', (code, signal) => process.exit(code ?? 128 + (signal ? os.constants.signals[signal] : 0)));
   child.once('error', (error) => {
     console.error(`Could not run ${cli}: ${error.message}`);
     process.exit(2);
