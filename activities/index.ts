@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { AppConfig, ShopifyConfig } from '../common/config';
 import { createConnectionCheckActivities } from './connection-check-activities';
+import type { OpenRun } from '../common/temporal-runs';
 import { createOutputActivities } from './output-activities';
 import { createRedactionActivities } from './redaction-activities';
 import { ShopifyClient } from './shopify/client';
@@ -15,11 +16,15 @@ export interface ActivityConfig {
   shopify: ShopifyConfig;
   /** Pages per page activity; tests pass a small one to get many activities from a small store. */
   pageBudget?: PageBudget;
+  /** The store's open sync runs, oldest first: planSync refuses to start a second one (the worker sets it). */
+  openRuns?: () => Promise<OpenRun[]>;
 }
 
 interface Deps {
   app: AppConfig;
   pageBudget?: PageBudget;
+  openRuns?: () => Promise<OpenRun[]>;
+  store: string;
   db: () => Db;
   openReader: () => Db;
   shopify: () => ShopifyClient;
@@ -77,6 +82,8 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
   const built = buildActivities({
     app: config.app,
     pageBudget: config.pageBudget,
+    openRuns: config.openRuns,
+    store: config.shopify.store,
     db: writer,
     openReader: () => {
       writer();

@@ -16,6 +16,7 @@ function when(date: Date | undefined): string {
 export async function printStatus(
   client: Client,
   store: string,
+  taskQueue: string,
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<void> {
   const schedule = await describeSchedule(client, store);
@@ -23,7 +24,8 @@ export async function printStatus(
     out.write(
       `Schedule ${scheduleId(store)}: ${schedule.state.paused ? 'PAUSED' : 'active'} — ${schedule.state.note ?? ''}\n`,
     );
-    out.write(`  next run: ${when(schedule.info.nextActionTimes[0])}\n`);
+    // A paused schedule still reports the times it would run at; it runs none of them until resumed.
+    out.write(`  next run: ${schedule.state.paused ? 'none while paused' : when(schedule.info.nextActionTimes[0])}\n`);
     out.write(
       `  runs started: ${schedule.info.numActionsTaken}, skipped while one was running: ${schedule.info.numActionsSkippedOverlap}\n`,
     );
@@ -33,7 +35,7 @@ export async function printStatus(
 
   const runs: WorkflowExecutionInfo[] = [];
   for await (const run of client.workflow.list({
-    query: storeRunsQuery(store),
+    query: storeRunsQuery(store, taskQueue),
   })) {
     runs.push(run);
     if (runs.length >= 5) break;

@@ -4,13 +4,12 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Browser, Page } from 'playwright-core';
-import { requireTemporalCli } from '../../common/temporal-cli';
 import { SyncResult, WORKFLOW_TYPE, syncWorkflowId } from '../../common/contract';
 import { createSyncWorker } from '../../worker/create-worker';
 import { createShopifyStore, ShopifyStore } from '../shopify-store';
 import { launchChromium } from '../helpers/browser';
 import { testConfig } from '../helpers/sync-harness';
-import { workflowBundle } from '../helpers/temporal';
+import { quietTemporalCli, workflowBundle } from '../helpers/temporal';
 import { tempDir } from '../helpers/tmp';
 
 const OUTPUT_DIR = path.resolve(__dirname, '..', '..', 'test-output', 'web-ui');
@@ -61,7 +60,7 @@ describe('Temporal Web UI shows a finished sync (real dev server with its UI, he
     [env] = await Promise.all([
       TestWorkflowEnvironment.createLocal({
         server: {
-          executable: { type: 'existing-path', path: requireTemporalCli() },
+          executable: { type: 'existing-path', path: quietTemporalCli() },
           ui: true,
           uiPort,
           // The UI's history reads log "page size is larger than threshold" warnings: keep the test output clean.

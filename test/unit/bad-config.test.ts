@@ -102,7 +102,19 @@ describe('the worker refuses bad configuration at start', () => {
     {
       name: 'SHOPIFY_TIMEOUT_MS not a number',
       env: { SHOPIFY_TIMEOUT_MS: '30s' },
-      says: [/SHOPIFY_TIMEOUT_MS must be a positive whole number, got "30s"/],
+      says: [/SHOPIFY_TIMEOUT_MS must be a positive whole number \(e\.g\. SHOPIFY_TIMEOUT_MS=30000\), got "30s"/],
+    },
+    {
+      name: 'LOG_LEVEL not a level (the worker used to run silent, with an empty log)',
+      env: { LOG_LEVEL: 'loud' },
+      says: [/LOG_LEVEL must be one of error, warn, info, verbose, debug \(e\.g\. LOG_LEVEL=debug\), got "loud"/],
+    },
+    {
+      name: 'TEMPORAL_ADDRESS given as a URL',
+      env: { TEMPORAL_ADDRESS: 'http://localhost:7233' },
+      says: [
+        /TEMPORAL_ADDRESS must be host:port, e\.g\. TEMPORAL_ADDRESS=localhost:7233, got "http:\/\/localhost:7233"/,
+      ],
     },
   ];
 
@@ -142,7 +154,7 @@ describe('the worker refuses bad configuration at start', () => {
       {
         name: 'no key file at all',
         content: null,
-        says: /Google Sheets credentials not found at .*broken-key\.json\. Save the service account's JSON key there/,
+        says: /Google Sheets credentials not found at .*broken-key\.json\. Save the service account's JSON key there .*or unset GOOGLE_SHEET_ID in the worker's environment/,
       },
     ];
 
