@@ -1,5 +1,6 @@
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowHandle } from '@temporalio/client';
-import { PROGRESS_QUERY, SyncInput, SyncProgress, SyncResult, WORKFLOW_TYPE, syncWorkflowId } from '../common/contract';
+import { SyncInput, SyncResult, syncWorkflowId } from '../common/contract';
+import { progressQuery, shopifySync } from '../workflows';
 import { ProgressReporter } from './progress-reporter';
 import { scheduleId } from './schedule';
 
@@ -39,14 +40,18 @@ async function hasWorker(client: Client, taskQueue: string): Promise<boolean> {
 export async function runSync(options: RunSyncOptions): Promise<SyncResult> {
   const out = options.out ?? process.stdout;
   const workflowId = syncWorkflowId(options.store);
-  let handle: WorkflowHandle;
+  let handle: WorkflowHandle<typeof shopifySync>;
   const scheduled = await runningScheduledRun(options.client, options.store);
   if (scheduled) {
     out.write(`A scheduled sync of ${options.store} is running (workflow ${scheduled.workflowId}); following it.\n`);
-    return follow(options, options.client.workflow.getHandle(scheduled.workflowId, scheduled.runId), out);
+    return follow(
+      options,
+      options.client.workflow.getHandle<typeof shopifySync>(scheduled.workflowId, scheduled.runId),
+      out,
+    );
   }
   try {
-    handle = await options.client.workflow.start(WORKFLOW_TYPE, {
+    handle = await options.client.workflow.start(shopifySync, {
       workflowId,
       taskQueue: options.taskQueue,
       args: [options.input],
@@ -59,7 +64,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncResult> {
     out.write(`Started ${options.input.full ? 'a full' : 'an incremental'} sync: workflow ${workflowId}\n`);
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    handle = options.client.workflow.getHandle(workflowId);
+    handle = options.client.workflow.getHandle<typeof shopifySync>(workflowId);
     out.write(`A sync of ${options.store} is already running (workflow ${workflowId}); following it.\n`);
   }
   if (!(await hasWorker(options.client, options.taskQueue))) {
@@ -84,16 +89,20 @@ async function runningScheduledRun(
   return null;
 }
 
-async function follow(options: RunSyncOptions, handle: WorkflowHandle, out: NodeJS.WriteStream): Promise<SyncResult> {
+async function follow(
+  options: RunSyncOptions,
+  handle: WorkflowHandle<typeof shopifySync>,
+  out: NodeJS.WriteStream,
+): Promise<SyncResult> {
   const reporter = new ProgressReporter(out);
   const timer = setInterval(() => {
     handle
-      .query<SyncProgress>(PROGRESS_QUERY)
+      .query(progressQuery)
       .then((progress) => reporter.update(progress))
       .catch(() => undefined); // Not answerable yet (no worker) or already closed: the next poll tells.
   }, options.pollMs ?? 1000);
   try {
-    const result = (await handle.result()) as SyncResult;
+    const result = await handle.result();
     reporter.finish(result);
     return result;
   } catch (error) {

@@ -12,7 +12,8 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CSV_EXPORTS, exportCsvs } from '../../activities/exports/csv-export';
 import { DATABASE_FILE, openDatabase } from '../../activities/store/database';
-import { SyncResult, WORKFLOW_TYPE, syncWorkflowId } from '../../common/contract';
+import { SyncResult, syncWorkflowId } from '../../common/contract';
+import { shopifySync } from '../../workflows';
 import { createSyncWorker } from '../../worker/create-worker';
 import { createShopifyStore, ShopifyStore } from '../shopify-store';
 import { compareWithStore, EQUAL } from '../helpers/compare';
@@ -175,12 +176,12 @@ describe('local faults: locked, deleted and corrupt database, unwritable DATA_DI
       workflowBundle: await workflowBundle(),
     });
     const run = (input: object) =>
-      env.client.workflow.execute(WORKFLOW_TYPE, {
+      env.client.workflow.execute(shopifySync, {
         workflowId: syncWorkflowId('faults-deleted-live'),
         taskQueue: 'faults-deleted-live',
         args: [input],
         workflowExecutionTimeout: '45 seconds',
-      }) as Promise<SyncResult>;
+      });
     let second: SyncResult | WorkflowFailedError;
     try {
       second = await worker.runUntil(async () => {

@@ -14,7 +14,8 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { CSV_EXPORTS } from '../../activities/exports/csv-export';
 import { sheetTitle } from '../../activities/sheets/tables';
-import { SyncPageInput, SyncResult, WORKFLOW_TYPE } from '../../common/contract';
+import { SyncPageInput, SyncResult } from '../../common/contract';
+import { shopifySync } from '../../workflows';
 import { createSheetsEmulator, generateServiceAccountKeys } from '../sheets-emulator';
 import type { SheetsEmulator } from '../sheets-emulator';
 import { createShopifyStore, ShopifyStore } from '../shopify-store';
@@ -105,7 +106,7 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
       first.child.kill('SIGKILL');
       killedAfter = name;
     });
-    const handle = await env.client.workflow.start(WORKFLOW_TYPE, {
+    const handle = await env.client.workflow.start(shopifySync, {
       workflowId: 'faults-csv-kill',
       taskQueue: 'faults-csv',
       args: [{ full: true, sheets: false }],
@@ -123,7 +124,7 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     for (const { file } of CSV_EXPORTS) expect(fs.existsSync(path.join(dataDir, file))).toBe(false);
 
     await worker(workerEnvironment);
-    const result = await resultWithin<SyncResult>(handle, RECOVERY_MS, 'the run after the kill in the CSV export');
+    const result = await resultWithin(handle, RECOVERY_MS, 'the run after the kill in the CSV export');
     expect(result.stages.map((s) => [s.name, s.status])).toEqual(
       expect.arrayContaining([
         ['csv', 'done'],
@@ -159,7 +160,7 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     });
     const first = await worker(workerEnvironment);
     const logStart = sheets.requestLog.length;
-    const handle = await env.client.workflow.start(WORKFLOW_TYPE, {
+    const handle = await env.client.workflow.start(shopifySync, {
       workflowId: 'faults-sheets-kill',
       taskQueue: 'faults-sheets',
       args: [{ full: true }],
@@ -176,7 +177,7 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     expect(stagingAtKill.length).toBe(1);
 
     await worker(workerEnvironment);
-    const result = await resultWithin<SyncResult>(handle, RECOVERY_MS, 'the run after the kill in the Sheets push');
+    const result = await resultWithin(handle, RECOVERY_MS, 'the run after the kill in the Sheets push');
     expect(result.stages.map((s) => [s.name, s.status])).toEqual(
       expect.arrayContaining([
         ['csv', 'done'],
@@ -233,7 +234,7 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     const both = await Promise.all([worker(workerEnvironment), worker(workerEnvironment)]);
     const pagesLogged = (w: WorkerProcess) =>
       (w.output().match(/ (products|customers|orders) page \d+:/g) ?? []).length;
-    const handle = await env.client.workflow.start(WORKFLOW_TYPE, {
+    const handle = await env.client.workflow.start(shopifySync, {
       workflowId: 'faults-two-workers',
       taskQueue: 'faults-two',
       args: [{ full: true, sheets: false }],
@@ -252,7 +253,7 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     } finally {
       owner.child.kill('SIGCONT');
     }
-    const result = await resultWithin<SyncResult>(handle, 90_000, 'the run on two workers');
+    const result = await resultWithin(handle, 90_000, 'the run on two workers');
     expect(result.resources.orders.records).toBe(3_000);
 
     const pages = both.map(pagesLogged);
@@ -313,11 +314,11 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     let result: SyncResult;
     try {
       result = await inProcess.runUntil(
-        env.client.workflow.execute(WORKFLOW_TYPE, {
+        env.client.workflow.execute(shopifySync, {
           workflowId: 'faults-lost-report',
           taskQueue: 'faults-lost-report',
           args: [{ full: true, sheets: false }],
-        }) as Promise<SyncResult>,
+        }),
       );
     } finally {
       close();
@@ -393,7 +394,7 @@ describe('process faults: the Temporal server SIGKILLed mid-sync and restarted o
       workerEnv({ storeUrl: store.url, dataDir, temporalAddress: server.address, taskQueue: 'faults-server' }),
     );
     const before = await client();
-    const handle = await before.workflow.start(WORKFLOW_TYPE, {
+    const handle = await before.workflow.start(shopifySync, {
       workflowId: 'faults-server-kill',
       taskQueue: 'faults-server',
       args: [{ full: true, sheets: false }],
@@ -413,8 +414,8 @@ describe('process faults: the Temporal server SIGKILLed mid-sync and restarted o
     const downMs = Date.now() - killedAt;
 
     const after = await client();
-    const resumed = after.workflow.getHandle('faults-server-kill', handle.firstExecutionRunId);
-    const result = await resultWithin<SyncResult>(resumed, 90_000, 'the run after the server restart');
+    const resumed = after.workflow.getHandle<typeof shopifySync>('faults-server-kill', handle.firstExecutionRunId);
+    const result = await resultWithin(resumed, 90_000, 'the run after the server restart');
     // The worker process outlived the server and reconnected by itself.
     expect(workerExit).toBeUndefined();
     expect(result.resources.orders.records).toBe(3_000);

@@ -5,7 +5,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Browser, Page } from 'playwright-core';
 import { requireTemporalCli } from '../../common/temporal-cli';
-import { SyncResult, WORKFLOW_TYPE, syncWorkflowId } from '../../common/contract';
+import { SyncResult, syncWorkflowId } from '../../common/contract';
+import { shopifySync } from '../../workflows';
 import { createSyncWorker } from '../../worker/create-worker';
 import { createShopifyStore, ShopifyStore } from '../shopify-store';
 import { launchChromium } from '../helpers/browser';
@@ -76,14 +77,14 @@ describe('Temporal Web UI shows a finished sync (real dev server with its UI, he
 
     const { worker, close } = await createSyncWorker(workerOptions);
     try {
-      const handle = await env.client.workflow.start(WORKFLOW_TYPE, {
+      const handle = await env.client.workflow.start(shopifySync, {
         workflowId: WORKFLOW_ID,
         taskQueue: config.app.temporal.taskQueue,
         args: [{ full: true }],
         staticSummary: STATIC_SUMMARY,
       });
       runId = handle.firstExecutionRunId;
-      result = (await worker.runUntil(handle.result())) as SyncResult;
+      result = await worker.runUntil(handle.result());
     } finally {
       close();
     }
@@ -123,7 +124,7 @@ describe('Temporal Web UI shows a finished sync (real dev server with its UI, he
     const cells = await row.innerText();
     expect(cells).toMatch(/completed/i);
     expect(cells).toContain(runId);
-    expect(cells).toContain(WORKFLOW_TYPE);
+    expect(cells).toContain('shopifySync');
     await screenshot(page, 'workflow-list.png');
   });
 
@@ -140,7 +141,7 @@ describe('Temporal Web UI shows a finished sync (real dev server with its UI, he
     expect((await status.innerText()).trim()).toMatch(/^completed$/i);
     expect((await page.getByTestId('workflow-id-heading').innerText()).trim()).toBe(WORKFLOW_ID);
     const field = (name: string) => page.locator('dt', { hasText: name }).locator('xpath=following-sibling::dd[1]');
-    expect((await field('Workflow Type').innerText()).trim()).toBe(WORKFLOW_TYPE);
+    expect((await field('Workflow Type').innerText()).trim()).toBe('shopifySync');
     expect(await field('Run ID').innerText()).toContain(runId.slice(0, 20));
     expect((await field('Task Queue').innerText()).trim()).toBe('e2e-web-ui');
 

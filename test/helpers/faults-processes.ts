@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
+import type { SyncResult } from '../../common/contract';
+import type { shopifySync } from '../../workflows';
 import { requireTemporalCli } from '../../common/temporal-cli';
 import { PROJECT_ROOT, processEnv, Spawned, spawnTs, waitFor } from './processes';
 
@@ -193,14 +195,18 @@ export class DevServer {
  * The run's result, or after `ms` an error naming the pending activities (type, attempt, timeouts): a stuck run
  * fails the test with the reason instead of hanging until Jest's timeout. The stuck run is then terminated.
  */
-export async function resultWithin<T>(handle: WorkflowHandle, ms: number, what = 'the run'): Promise<T> {
+export async function resultWithin(
+  handle: WorkflowHandle<typeof shopifySync>,
+  ms: number,
+  what = 'the run',
+): Promise<SyncResult> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
-  const result = handle.result() as Promise<T>;
+  const result = handle.result();
   result.catch(() => undefined);
   try {
     const first = await Promise.race([result, timeout]);
-    if (first !== 'timeout') return first as T;
+    if (first !== 'timeout') return first;
   } finally {
     clearTimeout(timer);
   }

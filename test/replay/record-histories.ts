@@ -25,7 +25,8 @@ import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@tem
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { SyncInput, WORKFLOW_TYPE } from '../../common/contract';
+import { SyncInput } from '../../common/contract';
+import { shopifySync } from '../../workflows';
 import type { PageBudget } from '../../activities/sync-activities';
 import { createSyncWorker } from '../../worker/create-worker';
 import { createSheetsEmulator, generateServiceAccountKeys } from '../sheets-emulator';
@@ -254,7 +255,7 @@ async function run(
       const handle =
         input === null
           ? env.client.workflow.getHandle(workflowId)
-          : await env.client.workflow.start(WORKFLOW_TYPE, {
+          : await env.client.workflow.start(shopifySync, {
               workflowId,
               taskQueue: config.app.temporal.taskQueue,
               args: [input],

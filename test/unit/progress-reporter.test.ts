@@ -1,7 +1,7 @@
 import { ProgressReporter } from '../../client/progress-reporter';
-import { RESOURCE_NAMES, SyncProgress, SyncResult } from '../../common/contract';
+import { RESOURCE_NAMES, SyncResult, SyncState } from '../../common/contract';
 
-function progress(records: Record<string, number>, expected: number | null = 1000): SyncProgress {
+function progress(records: Record<string, number>, expected: number | null = 1000): SyncState {
   const resources = Object.fromEntries(
     RESOURCE_NAMES.map((name) => [
       name,
@@ -19,7 +19,7 @@ function progress(records: Record<string, number>, expected: number | null = 100
         expected,
       },
     ]),
-  ) as SyncProgress['resources'];
+  ) as SyncState['resources'];
   return {
     mode: 'full',
     sheets: false,
