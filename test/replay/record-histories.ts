@@ -24,7 +24,13 @@ import { parseArgs } from 'node:util';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  WorkflowBundleOption,
+  WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { SyncInput } from '../../common/contract';
 import { shopifySync } from '../../workflows';
 import type { PageBudget } from '../../activities/sync-activities';
@@ -239,7 +245,7 @@ function firstRunId(handle: WorkflowHandle): string | undefined {
  * `input` null, runs the worker until the latest run of `workflowId` (e.g. a reset one) has closed.
  */
 async function run(
-  target: { env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap },
+  target: { env: TestWorkflowEnvironment; bundle: WorkflowBundleOption },
   config: ReturnType<typeof testConfig>,
   workflowId: string,
   input: SyncInput | null,

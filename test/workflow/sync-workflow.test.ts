@@ -6,7 +6,7 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, WorkflowBundlePath } from '@temporalio/worker';
 import { workflowMetadataQuery } from '@temporalio/workflow';
 import { RESOURCE_NAMES, SyncInput, SyncState } from '../../common/contract';
 import { progressQuery, shopifySync } from '../../workflows';
@@ -14,7 +14,7 @@ import { startTemporal, workflowBundle } from '../helpers/temporal';
 import { pageUpdatedAt, RECORDS_PER_PAGE, ShopPages, stubActivities } from './stub-activities';
 
 let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
+let bundle: WorkflowBundlePath;
 let runs = 0;
 
 beforeAll(async () => {
