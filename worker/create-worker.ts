@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { ActivityConfig, createActivities } from '../activities';
+import { knownErrorsInterceptor } from '../activities/known-errors';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
 
 export interface SyncWorkerOptions extends ActivityConfig {
@@ -16,6 +17,7 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<{ wo
     namespace: options.app.temporal.namespace,
     taskQueue: options.app.temporal.taskQueue,
     activities,
+    interceptors: { activity: [knownErrorsInterceptor(options.app.dataDir)] },
     workflowBundle: options.workflowBundle ?? (await prebuiltWorkflowBundle()),
   });
   return { worker, close };
