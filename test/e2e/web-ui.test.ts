@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -10,6 +9,7 @@ import { shopifySync } from '../../workflows';
 import { createSyncWorker } from '../../worker/create-worker';
 import { createShopifyStore, ShopifyStore } from '../shopify-store';
 import { launchChromium } from '../helpers/browser';
+import { freePort } from '../helpers/processes';
 import { testConfig } from '../helpers/sync-harness';
 import { workflowBundle } from '../helpers/temporal';
 import { tempDir } from '../helpers/tmp';
@@ -20,17 +20,6 @@ const WORKFLOW_ID = syncWorkflowId(STORE);
 const STATIC_SUMMARY = `Full sync of ${STORE}`;
 const ORDERS = 300;
 const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A full-page screenshot under test-output/web-ui/, checked to be a real, non-trivial PNG. */
 async function screenshot(page: Page, name: string): Promise<void> {

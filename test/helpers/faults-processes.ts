@@ -11,7 +11,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { SyncResult } from '../../common/contract';
 import type { shopifySync } from '../../workflows';
 import { requireTemporalCli } from '../../common/temporal-cli';
-import { PROJECT_ROOT, processEnv, Spawned, spawnTs, waitFor } from './processes';
+import { freePort, PROJECT_ROOT, processEnv, Spawned, spawnTs, waitFor } from './processes';
 
 export interface SheetsTarget {
   sheetId: string;
@@ -73,14 +73,6 @@ export async function startWorker(env: Record<string, string>, readyTimeoutMs = 
     readyTimeoutMs,
   );
   return worker;
-}
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function accepts(port: number): Promise<boolean> {
