@@ -16,13 +16,12 @@ import { CSV_EXPORTS } from '../../activities/exports/csv-export';
 import { sheetTitle } from '../../activities/sheets/tables';
 import { SyncPageInput, SyncResult } from '../../common/contract';
 import { shopifySync } from '../../workflows';
-import { createSheetsEmulator, generateServiceAccountKeys } from '../sheets-emulator';
 import type { SheetsEmulator } from '../sheets-emulator';
 import { createShopifyStore, ShopifyStore } from '../shopify-store';
-import { compareWithStore, EQUAL } from '../helpers/compare';
-import { checkCsvs, checkSheets, recordFigures, tempFiles } from '../helpers/faults-outputs';
+import { checkSheets, expectExactOutputs, recordFigures, tempFiles } from '../helpers/faults-outputs';
 import { DevServer, resultWithin, startWorker, workerEnv, WorkerProcess } from '../helpers/faults-processes';
 import { waitFor } from '../helpers/processes';
+import { startSheets } from '../helpers/sheets-fixture';
 import { openReadOnly, testConfig } from '../helpers/sync-harness';
 import { startTemporal, workflowBundle } from '../helpers/temporal';
 import { tempDir } from '../helpers/tmp';
@@ -32,19 +31,9 @@ const ACCOUNT = 'faults@e2e-project.iam.gserviceaccount.com';
 /** How long a restarted worker may take to finish a run whose worker was killed (it includes the retry delay). */
 const RECOVERY_MS = 60_000;
 
-function compareDb(dataDir: string, store: ShopifyStore) {
-  const db = openReadOnly(dataDir);
-  try {
-    return compareWithStore(db, store);
-  } finally {
-    db.close();
-  }
-}
-
 describe('process faults: workers SIGKILLed inside the output stages, two workers, a lost activity report', () => {
   let env: TestWorkflowEnvironment;
   let sheets: SheetsEmulator;
-  const keys = generateServiceAccountKeys();
   const secrets = tempDir('faults-secrets-');
   const credentials = path.join(secrets.dir, 'service-account.json');
   const stores: ShopifyStore[] = [];
@@ -53,15 +42,7 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
 
   beforeAll(async () => {
     [env] = await Promise.all([startTemporal(), workflowBundle()]);
-    sheets = createSheetsEmulator({
-      serviceAccounts: { [ACCOUNT]: keys.publicKey },
-      spreadsheets: [{ id: SHEET_ID, editors: [ACCOUNT] }],
-    });
-    await sheets.listen(0);
-    fs.writeFileSync(
-      credentials,
-      JSON.stringify({ type: 'service_account', client_email: ACCOUNT, private_key: keys.privateKey }),
-    );
+    sheets = (await startSheets({ credentials, account: ACCOUNT, spreadsheetId: SHEET_ID })).emulator;
   });
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop()));
@@ -133,17 +114,12 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
       ]),
     );
 
-    const comparison = compareDb(dataDir, store);
-    expect(comparison).toMatchObject(EQUAL);
-    const csvs = checkCsvs(dataDir);
-    expect(csvs.problems).toEqual([]);
-    expect(tempFiles(dataDir)).toEqual([]);
+    const outputs = expectExactOutputs(dataDir, store);
     recordFigures('sigkill-csv-export', {
       faults: 1,
       killedAfter,
       runsCompleted: 1,
-      csvRowsCompared: csvs.rowsCompared,
-      ...comparison,
+      ...outputs,
     });
   }, 150_000);
 
@@ -186,13 +162,9 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
       ]),
     );
 
-    const comparison = compareDb(dataDir, store);
-    expect(comparison).toMatchObject(EQUAL);
+    const outputs = expectExactOutputs(dataDir, store);
     const pushed = checkSheets(sheets, SHEET_ID, dataDir);
     expect(pushed.problems).toEqual([]);
-    const csvs = checkCsvs(dataDir);
-    expect(csvs.problems).toEqual([]);
-    expect(tempFiles(dataDir)).toEqual([]);
     // A reader never saw a managed worksheet half written: each state has a worksheet complete or not yet there.
     const complete = Object.fromEntries(
       CSV_EXPORTS.map(({ table }) => {
@@ -209,9 +181,8 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
       faults: 1,
       stagingAtKill,
       runsCompleted: 1,
-      csvRowsCompared: csvs.rowsCompared,
       sheetRowsCompared: pushed.rowsCompared,
-      ...comparison,
+      ...outputs,
     });
   }, 150_000);
 
@@ -263,17 +234,13 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     expect(Math.min(...pages)).toBeGreaterThan(0);
     for (const w of both) expect(w.child.exitCode).toBeNull();
 
-    const comparison = compareDb(dataDir, store);
-    expect(comparison).toMatchObject(EQUAL);
-    const csvs = checkCsvs(dataDir);
-    expect(csvs.problems).toEqual([]);
+    const outputs = expectExactOutputs(dataDir, store);
     recordFigures('two-workers', {
       faults: 1,
       pagesPerWorker: pages,
       http429: store.requestLog.filter((r) => r.status === 429).length,
       runsCompleted: 1,
-      csvRowsCompared: csvs.rowsCompared,
-      ...comparison,
+      ...outputs,
     });
   }, 420_000);
 
@@ -337,21 +304,17 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     expect(fetched.size).toBe(2 + 2 + 6);
     expect([...fetched.values()].every((n) => n === 1)).toBe(true);
 
-    const comparison = compareDb(dataDir, store);
-    expect(comparison).toMatchObject(EQUAL);
+    const outputs = expectExactOutputs(dataDir, store);
     const db = openReadOnly(dataDir);
     const lineItems = (db.prepare('SELECT COUNT(*) AS n FROM line_items').get() as { n: number }).n;
     db.close();
     let storeLineItems = 0;
     for (const order of store.records('orders')) storeLineItems += (order.line_items as unknown[]).length;
     expect(lineItems).toBe(storeLineItems);
-    const csvs = checkCsvs(dataDir);
-    expect(csvs.problems).toEqual([]);
     recordFigures('lost-report-after-commit', {
       faults: lost.length,
       runsCompleted: 1,
-      csvRowsCompared: csvs.rowsCompared,
-      ...comparison,
+      ...outputs,
     });
   }, 120_000);
 });
@@ -421,10 +384,7 @@ describe('process faults: the Temporal server SIGKILLed mid-sync and restarted o
     expect(result.resources.orders.records).toBe(3_000);
     expect(result.continuedAsNew).toBe(0);
 
-    const comparison = compareDb(dataDir, store);
-    expect(comparison).toMatchObject(EQUAL);
-    const csvs = checkCsvs(dataDir);
-    expect(csvs.problems).toEqual([]);
+    const outputs = expectExactOutputs(dataDir, store);
     // Order pages stored before the kill were not fetched again: the cursors survived in the server's database and
     // in the page activity's checkpoint.
     const orderPages = store.requestLog.filter((r) => r.resource === 'orders' && r.kind === 'list' && r.status === 200);
@@ -437,8 +397,7 @@ describe('process faults: the Temporal server SIGKILLed mid-sync and restarted o
       serverDownMs: downMs,
       orderPagesFetchedTwice: keys.length - new Set(keys).size,
       runsCompleted: 1,
-      csvRowsCompared: csvs.rowsCompared,
-      ...comparison,
+      ...outputs,
     });
   }, 180_000);
 });
