@@ -35,8 +35,6 @@ export function workerEnv(
 }
 
 export interface WorkerProcess extends Spawned {
-  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`; resolves when it has exited. */
-  stop(graceMs?: number): Promise<number | string>;
   /** SIGKILL, resolved when the process is gone. */
   kill9(): Promise<number | string>;
 }
@@ -52,15 +50,7 @@ export async function startWorker(env: Record<string, string>, readyTimeoutMs = 
       if (exitedWith === undefined) spawned.child.kill('SIGKILL');
       return spawned.exited;
     },
-    stop: async (graceMs = 15_000) => {
-      if (exitedWith === undefined) spawned.child.kill('SIGTERM');
-      const timer = setTimeout(() => spawned.child.kill('SIGKILL'), graceMs);
-      try {
-        return await spawned.exited;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    stop: (graceMs = 15_000) => spawned.stop(graceMs),
   };
   await waitFor(
     'the worker process to poll its task queue',
