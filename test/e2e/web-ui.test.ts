@@ -8,7 +8,7 @@ import { SyncResult, syncWorkflowId } from '../../common/contract';
 import { shopifySync } from '../../workflows';
 import { createSyncWorker } from '../../worker/create-worker';
 import { createShopifyStore, ShopifyStore } from '../shopify-store';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, screenshot as takeScreenshot } from '../helpers/browser';
 import { freePort } from '../helpers/processes';
 import { testConfig } from '../helpers/sync-harness';
 import { workflowBundle } from '../helpers/temporal';
@@ -19,17 +19,9 @@ const STORE = 'e2e-store';
 const WORKFLOW_ID = syncWorkflowId(STORE);
 const STATIC_SUMMARY = `Full sync of ${STORE}`;
 const ORDERS = 300;
-const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-/** A full-page screenshot under test-output/web-ui/, checked to be a real, non-trivial PNG. */
-async function screenshot(page: Page, name: string): Promise<void> {
-  const file = path.join(OUTPUT_DIR, name);
-  fs.rmSync(file, { force: true });
-  await page.screenshot({ path: file, fullPage: true });
-  const bytes = fs.readFileSync(file);
-  expect(bytes.subarray(0, 8)).toEqual(PNG_MAGIC);
-  expect(bytes.length).toBeGreaterThan(20_000);
-}
+/** A full-page screenshot under OUTPUT_DIR, checked to be a real, non-trivial PNG. */
+const screenshot = (page: Page, name: string) => takeScreenshot(page, path.join(OUTPUT_DIR, name), 20_000);
 
 describe('Temporal Web UI shows a finished sync (real dev server with its UI, headless system Chromium)', () => {
   let env: TestWorkflowEnvironment;
