@@ -1,4 +1,4 @@
-import { RESOURCE_NAMES, ResourceName, SyncProgress, SyncResult } from '../common/contract';
+import { RESOURCE_NAMES, ResourceName, SyncResult, SyncState } from '../common/contract';
 
 const BAR_WIDTH = 24;
 
@@ -43,7 +43,7 @@ export class ProgressReporter {
     return elapsed > 0.5 ? (records - first.records) / elapsed : null;
   }
 
-  private line(name: ResourceName, progress: SyncProgress): string {
+  private line(name: ResourceName, progress: SyncState): string {
     const r = progress.resources[name];
     const rate = r.done ? null : this.rate(name, r.records);
     const of = r.expected !== null ? `/${r.expected}` : '';
@@ -61,7 +61,7 @@ export class ProgressReporter {
   }
 
   /** `retry`: a step's latest failure and next attempt while Temporal retries it (shown until it succeeds). */
-  update(progress: SyncProgress, retry: string | null = null): void {
+  update(progress: SyncState, retry: string | null = null): void {
     const lines = [`stage: ${progress.stage}`, ...RESOURCE_NAMES.map((name) => `  ${this.line(name, progress)}`)];
     for (const stage of progress.stages) lines.push(`  ${stage.name.padEnd(9)} ${stage.status} (${stage.detail})`);
     if (retry) lines.push(`  ${retry}`);

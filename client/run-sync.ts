@@ -4,8 +4,9 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
 } from '@temporalio/client';
-import { PROGRESS_QUERY, SyncInput, SyncProgress, SyncResult, WORKFLOW_TYPE, syncWorkflowId } from '../common/contract';
+import { SyncInput, SyncResult, syncWorkflowId } from '../common/contract';
 import { openSyncRuns } from '../common/temporal-runs';
+import { progressQuery, shopifySync } from '../workflows';
 import { ProgressReporter } from './progress-reporter';
 import { describeRetry, retryStatus } from './retry-status';
 
@@ -55,7 +56,7 @@ export async function runSync(options: RunSyncOptions): Promise<SyncResult> {
     return follow(options, running.workflowId, running.runId, out);
   }
   try {
-    const handle = await options.client.workflow.start(WORKFLOW_TYPE, {
+    const handle = await options.client.workflow.start(shopifySync, {
       workflowId,
       taskQueue: options.taskQueue,
       args: [options.input],
@@ -106,7 +107,7 @@ async function resultOf(client: Client, workflowId: string, runId: string): Prom
 
 async function follow(options: RunSyncOptions, workflowId: string, runId: string, out: NodeJS.WriteStream) {
   const reporter = new ProgressReporter(out);
-  const handle = options.client.workflow.getHandle(workflowId);
+  const handle = options.client.workflow.getHandle<typeof shopifySync>(workflowId);
   let polling = false;
   const timer = setInterval(() => {
     // A query waits for a worker (up to the server's timeout) while none polls: never more than one at a time.
@@ -114,7 +115,7 @@ async function follow(options: RunSyncOptions, workflowId: string, runId: string
     polling = true;
     // Progress from the workflow's query; a step's failure and next attempt from the run's pending activities.
     Promise.all([
-      handle.query<SyncProgress>(PROGRESS_QUERY).catch(() => null), // No worker yet, or closed: the next poll tells.
+      handle.query(progressQuery).catch(() => null), // No worker yet, or closed: the next poll tells.
       handle.describe().then(retryStatus, () => null),
     ])
       .then(([progress, retry]) => {

@@ -9,9 +9,10 @@ import {
   ScheduleSpec,
 } from '@temporalio/client';
 import { ConfigError } from '../common/config';
-import { SyncInput, WORKFLOW_TYPE, syncWorkflowId } from '../common/contract';
+import { SyncInput, syncWorkflowId } from '../common/contract';
 import { syncRunsQuery } from '../common/temporal-runs';
 import { cronProblem } from './cron';
+import { shopifySync } from '../workflows';
 
 export const DEFAULT_SYNC_CRON = '*/10 * * * *';
 
@@ -64,7 +65,7 @@ function scheduleOptions(store: string, taskQueue: string, input: SyncInput, spe
     spec,
     action: {
       type: 'startWorkflow',
-      workflowType: WORKFLOW_TYPE,
+      workflowType: shopifySync,
       // The server appends the scheduled time to this id, so every run is its own workflow.
       workflowId: syncWorkflowId(store),
       taskQueue,

@@ -1,5 +1,5 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { PROGRESS_QUERY, SyncProgress } from '../common/contract';
+import { progressQuery } from '../workflows';
 import { describeProgress } from '../workflows/progress-text';
 import { describeSchedule, scheduleId, storeRunsQuery } from './schedule';
 
@@ -51,7 +51,7 @@ export async function printStatus(
   if (running) {
     const progress = await client.workflow
       .getHandle(running.workflowId, running.runId)
-      .query<SyncProgress>(PROGRESS_QUERY)
+      .query(progressQuery)
       .catch(() => null);
     if (progress) out.write(`Running now:\n${describeProgress(progress).replace(/\*\*/g, '')}\n`);
   }

@@ -1,12 +1,12 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { WORKFLOW_TYPE } from './contract';
+import { shopifySync } from '../workflows';
 
 /**
  * One store per task queue: the worker reads the store from its own settings, so every `shopifySync` run on a task
  * queue syncs the same store, whoever started it (npm run sync, the schedule, `temporal workflow start`, tctl).
  */
 export function syncRunsQuery(taskQueue: string): string {
-  return `WorkflowType = '${WORKFLOW_TYPE}' AND TaskQueue = '${taskQueue.replace(/'/g, "\\'")}'`;
+  return `WorkflowType = '${shopifySync.name}' AND TaskQueue = '${taskQueue.replace(/'/g, "\\'")}'`;
 }
 
 export interface OpenRun {

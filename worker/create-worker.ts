@@ -1,6 +1,7 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { ActivityConfig, createActivities } from '../activities';
+import { knownErrorsInterceptor } from '../activities/known-errors';
 import { openSyncRuns } from '../common/temporal-runs';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
 
@@ -21,9 +22,10 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<{ wo
   });
   const worker = await Worker.create({
     connection: options.connection,
-    namespace: options.app.temporal.namespace,
-    taskQueue: options.app.temporal.taskQueue,
+    namespace,
+    taskQueue,
     activities,
+    interceptors: { activity: [knownErrorsInterceptor(options.app.dataDir)] },
     workflowBundle: options.workflowBundle ?? (await prebuiltWorkflowBundle()),
   });
   return { worker, close };

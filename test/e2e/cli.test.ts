@@ -5,9 +5,9 @@ import { Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { syncWorkflowId } from '../../common/contract';
 import { createShopifyStore, ShopifyStore } from '../shopify-store';
-import { compareWithStore, EQUAL } from '../helpers/compare';
-import { processEnv, spawnTs, Spawned, waitFor } from '../helpers/processes';
-import { openReadOnly } from '../helpers/sync-harness';
+import { expectExactOutputs } from '../helpers/faults-outputs';
+import { startWorker as startWorkerProcess, WorkerProcess } from '../helpers/faults-processes';
+import { processEnv, spawnTs, waitFor } from '../helpers/processes';
 import { startTemporal } from '../helpers/temporal';
 import { tempDir } from '../helpers/tmp';
 
@@ -35,7 +35,7 @@ describe('command line: npm run worker and npm run sync', () => {
   let env: TestWorkflowEnvironment;
   let store: ShopifyStore;
   const data = tempDir();
-  const workers: Spawned[] = [];
+  const workers: WorkerProcess[] = [];
 
   beforeAll(async () => {
     env = await startTemporal();
@@ -43,17 +43,15 @@ describe('command line: npm run worker and npm run sync', () => {
     await store.listen(0);
   });
   afterAll(async () => {
-    for (const worker of workers) worker.child.kill('SIGTERM');
-    await Promise.all(workers.map((w) => w.exited));
+    await Promise.all(workers.map((w) => w.stop()));
     await store?.close();
     await env?.teardown();
     data.cleanup();
   });
 
   const startWorker = async (config: Record<string, string>) => {
-    const worker = spawnTs('worker/index.ts', [], config);
+    const worker = await startWorkerProcess(config);
     workers.push(worker);
-    await waitFor('the worker to start', () => worker.output().includes('Worker for store'), 60_000);
     return worker;
   };
 
@@ -83,9 +81,7 @@ describe('command line: npm run worker and npm run sync', () => {
     expect(await sync.exited).toBe(0);
     expect(sync.output()).toMatch(/Sync finished \(full\)/);
     expect(sync.output()).toMatch(/\n {2}orders\s+600\s+\d+\s+3\s+3\s+0.0s\n/);
-    const db = openReadOnly(data.dir);
-    expect(compareWithStore(db, store)).toMatchObject(EQUAL);
-    db.close();
+    expectExactOutputs(data.dir, store);
 
     // The token is in the worker's environment only: not in its output, the CLI's, the log files, the outputs or
     // the workflow's history (inputs, results, failures, progress details).

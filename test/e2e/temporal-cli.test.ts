@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { syncWorkflowId, type SyncResult } from '../../common/contract';
+import type { shopifySync } from '../../workflows';
 import { createSyncWorker } from '../../worker/create-worker';
 import { createShopifyStore, ShopifyStore } from '../shopify-store';
 import { compareWithStore, EQUAL } from '../helpers/compare';
@@ -95,7 +96,7 @@ describe("starting syncs with Temporal's own command line, as the README shows",
     const { full } = readmeCommands();
     await runReadmeLine(full, env.address);
     const workflowId = workflowIdOf(full);
-    const result = (await env.client.workflow.getHandle(workflowId).result()) as SyncResult;
+    const result = await env.client.workflow.getHandle<typeof shopifySync>(workflowId).result();
     expect(result).toMatchObject({ mode: 'full', resources: { orders: { records: 400 } } });
     const db = openReadOnly(data.dir);
     expect(compareWithStore(db, store)).toMatchObject(EQUAL);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundlePath } from '@temporalio/worker';
 import { requireTemporalCli } from '../../common/temporal-cli';
 import { PROJECT_ROOT } from './processes';
 
@@ -29,6 +29,7 @@ export function quietTemporalCli(): string {
   quietCli = wrapper;
   return wrapper;
 }
+import { prebuiltWorkflowBundle } from '../../worker/workflow-bundle';
 
 /**
  * A real Temporal dev server (`temporal server start-dev`) from the local CLI binary: never a download, never a
@@ -40,13 +41,10 @@ export async function startTemporal(extraArgs: string[] = []): Promise<TestWorkf
   });
 }
 
-let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+let bundle: Promise<WorkflowBundlePath> | undefined;
 
-/** The workflow code, bundled once per test file. */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+/** The workflow code the worker runs: bundled once for all test files and runs until a file that goes into it changes. */
+export function workflowBundle(): Promise<WorkflowBundlePath> {
+  bundle ??= prebuiltWorkflowBundle();
   return bundle;
 }
-
-const noop = () => undefined;
-const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error };

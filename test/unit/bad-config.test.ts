@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { processEnv, spawnTs } from '../helpers/processes';
+import { freePort, processEnv, spawnTs } from '../helpers/processes';
 import { tempDir } from '../helpers/tmp';
 
 /**
@@ -11,14 +10,6 @@ import { tempDir } from '../helpers/tmp';
 
 const FAKE_KEY_BODY = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7';
 
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('the worker refuses bad configuration at start', () => {
   const data = tempDir('shopify-bad-config-');
   let base: Record<string, string>;
@@ -27,7 +18,7 @@ describe('the worker refuses bad configuration at start', () => {
     base = processEnv({
       storeUrl: 'http://127.0.0.1:9', // never contacted
       dataDir: data.dir,
-      temporalAddress: `127.0.0.1:${await closedPort()}`,
+      temporalAddress: `127.0.0.1:${await freePort()}`,
       taskQueue: 'bad-config',
     });
   });

@@ -1,9 +1,9 @@
 import { ProgressReporter, seconds } from '../../client/progress-reporter';
 import { describeRetry, retryStatus } from '../../client/retry-status';
 import { msToTs } from '@temporalio/common/lib/time';
-import { RESOURCE_NAMES, SyncProgress, SyncResult } from '../../common/contract';
+import { RESOURCE_NAMES, SyncResult, SyncState } from '../../common/contract';
 
-function progress(records: Record<string, number>, expected: number | null = 1000): SyncProgress {
+function progress(records: Record<string, number>, expected: number | null = 1000): SyncState {
   const resources = Object.fromEntries(
     RESOURCE_NAMES.map((name) => [
       name,
@@ -21,7 +21,7 @@ function progress(records: Record<string, number>, expected: number | null = 100
         expected,
       },
     ]),
-  ) as SyncProgress['resources'];
+  ) as SyncState['resources'];
   return {
     mode: 'full',
     sheets: false,
