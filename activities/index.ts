@@ -5,7 +5,13 @@ import type { AppConfig, ShopifyConfig } from '../common/config';
 import { createConnectionCheckActivities } from './connection-check-activities';
 import { createOutputActivities } from './output-activities';
 import { createRedactionActivities } from './redaction-activities';
+import { Context } from '@temporalio/activity';
 import { ShopifyClient } from './shopify/client';
+import { accessTokenSource } from './shopify/access-token';
+import { costPacerFor } from './shopify/graphql/cost-pacer';
+import { GraphqlClient } from './shopify/graphql/graphql-client';
+import { GraphqlPagedSource } from './shopify/graphql/paged-source';
+import type { RecordSource } from './shopify/record-source';
 import { corruptDatabaseFailure, DATABASE_FILE, Db, diskFullFailure, openDatabase } from './store/database';
 import { checkIntegrityInBackground, IntegrityCheck } from './store/integrity-check';
 import { createSyncActivities, PageBudget } from './sync-activities';
@@ -23,6 +29,7 @@ interface Deps {
   db: () => Db;
   openReader: () => Db;
   shopify: () => ShopifyClient;
+  source?: () => RecordSource;
 }
 
 function buildActivities(deps: Deps) {
@@ -46,6 +53,8 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
   let checked: { file: fs.Stats; check: IntegrityCheck } | undefined;
   let shopify: ShopifyClient | undefined;
   const shopifyClient = () => (shopify ??= new ShopifyClient(config.shopify));
+  let graphql: GraphqlPagedSource | undefined;
+  const graphqlSource = () => (graphql ??= createGraphqlSource(config.shopify));
   const file = path.join(config.app.dataDir, DATABASE_FILE);
   // The writer opens first: it creates and migrates the schema that readers then see. A database file deleted or
   // replaced since it was opened is opened again: writing on would go to a file nobody can see any more.
@@ -83,6 +92,7 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
       return new Database(path.join(config.app.dataDir, DATABASE_FILE), { readonly: true });
     },
     shopify: shopifyClient,
+    source: config.shopify.api === 'graphql' ? graphqlSource : undefined,
   });
   // Damage found by any statement, not only at open, fails the run at once with the same message.
   const activities = Object.fromEntries([
@@ -107,6 +117,28 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
       db = undefined;
     },
   };
+}
+
+/** SHOPIFY_API=graphql: one client per process, paced by the store's one cost budget. */
+function createGraphqlSource(shopify: ShopifyConfig): GraphqlPagedSource {
+  const client = new GraphqlClient({
+    store: shopify.store,
+    baseUrl: shopify.baseUrl,
+    apiVersion: shopify.apiVersion,
+    timeoutMs: shopify.timeoutMs,
+    tokens: accessTokenSource(shopify),
+    pacer: costPacerFor(shopify.store),
+  });
+  return new GraphqlPagedSource(client, activitySignal);
+}
+
+/** The running activity's cancellation signal; none outside an activity (Context.current throws there). */
+function activitySignal(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined;
+  }
 }
 
 function statIfExists(file: string): fs.Stats | undefined {
