@@ -565,9 +565,11 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
             'updatedAt',
           ),
           list('refunds', 'id', 'legacyResourceId', 'note', 'createdAt', shopMoney('totalRefundedSet')),
+          // Page sizes: ten orders a query (98 points each). Most orders have 1-5 line items and at most a few
+          // discounts; an order with more is drained by follow-up queries of up to 142 line items.
           connection(
             'discountApplications',
-            5,
+            3,
             'targetType',
             on('DiscountCodeApplication', 'code'),
             object('value', on('MoneyV2', 'amount'), on('PricingPercentageValue', 'percentage')),
