@@ -12,7 +12,7 @@
  * Each column reads either shape and gives the same value for the same store: numeric ids, money as Shopify's exact
  * decimal strings in the shop's currency, REST's lower-case status values and REST's timestamps in the shop's UTC
  * offset (GraphQL's UTC `DateTime`s are converted with the shop's IANA time zone). What REST and GraphQL give
- * differently is listed in the README ("Reading through GraphQL").
+ * differently is listed in the README ("How it works", "Reading through GraphQL").
  */
 import type { ResourceName } from '../../common/contract';
 import { connection, list, object, on, type Selection, shopMoney } from '../shopify/graphql/selection';
@@ -286,7 +286,7 @@ export function shopTime(utc: unknown, timeZone: string | null): string | null {
   return `${part.year}-${part.month}-${part.day}T${part.hour}:${part.minute}:${part.second}${offset}`;
 }
 
-/** Financial and fulfillment statuses: GraphQL's `display…Status` as REST's values (README: "Reading through GraphQL"). */
+/** Order fulfillment statuses: GraphQL's `displayFulfillmentStatus` as REST's values (README, "Reading through GraphQL"). */
 const ORDER_FULFILLMENT_STATUS: Record<string, string> = {
   FULFILLED: 'fulfilled',
   PARTIALLY_FULFILLED: 'partial',
