@@ -14,7 +14,7 @@ import {
 } from './store/checkpoints';
 import type { Db } from './store/database';
 import { getMetadata, setMetadata, watermarkKey } from './store/metadata';
-import { recordUpdatedAt, resourceSpec, type ResourceSpec } from './store/resources';
+import { recordUpdatedAt, resourceSpec, type ResourceSpec, SHOP_TIME_ZONE_KEY } from './store/resources';
 import { InvalidRecordError, upsertRecords } from './store/upsert';
 
 /** Pages per activity at most: 5,000 records make Temporal's per-activity cost small next to fetching them. */
@@ -169,6 +169,7 @@ function storePage(
     // upsertRecords' own transaction nests in this one as a savepoint: the page and its checkpoint commit together.
     db.transaction(() => {
       counts = upsertRecords(db, spec, page.records);
+      if (spec.timeZone !== null) setMetadata(db, SHOP_TIME_ZONE_KEY, spec.timeZone);
       after = {
         cursor: page.nextCursor,
         done: page.nextCursor === null,

@@ -68,7 +68,12 @@ export interface ResourceSpec {
   children: ChildTableSpec[];
   /** Where a record holds a customer's personal data, for erasure: see PersonalData. */
   personalData?: PersonalData;
+  /** The shop's IANA time zone GraphQL timestamps are stored in (null: UTC, as GraphQL gives them). */
+  timeZone: string | null;
 }
+
+/** `metadata` key of the shop's time zone, kept so that rewriting stored GraphQL records (erasure) uses it too. */
+export const SHOP_TIME_ZONE_KEY = 'shop:iana_timezone';
 
 /**
  * Personal keys of a raw record, as a tree: `drop` blanks the value (null), `address` keeps only an address's
@@ -381,6 +386,7 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
   return [
     {
       name: 'products',
+      timeZone,
       endpoint: 'products',
       params: {},
       graphql: {
@@ -467,6 +473,7 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
     },
     {
       name: 'customers',
+      timeZone,
       endpoint: 'customers',
       params: {},
       graphql: {
@@ -522,6 +529,7 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
     },
     {
       name: 'orders',
+      timeZone,
       endpoint: 'orders',
       // Without status=any Shopify silently leaves out closed and cancelled orders (GraphQL has no such default).
       params: { status: 'any' },

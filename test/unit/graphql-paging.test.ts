@@ -10,8 +10,16 @@ import {
   pageSizeFor,
 } from '../../activities/shopify/graphql/selection';
 import { openDatabase } from '../../activities/store/database';
+import { setMetadata } from '../../activities/store/metadata';
 import { redactCustomer } from '../../activities/store/redaction';
-import { type ApiRecord, RESOURCES, resourceSpec, shopTime, type TableSpec } from '../../activities/store/resources';
+import {
+  type ApiRecord,
+  RESOURCES,
+  resourceSpec,
+  SHOP_TIME_ZONE_KEY,
+  shopTime,
+  type TableSpec,
+} from '../../activities/store/resources';
 import { upsertRecords } from '../../activities/store/upsert';
 import { findOperation, queryCost } from '../shopify-store/graphql/cost';
 import { adminSchema } from '../shopify-store/graphql/schema';
@@ -263,6 +271,7 @@ describe('GraphQL nodes as rows', () => {
     const db = openDatabase(data.dir);
     try {
       upsertRecords(db, resourceSpec('orders', tz), [order()]);
+      setMetadata(db, SHOP_TIME_ZONE_KEY, tz); // as the sync keeps it
       redactCustomer(db, { customerId: 62 });
       const stored = db
         .prepare('SELECT email, note, shipping_city, shipping_zip, shipping_country_code, raw_json FROM orders')
@@ -274,6 +283,8 @@ describe('GraphQL nodes as rows', () => {
         shipping_zip: null,
         shipping_country_code: 'CA',
       });
+      // The rewrite keeps the shop's offset, as the sync stored it.
+      expect(db.prepare('SELECT created_at FROM orders').get()).toEqual({ created_at: '2026-01-15T10:00:00-05:00' });
       const raw = JSON.parse(stored.raw_json!);
       expect(raw.email).toBeNull();
       expect(raw.customAttributes).toBeNull();
