@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { Context } from '@temporalio/activity';
 import type { AppConfig, ShopifyConfig } from '../common/config';
 import { createConnectionCheckActivities } from './connection-check-activities';
 import { createOutputActivities } from './output-activities';
 import { createRedactionActivities } from './redaction-activities';
-import { Context } from '@temporalio/activity';
 import { ShopifyClient } from './shopify/client';
 import { accessTokenSource } from './shopify/access-token';
 import { costPacerFor } from './shopify/graphql/cost-pacer';
