@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { AppConfig, ShopifyConfig } from '../common/config';
 import type { OpenRun } from '../common/temporal-runs';
 import { createConnectionCheckActivities } from './connection-check-activities';
@@ -6,6 +7,11 @@ import { createRedactionActivities } from './redaction-activities';
 import { ShopifyClient } from './shopify/client';
 import { storeConnections } from './store/connections';
 import type { Db } from './store/database';
+import { accessTokenSource } from './shopify/access-token';
+import { costPacerFor } from './shopify/graphql/cost-pacer';
+import { GraphqlClient } from './shopify/graphql/graphql-client';
+import { GraphqlPagedSource } from './shopify/graphql/paged-source';
+import type { RecordSource } from './shopify/record-source';
 import { createSyncActivities, PageBudget } from './sync-activities';
 
 export interface ActivityConfig {
@@ -25,6 +31,7 @@ interface Deps {
   db: () => Db;
   openReader: () => Db;
   shopify: () => ShopifyClient;
+  source?: () => RecordSource;
 }
 
 function buildActivities(deps: Deps) {
@@ -47,6 +54,8 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
   const store = storeConnections(config.app.dataDir, { fileMode: config.app.outputFileMode });
   let shopify: ShopifyClient | undefined;
   const shopifyClient = () => (shopify ??= new ShopifyClient(config.shopify));
+  let graphql: GraphqlPagedSource | undefined;
+  const graphqlSource = () => (graphql ??= createGraphqlSource(config.shopify));
   const built = buildActivities({
     app: config.app,
     pageBudget: config.pageBudget,
@@ -55,6 +64,7 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
     db: store.writer,
     openReader: store.openReader,
     shopify: shopifyClient,
+    source: config.shopify.api === 'graphql' ? graphqlSource : undefined,
   });
   const activities = Object.fromEntries([
     ...Object.entries(built).map(([name, fn]) => [
@@ -68,4 +78,26 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
     ...Object.entries(createConnectionCheckActivities({ shopifyConfig: config.shopify, shopify: shopifyClient })),
   ]) as Activities;
   return { activities, close: store.close };
+}
+
+/** SHOPIFY_API=graphql: one client per process, paced by the store's one cost budget. */
+function createGraphqlSource(shopify: ShopifyConfig): GraphqlPagedSource {
+  const client = new GraphqlClient({
+    store: shopify.store,
+    baseUrl: shopify.baseUrl,
+    apiVersion: shopify.apiVersion,
+    timeoutMs: shopify.timeoutMs,
+    tokens: accessTokenSource(shopify),
+    pacer: costPacerFor(shopify.store),
+  });
+  return new GraphqlPagedSource(client, activitySignal);
+}
+
+/** The running activity's cancellation signal; none outside an activity (Context.current throws there). */
+function activitySignal(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined;
+  }
 }

@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ResourceName, SyncPageInput, SyncPageResult } from '../common/contract';
 import { describeRun, type OpenRun } from '../common/temporal-runs';
 import type { ShopifyClient, ShopifyPage } from './shopify/client';
+import { type RecordSource, restSource } from './shopify/record-source';
 import { laterOf, nextWatermark, updatedAtMinFrom } from './shopify/watermark';
 import {
   CheckpointKey,
@@ -14,7 +15,7 @@ import {
 } from './store/checkpoints';
 import type { Db } from './store/database';
 import { getMetadata, setMetadata, watermarkKey } from './store/metadata';
-import { resourceSpec } from './store/resources';
+import { recordUpdatedAt, resourceSpec, type ResourceSpec, SHOP_TIME_ZONE_KEY } from './store/resources';
 import { InvalidRecordError, upsertRecords } from './store/upsert';
 
 /** Pages per activity at most: 5,000 records make Temporal's per-activity cost small next to fetching them. */
@@ -30,6 +31,8 @@ export interface PageBudget {
 export interface SyncDeps {
   db: () => Db;
   shopify: () => ShopifyClient;
+  /** Where records are read (SHOPIFY_API); REST through `shopify` when absent. */
+  source?: () => RecordSource;
   /** Default: MAX_PAGES_PER_ACTIVITY and MAX_ACTIVITY_MS (tests pass smaller ones). */
   pageBudget?: PageBudget;
   /** Milliseconds clock for the time budget (tests pass a fake one). */
@@ -68,6 +71,8 @@ async function refuseSecondRun(deps: SyncDeps): Promise<void> {
 export function createSyncActivities(deps: SyncDeps) {
   const now = deps.now ?? Date.now;
   const budget = deps.pageBudget ?? { pages: MAX_PAGES_PER_ACTIVITY, ms: MAX_ACTIVITY_MS };
+  const rest = restSource(deps.shopify);
+  const source = () => deps.source?.() ?? rest;
   return {
     async planSync(input: { full: boolean; resources: ResourceName[] }): Promise<Record<string, ResourcePlan>> {
       await refuseSecondRun(deps);
@@ -78,7 +83,7 @@ export function createSyncActivities(deps: SyncDeps) {
         const watermark = input.full ? null : getMetadata(db, watermarkKey(name));
         plan[name] = {
           updatedAtMin: updatedAtMinFrom(watermark),
-          expected: input.full ? await deps.shopify().count(spec.endpoint, spec.params) : null,
+          expected: input.full ? await source().count(spec) : null,
         };
       }
       log.info('Sync planned', { plan });
@@ -97,9 +102,7 @@ export function createSyncActivities(deps: SyncDeps) {
       // Both stay the same across the activity's retries (an activity started outside a workflow has no run id).
       const runId = info.workflowExecution?.runId ?? '';
       const key = { runId, activityId: info.activityId, resource: input.resource };
-      const spec = resourceSpec(input.resource);
-      const params: Record<string, string> = { ...spec.params };
-      if (input.updatedAtMin) params.updated_at_min = input.updatedAtMin;
+      const spec = await source().spec(input.resource);
       const resumed = startFromCheckpoint(deps.db(), key);
       let totals: PageCheckpoint = resumed ?? {
         cursor: input.cursor,
@@ -119,7 +122,7 @@ export function createSyncActivities(deps: SyncDeps) {
         });
       }
       const fetchPage = (cursor: string | null) => {
-        const pending = deps.shopify().page(spec.endpoint, cursor, params);
+        const pending = source().page(spec, cursor, input.updatedAtMin);
         // A prefetch that fails while the page before it is being stored is awaited (and thrown) later, or dropped.
         pending.catch(() => undefined);
         return pending;
@@ -142,7 +145,7 @@ export function createSyncActivities(deps: SyncDeps) {
           if (next) await new Promise((resolve) => setImmediate(resolve));
           // deps.db() per page: a database file replaced meanwhile is reopened (the checkpoint check then fails the
           // attempt, and its retry starts over from the activity's first page into the new file).
-          totals = storePage(deps.db(), key, input, totals, page);
+          totals = storePage(deps.db(), key, input, totals, page, spec);
           heartbeat({ pages: totals.pages });
         }
       } finally {
@@ -180,18 +183,17 @@ function storePage(
   input: SyncPageInput,
   before: PageCheckpoint,
   page: ShopifyPage,
+  spec: ResourceSpec,
 ): PageCheckpoint {
-  const spec = resourceSpec(input.resource);
   let maxUpdatedAt = before.maxUpdatedAt;
-  for (const record of page.records) {
-    if (typeof record.updated_at === 'string') maxUpdatedAt = laterOf(maxUpdatedAt, record.updated_at);
-  }
+  for (const record of page.records) maxUpdatedAt = laterOf(maxUpdatedAt, recordUpdatedAt(record));
   let after: PageCheckpoint | undefined;
   let counts = { records: 0, childRecords: 0 };
   try {
     // upsertRecords' own transaction nests in this one as a savepoint: the page and its checkpoint commit together.
     db.transaction(() => {
       counts = upsertRecords(db, spec, page.records);
+      if (spec.timeZone !== null) setMetadata(db, SHOP_TIME_ZONE_KEY, spec.timeZone);
       after = {
         cursor: page.nextCursor,
         done: page.nextCursor === null,

@@ -38,7 +38,12 @@ export interface ShopifyConfig {
   /** SHOPIFY_CLIENT_ID + SHOPIFY_CLIENT_SECRET: a Dev Dashboard app that gets its tokens by the client-credentials grant. */
   clientCredentials?: { clientId: string; clientSecret: string };
   timeoutMs: number;
+  /** SHOPIFY_API: read through the REST Admin API (default for now) or the GraphQL Admin API. Absent: REST. */
+  api?: ShopifyApi;
 }
+
+export const SHOPIFY_APIS = ['rest', 'graphql'] as const;
+export type ShopifyApi = (typeof SHOPIFY_APIS)[number];
 
 type Env = Record<string, string | undefined>;
 
@@ -216,6 +221,13 @@ export function loadShopifyConfig(env: Env = process.env): ShopifyConfig {
         `"${DEFAULT_API_VERSION}" (year and quarter month: 01, 04, 07 or 10).`,
     );
   }
+  const api = (value(env, 'SHOPIFY_API') ?? 'rest').toLowerCase();
+  if (!(SHOPIFY_APIS as readonly string[]).includes(api)) {
+    throw new ConfigError(
+      `SHOPIFY_API must be "rest" or "graphql", got "${value(env, 'SHOPIFY_API')}". "graphql" reads through the ` +
+        `GraphQL Admin API (every variant of a product, not REST's first 100); "rest" (the default) through REST.`,
+    );
+  }
   const baseUrl = value(env, 'SHOPIFY_BASE_URL') ?? `https://${store}.myshopify.com`;
   let parsed: URL;
   try {
@@ -232,5 +244,6 @@ export function loadShopifyConfig(env: Env = process.env): ShopifyConfig {
     apiVersion,
     ...auth,
     timeoutMs: positiveInt(env, 'SHOPIFY_TIMEOUT_MS', 30_000),
+    api: api as ShopifyApi,
   };
 }

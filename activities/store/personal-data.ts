@@ -4,7 +4,10 @@
  */
 import type { ApiRecord, PersonalKeys, TableSpec } from './resources';
 
-/** What an address keeps: the geography the analytics and the Geographic dashboard use, and its own ids. */
+/**
+ * What an address keeps: the geography the analytics and the Geographic dashboard use, and its own ids (REST's keys,
+ * then GraphQL's MailingAddress names for the same).
+ */
 export const ADDRESS_KEPT_KEYS = [
   'id',
   'customer_id',
@@ -14,6 +17,8 @@ export const ADDRESS_KEPT_KEYS = [
   'country_name',
   'province',
   'province_code',
+  'countryCodeV2',
+  'provinceCode',
 ];
 
 function scrubAddress(value: unknown): unknown {

@@ -10,7 +10,8 @@ import { Worker } from 'node:worker_threads';
 import { emailSha256 } from '../../common/email-hash';
 import type { PurgeReport, RedactionCounts, RedactionInput } from '../../common/redaction-contract';
 import type { Db } from './database';
-import { resourceSpec } from './resources';
+import { getMetadata } from './metadata';
+import { resourceSpec, SHOP_TIME_ZONE_KEY } from './resources';
 import { upsertRecords } from './upsert';
 
 const BATCH = 500;
@@ -52,7 +53,8 @@ function findTargets(db: Db, input: RedactionInput): { customerIds: number[]; or
 
 /** Writes the stored records of a table again through the upsert, which scrubs the redacted ones. */
 function rewrite(db: Db, resource: 'customers' | 'orders', where: string, params: unknown[]): number {
-  const spec = resourceSpec(resource);
+  // GraphQL records' timestamps are stored in the shop's time zone, as the sync stored them.
+  const spec = resourceSpec(resource, getMetadata(db, SHOP_TIME_ZONE_KEY));
   const rows = db.prepare(`SELECT raw_json FROM ${spec.table.name} WHERE ${where} ORDER BY id`).all(...params) as {
     raw_json: string;
   }[];

@@ -1,9 +1,22 @@
 /**
- * One declaration per Shopify resource: where it is fetched, which tables it fills and how a record becomes rows.
- * The page sync, the schema, the CSV export and the Sheets push all read these; adding a resource is one entry here.
+ * One declaration per Shopify resource: where it is fetched (REST and GraphQL), which tables it fills and how a
+ * record becomes rows. The page sync, the schema, the CSV export and the Sheets push all read these; adding a
+ * resource is one entry here.
+ *
+ * A record comes in one of two shapes, told apart by its `id` (see `isGraphqlRecord`):
+ * - REST: the Admin REST API's JSON object (numeric `id`, snake_case).
+ * - GraphQL: the node exactly as the paged query of `graphql.select` returns it (`id` a GID such as
+ *   `gid://shopify/Order/123`, camelCase, `legacyResourceId` the numeric id as a string). A nested connection holds
+ *   ALL its children as `{ nodes: [...] }` in Shopify's order (later pages drained and appended, no `pageInfo`, never
+ *   `edges`). Bulk-operation ingest assembles its JSONL lines into this same shape (children through `__parentId`).
+ * Each column reads either shape and gives the same value for the same store: numeric ids, money as Shopify's exact
+ * decimal strings in the shop's currency, REST's lower-case status values and REST's timestamps in the shop's UTC
+ * offset (GraphQL's UTC `DateTime`s are converted with the shop's IANA time zone). What REST and GraphQL give
+ * differently is listed in the README ("How it works", "Reading through GraphQL").
  */
 import type { ResourceName } from '../../common/contract';
 import { formatThousandths } from '../exports/money';
+import { connection, list, object, on, type Selection, shopMoney } from '../shopify/graphql/selection';
 
 export type ApiRecord = Record<string, unknown>;
 export type SqlType = 'INTEGER' | 'TEXT' | 'REAL';
@@ -11,7 +24,7 @@ export type SqlType = 'INTEGER' | 'TEXT' | 'REAL';
 export interface Column {
   name: string;
   type: SqlType;
-  /** Extracts the value from the API record (child tables also get the parent record). */
+  /** Extracts the value from the API record (child tables also get the parent record); either shape. */
   from: (record: ApiRecord, parent: ApiRecord) => unknown;
   /** Money as Shopify writes it: a decimal string, kept as text so no float ever touches it. */
   money?: boolean;
@@ -29,7 +42,20 @@ export interface TableSpec {
 export interface ChildTableSpec extends TableSpec {
   /** Column holding the parent's id: the child rows of a re-fetched parent are replaced as a whole. */
   parentKey: string;
+  /** The child records of a parent, in either shape. */
   rows: (parent: ApiRecord) => ApiRecord[];
+}
+
+/** How the resource is read through the GraphQL Admin API. */
+export interface GraphqlSource {
+  /** The root connection: `orders(first:, after:, query:, sortKey:)`. */
+  connection: string;
+  /** Its count field for the ETA: `ordersCount(query:)`. */
+  count: string;
+  /** The root field reading one record by GID, for draining a nested connection: `order(id:)`. */
+  single: string;
+  /** One node's selection: every field a column or child table reads (nested connections with their page size). */
+  select: Selection;
 }
 
 export interface ResourceSpec {
@@ -38,17 +64,24 @@ export interface ResourceSpec {
   endpoint: string;
   /** Query parameters every first-page request carries. */
   params: Record<string, string>;
+  graphql: GraphqlSource;
   table: TableSpec;
   children: ChildTableSpec[];
   /** Where a record holds a customer's personal data, for erasure: see PersonalData. */
   personalData?: PersonalData;
+  /** The shop's IANA time zone GraphQL timestamps are stored in (null: UTC, as GraphQL gives them). */
+  timeZone: string | null;
 }
+
+/** `metadata` key of the shop's time zone, kept so that rewriting stored GraphQL records (erasure) uses it too. */
+export const SHOP_TIME_ZONE_KEY = 'shop:iana_timezone';
 
 /**
  * Personal keys of a raw record, as a tree: `drop` blanks the value (null), `address` keeps only an address's
  * geography (country, province and their codes: the Geographic dashboard's figures), a nested tree applies to an
  * object or to each element of an array. What the rows' columns show is derived from the scrubbed record, and the
  * columns marked `personal` are blanked on top, so a column reading a key missing here still comes out empty.
+ * One tree covers both shapes: REST's snake_case keys and GraphQL's camelCase ones.
  */
 export type PersonalKeys = { [key: string]: 'drop' | 'address' | PersonalKeys };
 
@@ -58,7 +91,37 @@ export interface PersonalData {
   owners: (record: ApiRecord) => Array<[ResourceName, unknown]>;
 }
 
+// ---- the two shapes ----
+
+const GID = /^gid:\/\/shopify\/[A-Za-z]+\/(\d+)$/;
+
+/** A GraphQL node (its `id` is a GID) rather than a REST record (numeric `id`). */
+export function isGraphqlRecord(record: ApiRecord | null | undefined): boolean {
+  return typeof record?.id === 'string' && record.id.startsWith('gid://');
+}
+
+/**
+ * The numeric id of a record in either shape: REST's `id`, or GraphQL's `legacyResourceId` (or the GID's number, for
+ * types without one, such as LineItem). Anything else is returned as it is, for the upsert to refuse.
+ */
+export function recordId(record: ApiRecord | null | undefined): unknown {
+  if (!record) return null;
+  if (!isGraphqlRecord(record)) return record.id ?? null;
+  const legacy = record.legacyResourceId;
+  if (typeof legacy === 'string' && /^\d+$/.test(legacy)) return Number(legacy);
+  const match = GID.exec(record.id as string);
+  return match ? Number(match[1]) : record.id;
+}
+
+/** When a record of either shape was last updated (REST `updated_at`, GraphQL `updatedAt`, UTC). */
+export function recordUpdatedAt(record: ApiRecord): string | null {
+  const value = isGraphqlRecord(record) ? record.updatedAt : record.updated_at;
+  return typeof value === 'string' ? value : null;
+}
+
 // ---- helpers that keep the declarations one line per column ----
+
+type Reader = (record: ApiRecord, parent: ApiRecord) => unknown;
 
 /** A reader for a dotted path (`shipping_address.country_code`), split once rather than on every record. */
 function reader(path: string): (record: ApiRecord) => unknown {
@@ -74,37 +137,97 @@ function reader(path: string): (record: ApiRecord) => unknown {
   };
 }
 
-const text = (name: string, path = name): Column => ({ name, type: 'TEXT', from: reader(path) });
-const int = (name: string, path = name): Column => ({ name, type: 'INTEGER', from: reader(path) });
-const money = (name: string, path = name): Column => ({ name, type: 'TEXT', money: true, from: reader(path) });
+const asReader = (how: string | Reader): Reader => (typeof how === 'string' ? reader(how) : how);
+
+/** Reads REST records with `rest`, GraphQL nodes with `graphql` (the parent tells the shape: for a table, itself). */
+function either(rest: string | Reader, graphql: string | Reader): Reader {
+  const r = asReader(rest);
+  const g = asReader(graphql);
+  return (record, parent) => (isGraphqlRecord(parent) ? g(record, parent) : r(record, parent));
+}
+
+const text = (name: string, rest: string | Reader = name, graphql: string | Reader = rest): Column => ({
+  name,
+  type: 'TEXT',
+  from: either(rest, graphql),
+});
+const int = (name: string, rest: string | Reader = name, graphql: string | Reader = rest): Column => ({
+  name,
+  type: 'INTEGER',
+  from: either(rest, graphql),
+});
+/** GraphQL's money is mostly `…Set.shopMoney.amount`, or a bare `Money` scalar (a variant's price). */
+const money = (name: string, rest: string | Reader, graphql: string | Reader): Column => ({
+  name,
+  type: 'TEXT',
+  money: true,
+  from: either(rest, graphql),
+});
 const personal = (column: Column): Column => ({ ...column, personal: true });
-const bool = (name: string, path = name): Column => {
-  const read = reader(path);
+const bool = (name: string, rest = name, graphql: string | Reader = rest): Column => {
+  const read = either(rest, graphql);
   return {
     name,
     type: 'INTEGER',
-    from: (r) => {
-      const value = read(r);
+    from: (r, p) => {
+      const value = read(r, p);
       return value === null ? null : value ? 1 : 0;
     },
   };
 };
-const parentId = (name: string): Column => ({ name, type: 'INTEGER', from: (_r, parent) => parent.id });
+const id: Column = { name: 'id', type: 'INTEGER', from: (r) => recordId(r) };
+const parentId = (name: string): Column => ({ name, type: 'INTEGER', from: (_r, parent) => recordId(parent) });
 const rawJson: Column = { name: 'raw_json', type: 'TEXT', from: (r) => JSON.stringify(r) };
-const list = (record: ApiRecord, key: string): ApiRecord[] =>
-  Array.isArray(record[key]) ? (record[key] as ApiRecord[]) : [];
+const list_ = (record: ApiRecord | null | undefined, key: string): ApiRecord[] =>
+  Array.isArray(record?.[key]) ? (record[key] as ApiRecord[]) : [];
+/** The nodes of a nested connection (`{ nodes: [...] }`), or of a plain GraphQL list. */
+const nodes = (record: ApiRecord | null | undefined, key: string): ApiRecord[] => {
+  const value = record?.[key];
+  if (Array.isArray(value)) return value as ApiRecord[];
+  const inner = (value as ApiRecord | null | undefined)?.nodes;
+  return Array.isArray(inner) ? (inner as ApiRecord[]) : [];
+};
+/** A GraphQL enum as REST wrote it: `PARTIALLY_REFUNDED` → `partially_refunded`. */
+const lower =
+  (path: string): Reader =>
+  (r) => {
+    const value = reader(path)(r);
+    return typeof value === 'string' ? value.toLowerCase() : null;
+  };
+/** GraphQL's tag list as REST's comma-separated string. */
+const tags = (r: ApiRecord): string => (Array.isArray(r.tags) ? (r.tags as string[]).join(', ') : '');
+/** A numeric id from a nested object's `legacyResourceId` (null when the object is null: e.g. a deleted product). */
+const legacyIdOf =
+  (path: string): Reader =>
+  (r) => {
+    const target = reader(path)(r) as ApiRecord | null;
+    return target ? recordId(target) : null;
+  };
 
 /** Sum of exact decimal strings, in thousandths (enough for every currency Shopify has), back to a string. */
 function sumMoney(amounts: unknown[]): string | null {
   if (amounts.length === 0) return null;
   let thousandths = 0n;
   for (const amount of amounts) {
-    const match = /^(-?)(\d+)(?:\.(\d{1,3}))?$/.exec(String(amount ?? '0'));
-    if (!match) return null;
-    const value = BigInt(match[2]) * 1000n + BigInt((match[3] ?? '').padEnd(3, '0'));
-    thousandths += match[1] === '-' ? -value : value;
+    const value = thousandthsOf(amount);
+    if (value === null) return null;
+    thousandths += value;
   }
   return formatThousandths(thousandths);
+}
+
+function thousandthsOf(amount: unknown): bigint | null {
+  const match = /^(-?)(\d+)(?:\.(\d{1,3}))?$/.exec(String(amount ?? '0'));
+  if (!match) return null;
+  const value = BigInt(match[2]) * 1000n + BigInt((match[3] ?? '').padEnd(3, '0'));
+  return match[1] === '-' ? -value : value;
+}
+
+/** An exact decimal string times a whole quantity (a line's total from its unit price), or null. */
+function timesQuantity(amount: unknown, quantity: unknown): string | null {
+  const value = thousandthsOf(amount);
+  if (value === null || typeof quantity !== 'number' || !Number.isInteger(quantity)) return null;
+  return formatThousandths(value * BigInt(quantity));
 }
 
 function earliest(values: unknown[]): string | null {
@@ -117,11 +240,70 @@ function earliest(values: unknown[]): string | null {
 }
 
 function refundAmount(refund: ApiRecord): string | null {
-  const transactions = list(refund, 'transactions').filter((t) => t.kind === 'refund' && t.status !== 'failure');
+  const transactions = list_(refund, 'transactions').filter((t) => t.kind === 'refund' && t.status !== 'failure');
   return sumMoney(transactions.map((t) => t.amount)) ?? '0.00';
 }
 
-// ---- personal data (Shopify's REST Customer and Order resources) ----
+const formatters = new Map<string, Intl.DateTimeFormat | null>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
+  if (!formatters.has(timeZone)) {
+    let format: Intl.DateTimeFormat | null = null;
+    try {
+      format = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        timeZoneName: 'longOffset',
+      });
+    } catch {
+      format = null; // a zone this Node does not know: the timestamps stay in UTC
+    }
+    formatters.set(timeZone, format);
+  }
+  return formatters.get(timeZone)!;
+}
+
+/**
+ * A UTC timestamp as REST writes it for the shop: local time with the shop's offset at that instant
+ * (`2026-03-01T10:00:00-04:00`). Unchanged without a time zone (or one this Node does not know).
+ */
+export function shopTime(utc: unknown, timeZone: string | null): string | null {
+  if (typeof utc !== 'string') return null;
+  const ms = Date.parse(utc);
+  const format = timeZone ? formatterFor(timeZone) : null;
+  if (!format || Number.isNaN(ms)) return utc;
+  const part: Record<string, string> = {};
+  for (const { type, value } of format.formatToParts(ms)) part[type] = value;
+  const offset = part.timeZoneName === 'GMT' ? '+00:00' : part.timeZoneName.replace('GMT', '');
+  return `${part.year}-${part.month}-${part.day}T${part.hour}:${part.minute}:${part.second}${offset}`;
+}
+
+/** Order fulfillment statuses: GraphQL's `displayFulfillmentStatus` as REST's values (README, "Reading through GraphQL"). */
+const ORDER_FULFILLMENT_STATUS: Record<string, string> = {
+  FULFILLED: 'fulfilled',
+  PARTIALLY_FULFILLED: 'partial',
+  RESTOCKED: 'restocked',
+  // UNFULFILLED and the in-between states (OPEN, IN_PROGRESS, ON_HOLD, SCHEDULED, …) are REST's null.
+};
+
+/** REST's discount code `type` from a DiscountCodeApplication. */
+function discountType(application: ApiRecord): string | null {
+  if (application.targetType === 'SHIPPING_LINE') return 'shipping';
+  const value = application.value as ApiRecord | null;
+  if (!value) return null;
+  return 'percentage' in value ? 'percentage' : 'fixed_amount';
+}
+
+const discountCodeApplications = (order: ApiRecord): ApiRecord[] =>
+  nodes(order, 'discountApplications').filter((a) => typeof a.code === 'string');
+
+// ---- personal data (Shopify's REST Customer and Order resources, and their GraphQL nodes) ----
 
 /** The customer resource's personal keys; also used for the customer embedded in an order. */
 const CUSTOMER_PERSONAL_KEYS: PersonalKeys = {
@@ -133,6 +315,13 @@ const CUSTOMER_PERSONAL_KEYS: PersonalKeys = {
   multipass_identifier: 'drop',
   default_address: 'address',
   addresses: 'address',
+  // GraphQL
+  firstName: 'drop',
+  lastName: 'drop',
+  displayName: 'drop',
+  defaultEmailAddress: 'drop',
+  defaultPhoneNumber: 'drop',
+  defaultAddress: 'address',
 };
 
 const ORDER_PERSONAL_KEYS: PersonalKeys = {
@@ -164,234 +353,420 @@ const ORDER_PERSONAL_KEYS: PersonalKeys = {
     tracking_urls: 'drop',
     destination: 'address',
     receipt: 'drop',
+    // GraphQL
+    trackingInfo: 'drop',
   },
   refunds: { note: 'drop', transactions: { receipt: 'drop', payment_details: 'drop' } },
+  // GraphQL
+  customAttributes: 'drop',
+  billingAddress: 'address',
+  shippingAddress: 'address',
+  shippingLine: { phone: 'drop' },
+  lineItems: { nodes: { customAttributes: 'drop' } },
 };
 
 // ---- the resources ----
 
-export const RESOURCES: ResourceSpec[] = [
-  {
-    name: 'products',
-    endpoint: 'products',
-    params: {},
-    table: {
-      name: 'products',
-      primaryKey: ['id'],
-      indexes: [['updated_at']],
-      columns: [
-        int('id'),
-        text('title'),
-        text('handle'),
-        text('vendor'),
-        text('product_type'),
-        text('status'),
-        text('tags'),
-        text('created_at'),
-        text('updated_at'),
-        text('published_at'),
-        rawJson,
-      ],
-    },
-    children: [
-      {
-        name: 'product_variants',
-        parentKey: 'product_id',
-        primaryKey: ['id'],
-        indexes: [['product_id']],
-        rows: (product) => list(product, 'variants'),
-        columns: [
-          int('id'),
-          parentId('product_id'),
-          text('title'),
-          text('sku'),
-          int('position'),
-          money('price'),
-          money('compare_at_price'),
-          int('inventory_quantity'),
-          text('option1'),
-          text('option2'),
-          text('option3'),
-          text('barcode'),
-          bool('taxable'),
-          bool('requires_shipping'),
-          text('created_at'),
-          text('updated_at'),
-        ],
-      },
-    ],
-  },
-  {
-    name: 'customers',
-    endpoint: 'customers',
-    params: {},
-    table: {
-      name: 'customers',
-      primaryKey: ['id'],
-      indexes: [['updated_at']],
-      columns: [
-        int('id'),
-        personal(text('email')),
-        personal(text('first_name')),
-        personal(text('last_name')),
-        personal(text('phone')),
-        text('state'),
-        bool('verified_email'),
-        int('orders_count'),
-        money('total_spent'),
-        text('currency'),
-        text('tags'),
-        personal(text('note')),
-        text('country', 'default_address.country'),
-        text('country_code', 'default_address.country_code'),
-        text('province', 'default_address.province'),
-        text('province_code', 'default_address.province_code'),
-        personal(text('city', 'default_address.city')),
-        text('created_at'),
-        text('updated_at'),
-        rawJson,
-      ],
-    },
-    children: [],
-    personalData: { keys: CUSTOMER_PERSONAL_KEYS, owners: (c) => [['customers', c.id]] },
-  },
-  {
-    name: 'orders',
-    endpoint: 'orders',
-    // Without status=any Shopify silently leaves out closed and cancelled orders.
-    params: { status: 'any' },
-    table: {
-      name: 'orders',
-      primaryKey: ['id'],
-      indexes: [['customer_id'], ['created_at'], ['updated_at']],
-      columns: [
-        int('id'),
-        text('name'),
-        int('order_number'),
-        int('customer_id', 'customer.id'),
-        personal(text('email')),
-        text('financial_status'),
-        text('fulfillment_status'),
-        text('currency'),
-        money('total_price'),
-        money('subtotal_price'),
-        money('total_tax'),
-        money('total_discounts'),
-        money('total_line_items_price'),
-        money('total_shipping', 'total_shipping_price_set.shop_money.amount'),
-        {
-          name: 'total_refunded',
-          type: 'TEXT',
-          money: true,
-          from: (o) => sumMoney(list(o, 'refunds').map(refundAmount)) ?? '0.00',
-        },
-        {
-          name: 'discount_codes',
-          type: 'TEXT',
-          from: (o) =>
-            list(o, 'discount_codes')
-              .map((d) => d.code)
-              .join(', ') || null,
-        },
-        text('shipping_country', 'shipping_address.country'),
-        text('shipping_country_code', 'shipping_address.country_code'),
-        text('shipping_province', 'shipping_address.province'),
-        text('shipping_province_code', 'shipping_address.province_code'),
-        personal(text('shipping_city', 'shipping_address.city')),
-        personal(text('shipping_zip', 'shipping_address.zip')),
-        text('source_name'),
-        text('tags'),
-        personal(text('note')),
-        text('cancel_reason'),
-        text('cancelled_at'),
-        text('closed_at'),
-        text('processed_at'),
-        text('created_at'),
-        text('updated_at'),
-        {
-          name: 'first_fulfilled_at',
-          type: 'TEXT',
-          from: (o) => earliest(list(o, 'fulfillments').map((f) => f.created_at)),
-        },
-        rawJson,
-      ],
-    },
-    children: [
-      {
-        name: 'line_items',
-        parentKey: 'order_id',
-        primaryKey: ['id'],
-        indexes: [['order_id'], ['product_id']],
-        rows: (order) => list(order, 'line_items'),
-        columns: [
-          int('id'),
-          parentId('order_id'),
-          int('product_id'),
-          int('variant_id'),
-          text('title'),
-          text('variant_title'),
-          text('sku'),
-          text('vendor'),
-          int('quantity'),
-          money('price'),
-          money('total_discount'),
-          text('fulfillment_status'),
-          bool('gift_card'),
-          bool('taxable'),
-        ],
-      },
-      {
-        name: 'fulfillments',
-        parentKey: 'order_id',
-        primaryKey: ['id'],
-        indexes: [['order_id']],
-        rows: (order) => list(order, 'fulfillments'),
-        columns: [
-          int('id'),
-          parentId('order_id'),
-          text('status'),
-          text('tracking_company'),
-          personal(text('tracking_number')),
-          text('created_at'),
-          text('updated_at'),
-        ],
-      },
-      {
-        name: 'refunds',
-        parentKey: 'order_id',
-        primaryKey: ['id'],
-        indexes: [['order_id']],
-        rows: (order) => list(order, 'refunds'),
-        columns: [
-          int('id'),
-          parentId('order_id'),
-          { name: 'amount', type: 'TEXT', money: true, from: (r) => refundAmount(r) },
-          personal(text('note')),
-          text('created_at'),
-          text('processed_at'),
-        ],
-      },
-      {
-        name: 'order_discount_codes',
-        parentKey: 'order_id',
-        primaryKey: ['order_id', 'position'],
-        rows: (order) => list(order, 'discount_codes').map((code, index) => ({ ...code, position: index + 1 })),
-        columns: [parentId('order_id'), int('position'), text('code'), money('amount'), text('type')],
-      },
-    ],
-    // A customer's redaction covers their orders; an order redacted by itself (a guest checkout) too.
-    personalData: {
-      keys: ORDER_PERSONAL_KEYS,
-      owners: (o) => [
-        ['customers', (o.customer as ApiRecord | null)?.id],
-        ['orders', o.id],
-      ],
-    },
-  },
-];
+/** The declarations, with GraphQL timestamps converted to `timeZone` (the shop's; null keeps them in UTC). */
+function declareResources(timeZone: string | null): ResourceSpec[] {
+  /** A timestamp column: REST's string as it is, GraphQL's UTC `DateTime` in the shop's offset. */
+  const time = (name: string, rest: string | Reader, graphql: string | Reader): Column => {
+    const read = asReader(graphql);
+    return text(name, rest, (r, p) => shopTime(read(r, p), timeZone));
+  };
+  const createdUpdated = [time('created_at', 'created_at', 'createdAt'), time('updated_at', 'updated_at', 'updatedAt')];
 
-export function resourceSpec(name: ResourceName): ResourceSpec {
-  const spec = RESOURCES.find((r) => r.name === name);
+  return [
+    {
+      name: 'products',
+      timeZone,
+      endpoint: 'products',
+      params: {},
+      graphql: {
+        connection: 'products',
+        count: 'productsCount',
+        single: 'product',
+        select: [
+          'id',
+          'legacyResourceId',
+          'title',
+          'handle',
+          'vendor',
+          'productType',
+          'status',
+          'tags',
+          'createdAt',
+          'updatedAt',
+          'publishedAt',
+          // 20 a page keeps 15 products in one query; a product with more variants is drained by follow-ups.
+          connection(
+            'variants',
+            20,
+            'id',
+            'legacyResourceId',
+            'title',
+            'sku',
+            'position',
+            'price',
+            'compareAtPrice',
+            'inventoryQuantity',
+            list('selectedOptions', 'name', 'value'),
+            'barcode',
+            'taxable',
+            object('inventoryItem', 'requiresShipping'),
+            'createdAt',
+            'updatedAt',
+          ),
+        ],
+      },
+      table: {
+        name: 'products',
+        primaryKey: ['id'],
+        indexes: [['updated_at']],
+        columns: [
+          id,
+          text('title'),
+          text('handle'),
+          text('vendor'),
+          text('product_type', 'product_type', 'productType'),
+          text('status', 'status', lower('status')),
+          text('tags', 'tags', tags),
+          ...createdUpdated,
+          time('published_at', 'published_at', 'publishedAt'),
+          rawJson,
+        ],
+      },
+      children: [
+        {
+          name: 'product_variants',
+          parentKey: 'product_id',
+          primaryKey: ['id'],
+          indexes: [['product_id']],
+          rows: (product) => (isGraphqlRecord(product) ? nodes(product, 'variants') : list_(product, 'variants')),
+          columns: [
+            id,
+            parentId('product_id'),
+            text('title'),
+            text('sku'),
+            int('position'),
+            money('price', 'price', 'price'),
+            money('compare_at_price', 'compare_at_price', 'compareAtPrice'),
+            int('inventory_quantity', 'inventory_quantity', 'inventoryQuantity'),
+            // REST's option1..3 are the values of the product's options, in the options' order.
+            ...[1, 2, 3].map((n) =>
+              text(`option${n}`, `option${n}`, (v) => nodes(v, 'selectedOptions')[n - 1]?.value ?? null),
+            ),
+            text('barcode'),
+            bool('taxable'),
+            bool('requires_shipping', 'requires_shipping', 'inventoryItem.requiresShipping'),
+            ...createdUpdated,
+          ],
+        },
+      ],
+    },
+    {
+      name: 'customers',
+      timeZone,
+      endpoint: 'customers',
+      params: {},
+      graphql: {
+        connection: 'customers',
+        count: 'customersCount',
+        single: 'customer',
+        select: [
+          'id',
+          'legacyResourceId',
+          object('defaultEmailAddress', 'emailAddress'),
+          'firstName',
+          'lastName',
+          object('defaultPhoneNumber', 'phoneNumber'),
+          'state',
+          'verifiedEmail',
+          'numberOfOrders',
+          object('amountSpent', 'amount', 'currencyCode'),
+          'tags',
+          'note',
+          object('defaultAddress', 'country', 'countryCodeV2', 'province', 'provinceCode', 'city'),
+          'createdAt',
+          'updatedAt',
+        ],
+      },
+      table: {
+        name: 'customers',
+        primaryKey: ['id'],
+        indexes: [['updated_at']],
+        columns: [
+          id,
+          personal(text('email', 'email', 'defaultEmailAddress.emailAddress')),
+          personal(text('first_name', 'first_name', 'firstName')),
+          personal(text('last_name', 'last_name', 'lastName')),
+          personal(text('phone', 'phone', 'defaultPhoneNumber.phoneNumber')),
+          text('state', 'state', lower('state')),
+          bool('verified_email', 'verified_email', 'verifiedEmail'),
+          int('orders_count', 'orders_count', (c) => (c.numberOfOrders == null ? null : Number(c.numberOfOrders))),
+          money('total_spent', 'total_spent', 'amountSpent.amount'),
+          text('currency', 'currency', 'amountSpent.currencyCode'),
+          text('tags', 'tags', tags),
+          personal(text('note')),
+          text('country', 'default_address.country', 'defaultAddress.country'),
+          text('country_code', 'default_address.country_code', 'defaultAddress.countryCodeV2'),
+          text('province', 'default_address.province', 'defaultAddress.province'),
+          text('province_code', 'default_address.province_code', 'defaultAddress.provinceCode'),
+          personal(text('city', 'default_address.city', 'defaultAddress.city')),
+          ...createdUpdated,
+          rawJson,
+        ],
+      },
+      children: [],
+      personalData: { keys: CUSTOMER_PERSONAL_KEYS, owners: (c) => [['customers', recordId(c)]] },
+    },
+    {
+      name: 'orders',
+      timeZone,
+      endpoint: 'orders',
+      // Without status=any Shopify silently leaves out closed and cancelled orders (GraphQL has no such default).
+      params: { status: 'any' },
+      graphql: {
+        connection: 'orders',
+        count: 'ordersCount',
+        single: 'order',
+        select: [
+          'id',
+          'legacyResourceId',
+          'name',
+          'number',
+          object('customer', 'id', 'legacyResourceId'),
+          'email',
+          'displayFinancialStatus',
+          'displayFulfillmentStatus',
+          'currencyCode',
+          shopMoney('totalPriceSet'),
+          shopMoney('subtotalPriceSet'),
+          shopMoney('totalTaxSet'),
+          shopMoney('totalDiscountsSet'),
+          shopMoney('totalShippingPriceSet'),
+          'discountCodes',
+          object('shippingAddress', 'country', 'countryCodeV2', 'province', 'provinceCode', 'city', 'zip'),
+          'sourceName',
+          'tags',
+          'note',
+          'cancelReason',
+          'cancelledAt',
+          'closedAt',
+          'processedAt',
+          'createdAt',
+          'updatedAt',
+          list(
+            'fulfillments',
+            'id',
+            'legacyResourceId',
+            'status',
+            list('trackingInfo', 'company', 'number'),
+            'createdAt',
+            'updatedAt',
+          ),
+          list('refunds', 'id', 'legacyResourceId', 'note', 'createdAt', shopMoney('totalRefundedSet')),
+          // Page sizes: ten orders a query (98 points each). Most orders have 1-5 line items and at most a few
+          // discounts; an order with more is drained by follow-up queries of up to 142 line items.
+          connection(
+            'discountApplications',
+            3,
+            'targetType',
+            on('DiscountCodeApplication', 'code'),
+            object('value', on('MoneyV2', 'amount'), on('PricingPercentageValue', 'percentage')),
+          ),
+          connection(
+            'lineItems',
+            10,
+            'id',
+            object('product', 'id', 'legacyResourceId'),
+            object('variant', 'id', 'legacyResourceId'),
+            'title',
+            'variantTitle',
+            'sku',
+            'vendor',
+            'quantity',
+            shopMoney('originalUnitPriceSet'),
+            shopMoney('totalDiscountSet'),
+            'fulfillmentStatus',
+            'isGiftCard',
+            'taxable',
+          ),
+        ],
+      },
+      table: {
+        name: 'orders',
+        primaryKey: ['id'],
+        indexes: [['customer_id'], ['created_at'], ['updated_at']],
+        columns: [
+          id,
+          text('name'),
+          int('order_number', 'order_number', 'number'),
+          int('customer_id', 'customer.id', legacyIdOf('customer')),
+          personal(text('email')),
+          text('financial_status', 'financial_status', lower('displayFinancialStatus')),
+          text(
+            'fulfillment_status',
+            'fulfillment_status',
+            (o) => ORDER_FULFILLMENT_STATUS[String(o.displayFulfillmentStatus)] ?? null,
+          ),
+          text('currency', 'currency', 'currencyCode'),
+          money('total_price', 'total_price', 'totalPriceSet.shopMoney.amount'),
+          money('subtotal_price', 'subtotal_price', 'subtotalPriceSet.shopMoney.amount'),
+          money('total_tax', 'total_tax', 'totalTaxSet.shopMoney.amount'),
+          money('total_discounts', 'total_discounts', 'totalDiscountsSet.shopMoney.amount'),
+          money(
+            'total_line_items_price',
+            'total_line_items_price',
+            (o) =>
+              sumMoney(
+                nodes(o, 'lineItems').map((li) =>
+                  timesQuantity(reader('originalUnitPriceSet.shopMoney.amount')(li), li.quantity),
+                ),
+              ) ?? '0.00',
+          ),
+          money(
+            'total_shipping',
+            'total_shipping_price_set.shop_money.amount',
+            'totalShippingPriceSet.shopMoney.amount',
+          ),
+          money(
+            'total_refunded',
+            (o) => sumMoney(list_(o, 'refunds').map(refundAmount)) ?? '0.00',
+            (o) => sumMoney(nodes(o, 'refunds').map(reader('totalRefundedSet.shopMoney.amount'))) ?? '0.00',
+          ),
+          text(
+            'discount_codes',
+            (o) =>
+              list_(o, 'discount_codes')
+                .map((d) => d.code)
+                .join(', ') || null,
+            (o) => (Array.isArray(o.discountCodes) ? o.discountCodes.join(', ') : '') || null,
+          ),
+          text('shipping_country', 'shipping_address.country', 'shippingAddress.country'),
+          text('shipping_country_code', 'shipping_address.country_code', 'shippingAddress.countryCodeV2'),
+          text('shipping_province', 'shipping_address.province', 'shippingAddress.province'),
+          text('shipping_province_code', 'shipping_address.province_code', 'shippingAddress.provinceCode'),
+          personal(text('shipping_city', 'shipping_address.city', 'shippingAddress.city')),
+          personal(text('shipping_zip', 'shipping_address.zip', 'shippingAddress.zip')),
+          text('source_name', 'source_name', 'sourceName'),
+          text('tags', 'tags', tags),
+          personal(text('note')),
+          text('cancel_reason', 'cancel_reason', lower('cancelReason')),
+          time('cancelled_at', 'cancelled_at', 'cancelledAt'),
+          time('closed_at', 'closed_at', 'closedAt'),
+          time('processed_at', 'processed_at', 'processedAt'),
+          ...createdUpdated,
+          time(
+            'first_fulfilled_at',
+            (o) => earliest(list_(o, 'fulfillments').map((f) => f.created_at)),
+            (o) => earliest(nodes(o, 'fulfillments').map((f) => f.createdAt)),
+          ),
+          rawJson,
+        ],
+      },
+      children: [
+        {
+          name: 'line_items',
+          parentKey: 'order_id',
+          primaryKey: ['id'],
+          indexes: [['order_id'], ['product_id']],
+          rows: (order) => (isGraphqlRecord(order) ? nodes(order, 'lineItems') : list_(order, 'line_items')),
+          columns: [
+            id,
+            parentId('order_id'),
+            int('product_id', 'product_id', legacyIdOf('product')),
+            int('variant_id', 'variant_id', legacyIdOf('variant')),
+            text('title'),
+            text('variant_title', 'variant_title', 'variantTitle'),
+            text('sku'),
+            text('vendor'),
+            int('quantity'),
+            money('price', 'price', 'originalUnitPriceSet.shopMoney.amount'),
+            money('total_discount', 'total_discount', 'totalDiscountSet.shopMoney.amount'),
+            // GraphQL's (deprecated) string says "unfulfilled" where REST said null.
+            text('fulfillment_status', 'fulfillment_status', (li) =>
+              li.fulfillmentStatus === 'unfulfilled' ? null : (li.fulfillmentStatus ?? null),
+            ),
+            bool('gift_card', 'gift_card', 'isGiftCard'),
+            bool('taxable'),
+          ],
+        },
+        {
+          name: 'fulfillments',
+          parentKey: 'order_id',
+          primaryKey: ['id'],
+          indexes: [['order_id']],
+          rows: (order) => (isGraphqlRecord(order) ? nodes(order, 'fulfillments') : list_(order, 'fulfillments')),
+          columns: [
+            id,
+            parentId('order_id'),
+            text('status', 'status', lower('status')),
+            text('tracking_company', 'tracking_company', (f) => nodes(f, 'trackingInfo')[0]?.company ?? null),
+            personal(text('tracking_number', 'tracking_number', (f) => nodes(f, 'trackingInfo')[0]?.number ?? null)),
+            ...createdUpdated,
+          ],
+        },
+        {
+          name: 'refunds',
+          parentKey: 'order_id',
+          primaryKey: ['id'],
+          indexes: [['order_id']],
+          rows: (order) => (isGraphqlRecord(order) ? nodes(order, 'refunds') : list_(order, 'refunds')),
+          columns: [
+            id,
+            parentId('order_id'),
+            money('amount', refundAmount, 'totalRefundedSet.shopMoney.amount'),
+            personal(text('note')),
+            time('created_at', 'created_at', 'createdAt'),
+            // GraphQL's Refund has no processedAt: its createdAt (when Shopify recorded it) stands in.
+            time('processed_at', 'processed_at', 'createdAt'),
+          ],
+        },
+        {
+          name: 'order_discount_codes',
+          parentKey: 'order_id',
+          primaryKey: ['order_id', 'position'],
+          rows: (order) =>
+            (isGraphqlRecord(order) ? discountCodeApplications(order) : list_(order, 'discount_codes')).map(
+              (code, index) => ({ ...code, position: index + 1 }),
+            ),
+          columns: [
+            parentId('order_id'),
+            int('position'),
+            text('code'),
+            // GraphQL tells no amount per code: the order's discounts are the code's when it is the only one.
+            money('amount', 'amount', (_d, o) =>
+              discountCodeApplications(o).length === 1 ? reader('totalDiscountsSet.shopMoney.amount')(o) : null,
+            ),
+            text('type', 'type', discountType),
+          ],
+        },
+      ],
+      // A customer's redaction covers their orders; an order redacted by itself (a guest checkout) too.
+      personalData: {
+        keys: ORDER_PERSONAL_KEYS,
+        owners: (o) => [
+          ['customers', recordId(o.customer as ApiRecord | null)],
+          ['orders', recordId(o)],
+        ],
+      },
+    },
+  ];
+}
+
+export const RESOURCES: ResourceSpec[] = declareResources(null);
+
+const zoned = new Map<string, ResourceSpec[]>();
+
+/** The resource's declaration; with the shop's IANA `timeZone`, GraphQL timestamps are stored in the shop's offset. */
+export function resourceSpec(name: ResourceName, timeZone: string | null = null): ResourceSpec {
+  let resources = RESOURCES;
+  if (timeZone !== null) {
+    resources = zoned.get(timeZone) ?? declareResources(timeZone);
+    zoned.set(timeZone, resources);
+  }
+  const spec = resources.find((r) => r.name === name);
   if (!spec) throw new Error(`Unknown resource "${name}"`);
   return spec;
 }

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { blankPersonalColumns, scrubRecord } from './personal-data';
 import { missingChildRecorder } from './deletions';
-import type { ApiRecord, ResourceSpec, TableSpec } from './resources';
+import { type ApiRecord, recordId, type ResourceSpec, type TableSpec } from './resources';
 import { type Db, quoteIdentifier } from './sql';
 
 type Statements = { upsert: Database.Statement; deleteChildren?: Database.Statement };
@@ -79,12 +79,12 @@ export function upsertRecords(db: Db, resource: ResourceSpec, records: ApiRecord
   let childRecords = 0;
   db.transaction(() => {
     if (children.length > 0) {
-      const ids = JSON.stringify(latest.map((i) => records[i].id));
+      const ids = JSON.stringify(latest.map((i) => recordId(records[i])));
       for (const { child, sql } of children) {
         // Variants a re-fetched product no longer lists were deleted in Shopify: say so in `deletions` first.
         const recordMissing = missingChildRecorder(db, child);
         if (recordMissing)
-          recordMissing(ids, JSON.stringify(latest.flatMap((i) => child.rows(records[i]).map((r) => r.id))));
+          recordMissing(ids, JSON.stringify(latest.flatMap((i) => child.rows(records[i]).map(recordId))));
         sql.deleteChildren!.run(ids);
       }
     }
@@ -133,10 +133,9 @@ function isRedacted(db: Db, resource: ResourceSpec): (record: ApiRecord) => bool
 function latestById(resource: string, records: ApiRecord[]): number[] {
   const byId = new Map<number, number>();
   records.forEach((record, i) => {
-    if (typeof record.id !== 'number' || !Number.isSafeInteger(record.id)) {
-      throw new InvalidRecordError(resource, record.id);
-    }
-    byId.set(record.id, i);
+    const id = recordId(record);
+    if (typeof id !== 'number' || !Number.isSafeInteger(id)) throw new InvalidRecordError(resource, record.id);
+    byId.set(id, i);
   });
   return [...byId.values()];
 }

@@ -26,7 +26,9 @@ describe('configuration', () => {
       apiVersion: DEFAULT_API_VERSION,
       apiToken: 'shpat_x',
       timeoutMs: 30_000,
+      api: 'rest',
     });
+    expect(loadShopifyConfig({ ...good, SHOPIFY_API: 'GraphQL' }).api).toBe('graphql');
   });
 
   it('accepts the store as a name, a domain or a URL', () => {
@@ -49,6 +51,7 @@ describe('configuration', () => {
     [{ ...good, SHOPIFY_BASE_URL: 'not a url' }, /SHOPIFY_BASE_URL "not a url" is not a URL/],
     [{ ...good, SHOPIFY_BASE_URL: 'ftp://x' }, /must start with http/],
     [{ ...good, SHOPIFY_TIMEOUT_MS: '-5' }, /SHOPIFY_TIMEOUT_MS must be a positive whole number/],
+    [{ ...good, SHOPIFY_API: 'soap' }, /SHOPIFY_API must be "rest" or "graphql", got "soap"/],
   ])('refuses bad settings with a message that says what to fix (%j)', (env, message) => {
     expect(() => loadShopifyConfig(env)).toThrow(ConfigError);
     expect(() => loadShopifyConfig(env)).toThrow(message);

@@ -2,7 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import { CostPacer } from '../../activities/shopify/graphql/cost-pacer';
-import { GraphqlClient, type AccessTokenSource } from '../../activities/shopify/graphql/graphql-client';
+import type { AccessTokenSource } from '../../activities/shopify/access-token';
+import { GraphqlClient } from '../../activities/shopify/graphql/graphql-client';
 
 /** The GraphQL client against tiny local servers answering in the shapes Shopify documents. */
 

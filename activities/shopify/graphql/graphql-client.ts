@@ -1,20 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { redact } from '../../../common/redact';
+import type { AccessTokenSource } from '../access-token';
 import { failureForStatus } from '../errors';
 import { CostPacer, type CostTicket, type QueryCost } from './cost-pacer';
 import { failureForGraphqlErrors, isThrottled, type GraphqlError } from './graphql-errors';
-
-/**
- * Where the Admin API access token comes from. The same structural type as `activities/shopify/access-token.ts`
- * (written in parallel): a fixed `shpat_` token, or one obtained by the client-credentials grant that expires.
- */
-export interface AccessTokenSource {
-  kind: 'client-credentials' | 'static';
-  token(): Promise<string>;
-  /** After Shopify answered 401 to `rejected`: a new token, or a failure saying what to fix. */
-  renewAfterRejection(rejected: string): Promise<string>;
-  expiresAt(): Date | null;
-}
 
 export interface GraphqlClientConfig {
   /** The shop's name, for messages. */

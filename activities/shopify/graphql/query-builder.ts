@@ -1,0 +1,62 @@
+/**
+ * The GraphQL documents of the paged sync, built from a resource's declaration (resources.ts), each with its
+ * requested cost computed by Shopify's method (selection.ts) so that none exceeds 1,000 points.
+ */
+import type { GraphqlSource } from '../../store/resources';
+import { nestedConnections, nodeCost, pageSizeFor, render, type Nested, type Selection } from './selection';
+
+export interface BuiltQuery {
+  document: string;
+  /** Requested cost as Shopify computes it before running the query. */
+  cost: number;
+  /** Nodes asked for per page. */
+  first: number;
+}
+
+const PAGE_INFO = 'pageInfo { hasNextPage endCursor }';
+
+/**
+ * One page of the resource's root connection, newest changes last: `sortKey: UPDATED_AT`, filtered by `$query`
+ * (`updated_at:>='…'`). UPDATED_AT in full syncs too: a record changed while the sync pages moves behind the cursor
+ * and is read again (stored twice, harmless) instead of being left to the next run.
+ */
+export function pageQuery(source: GraphqlSource): BuiltQuery {
+  const first = pageSizeFor(source.select);
+  return {
+    first,
+    cost: 2 + first * nodeCost(source.select),
+    document:
+      `query SyncPage($after: String, $query: String) { ${source.connection}(first: ${first}, after: $after, ` +
+      `query: $query, sortKey: UPDATED_AT) { nodes { ${render(source.select)} } ${PAGE_INFO} } }`,
+  };
+}
+
+/** The next page of a record's nested connection (`order(id:) { lineItems(after:) }`), as large as the cost allows. */
+export function drainQuery(source: GraphqlSource, nested: Extract<Nested, { kind: 'connection' }>): BuiltQuery {
+  const first = pageSizeFor(nested.select, 1);
+  return {
+    first,
+    cost: 1 + 2 + first * nodeCost(nested.select),
+    document:
+      `query DrainNested($id: ID!, $after: String) { ${source.single}(id: $id) { ${nested.field}(first: ${first}, ` +
+      `after: $after) { nodes { ${render(nested.select)} } ${PAGE_INFO} } } }`,
+  };
+}
+
+/** The count for the ETA; `limit: null` asks for the exact number rather than "at least 10,000". */
+export function countQuery(source: GraphqlSource): BuiltQuery {
+  return {
+    first: 0,
+    cost: 1,
+    document: `query SyncCount($query: String) { ${source.count}(query: $query, limit: null) { count precision } }`,
+  };
+}
+
+/** Shopify's search syntax for records updated at or after `updatedAtMin` (quoted, as the docs ask); null for all. */
+export function updatedSince(updatedAtMin: string | null): string | null {
+  if (updatedAtMin === null) return null;
+  const iso = new Date(Date.parse(updatedAtMin)).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return `updated_at:>='${iso}'`;
+}
+
+export { nestedConnections, type Selection };

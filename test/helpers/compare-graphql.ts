@@ -1,0 +1,127 @@
+import type Database from 'better-sqlite3';
+import { RESOURCE_NAMES, type ResourceName } from '../../common/contract';
+import type { ShopifyStore } from '../shopify-store';
+import type { Customer } from '../shopify-store/customers';
+import type { Order } from '../shopify-store/orders';
+import type { Product } from '../shopify-store/products';
+import { customerNode, orderNode, productNode, type Lookup } from '../shopify-store/graphql/shapes';
+import type { Comparison } from './compare';
+
+type Rec = Record<string, unknown>;
+
+/** Child tables and the number of child records each parent holds in the store (REST shape, complete). */
+const CHILDREN: Record<ResourceName, Array<{ table: string; key: string; parentKey: string }>> = {
+  products: [{ table: 'product_variants', key: 'variants', parentKey: 'product_id' }],
+  customers: [],
+  orders: [
+    { table: 'line_items', key: 'line_items', parentKey: 'order_id' },
+    { table: 'fulfillments', key: 'fulfillments', parentKey: 'order_id' },
+    { table: 'refunds', key: 'refunds', parentKey: 'order_id' },
+  ],
+};
+
+/**
+ * Compares a database synced with SHOPIFY_API=graphql with the store: every record present once, its raw_json equal
+ * to the emulator's own GraphQL shape of the record (shapes.ts) in every field the sync selected, nested connections
+ * complete (`{ nodes }` as long as the store's list), and every child row present under its parent.
+ */
+export function compareWithGraphqlStore(
+  db: Database.Database,
+  store: ShopifyStore,
+): Comparison & { firstDifferences: string[] } {
+  const result = {
+    rowsCompared: 0,
+    missing: 0,
+    unexpected: 0,
+    different: 0,
+    duplicates: 0,
+    firstDifferences: [] as string[],
+  };
+  const products = new Map<number, Rec>();
+  for (const p of store.records('products')) products.set(p.id as number, p);
+  const customers = new Map<number, Rec>();
+  for (const c of store.records('customers')) customers.set(c.id as number, c);
+  const lookup: Lookup = {
+    product: (id) => (products.has(id) ? productNode(products.get(id) as unknown as Product, lookup) : null),
+    customer: (id) => (customers.has(id) ? customerNode(customers.get(id) as unknown as Customer) : null),
+    shopCurrency: 'USD',
+  };
+  const shape = (name: ResourceName, record: Rec): Rec =>
+    name === 'products'
+      ? productNode(record as unknown as Product, lookup)
+      : name === 'customers'
+        ? customerNode(record as unknown as Customer)
+        : orderNode(record as unknown as Order, lookup);
+
+  for (const name of RESOURCE_NAMES) {
+    const expected = new Map<number, Rec>();
+    for (const record of store.records(name)) expected.set(record.id as number, record);
+    const rows = db.prepare(`SELECT id, raw_json FROM ${name}`).all() as { id: number; raw_json: string }[];
+    const seen = new Set<number>();
+    for (const row of rows) {
+      if (seen.has(row.id)) result.duplicates += 1;
+      seen.add(row.id);
+      result.rowsCompared += 1;
+      const record = expected.get(row.id);
+      if (!record) {
+        result.unexpected += 1;
+        continue;
+      }
+      const differences: string[] = [];
+      matches(JSON.parse(row.raw_json), shape(name, record), `${name}/${row.id}`, differences);
+      if (differences.length > 0) {
+        result.different += 1;
+        if (result.firstDifferences.length < 5) result.firstDifferences.push(...differences.slice(0, 2));
+      }
+    }
+    for (const id of expected.keys()) if (!seen.has(id)) result.missing += 1;
+
+    for (const child of CHILDREN[name]) {
+      const want = new Map<number, number>();
+      for (const record of expected.values()) {
+        for (const item of (record[child.key] as Rec[] | undefined) ?? [])
+          want.set(item.id as number, record.id as number);
+      }
+      const got = db.prepare(`SELECT id, ${child.parentKey} AS parent FROM ${child.table}`).all() as Rec[];
+      const gotIds = new Set<number>();
+      for (const row of got) {
+        const id = row.id as number;
+        if (gotIds.has(id)) result.duplicates += 1;
+        gotIds.add(id);
+        result.rowsCompared += 1;
+        if (!want.has(id)) result.unexpected += 1;
+        else if (want.get(id) !== row.parent) result.different += 1;
+      }
+      for (const id of want.keys()) if (!gotIds.has(id)) result.missing += 1;
+    }
+  }
+  return result;
+}
+
+/** Whether every field of `stored` equals the emulator's shape; lazy links are followed, connections are lists. */
+function matches(stored: unknown, expected: unknown, path: string, out: string[]): void {
+  if (typeof expected === 'function') expected = (expected as () => unknown)();
+  if (stored !== null && typeof stored === 'object' && !Array.isArray(stored) && Array.isArray(expected)) {
+    const keys = Object.keys(stored);
+    if (keys.length !== 1 || keys[0] !== 'nodes') out.push(`${path}: a connection stored as ${keys.join(',')}`);
+    stored = (stored as Rec).nodes;
+  }
+  if (Array.isArray(stored)) {
+    if (!Array.isArray(expected) || expected.length !== stored.length) {
+      out.push(`${path}: ${stored.length} items, the store has ${Array.isArray(expected) ? expected.length : 'none'}`);
+      return;
+    }
+    stored.forEach((item, i) => matches(item, expected[i], `${path}[${i}]`, out));
+    return;
+  }
+  if (stored !== null && typeof stored === 'object') {
+    if (expected === null || typeof expected !== 'object') {
+      out.push(`${path}: stored an object, the store has ${JSON.stringify(expected)}`);
+      return;
+    }
+    for (const [key, value] of Object.entries(stored)) matches(value, (expected as Rec)[key], `${path}.${key}`, out);
+    return;
+  }
+  if (stored !== (expected ?? null))
+    out.push(`${path}: stored ${JSON.stringify(stored)}, the store has ${JSON.stringify(expected)}`);
+}
