@@ -180,9 +180,10 @@ function assemble(db: Db, from: IngestState, options: BulkIngestOptions, result:
     `SELECT line, gid, json FROM bulk_staging WHERE operation_id = ? AND parent_gid IS NULL AND line > ?
      ORDER BY line LIMIT ?`,
   );
+  // Each parent's children in file order; sorting by the index's own order needs no temporary B-tree.
   const children = db.prepare(
     `SELECT gid, parent_gid AS parentGid, json FROM bulk_staging
-     WHERE operation_id = ? AND parent_gid IN (SELECT value FROM json_each(?)) ORDER BY line`,
+     WHERE operation_id = ? AND parent_gid IN (SELECT value FROM json_each(?)) ORDER BY parent_gid, line`,
   );
   const batchSize = options.batchRecords ?? 250;
   let state = from;
