@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ingestBulkResult, type BulkRecord, type ChildFields } from '../../activities/store/bulk-ingest';
 import { readIngestState } from '../../activities/store/bulk-ingest-state';
+import { CheckpointMovedError } from '../../activities/store/checkpoints';
 import { openDatabase, type Db } from '../../activities/store/database';
 import { streamJsonl, type JsonlLine } from '../../activities/shopify/graphql/jsonl-stream';
 import { createShopifyStore, type ShopifyStore } from '../shopify-store';
@@ -240,6 +241,30 @@ describe('bulk ingest against the emulator', () => {
       },
     });
     expect(again).toMatchObject({ records: 400, childRecords: result.childRecords, linesRead: 0, batchesStored: 0 });
+  });
+
+  it('an attempt presumed dead that wakes up after another attempt finished stops without storing anything', async () => {
+    const options = { operationId: orders.id, url: orders.url, childFields: CHILD_FIELDS, chunkLines: 200 };
+    let wake!: () => void;
+    const asleep = new Promise<void>((resolve) => (wake = resolve));
+    async function* stalled(fromOffset: number): AsyncGenerator<JsonlLine> {
+      let seen = 0;
+      for await (const line of streamJsonl(orders.url, { fromOffset })) {
+        if (++seen === 201) await asleep; // one chunk staged, then the worker hangs
+        yield line;
+      }
+    }
+    const zombie = recorder();
+    const first = ingestBulkResult(db, { ...options, store: zombie.store, open: stalled });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const stored = recorder();
+    await ingestBulkResult(db, { ...options, store: stored.store }); // the retry, on another worker
+    wake();
+    await expect(first).rejects.toThrow(CheckpointMovedError);
+    expect(zombie.batches).toEqual([]);
+    expect(stagedRows()).toBe(0);
+    expect(stored.all()).toHaveLength(400);
+    expect(readIngestState(db, orders.id)).toMatchObject({ phase: 'done', records: 400 });
   });
 
   it("stores a failed operation's partial data (partialDataUrl): the records it holds, each whole", async () => {
