@@ -8,6 +8,8 @@ import { CHECKPOINT_MAX_AGE_MS, CheckpointMovedError } from './checkpoints';
  */
 export interface IngestState {
   operationId: string;
+  /** The key of the ingest's staged lines. */
+  ingestId: number;
   phase: 'staging' | 'assembling' | 'done';
   /** Staging: the file offset just past the last staged line, where the download resumes. */
   byteOffset: number;
@@ -30,6 +32,7 @@ export interface OrphanLine {
 }
 
 interface Row {
+  id: number;
   operation_id: string;
   phase: IngestState['phase'];
   byte_offset: number;
@@ -46,6 +49,7 @@ interface Row {
 function fromRow(row: Row): IngestState {
   return {
     operationId: row.operation_id,
+    ingestId: row.id,
     phase: row.phase,
     byteOffset: row.byte_offset,
     lines: row.lines,
@@ -87,8 +91,10 @@ export function startIngest(db: Db, operationId: string, now = new Date()): Inge
 
 /** Forgets an operation's ingest and its staged lines (an abandoned operation). */
 export function dropIngest(db: Db, operationId: string): void {
-  db.prepare('DELETE FROM bulk_staging WHERE operation_id = ?').run(operationId);
-  db.prepare('DELETE FROM bulk_ingests WHERE operation_id = ?').run(operationId);
+  const state = readIngestState(db, operationId);
+  if (!state) return;
+  db.prepare('DELETE FROM bulk_staging WHERE ingest_id = ?').run(state.ingestId);
+  db.prepare('DELETE FROM bulk_ingests WHERE id = ?').run(state.ingestId);
 }
 
 function moved(operationId: string, what: string): CheckpointMovedError {
@@ -103,14 +109,14 @@ export function saveStaged(db: Db, from: IngestState, to: { byteOffset: number; 
   const changed = db
     .prepare(
       `UPDATE bulk_ingests SET byte_offset = ?, lines = ?, chunks = chunks + 1, phase = ?, updated_at = ?
-       WHERE operation_id = ? AND phase = 'staging' AND byte_offset = ? AND lines = ?`,
+       WHERE id = ? AND phase = 'staging' AND byte_offset = ? AND lines = ?`,
     )
     .run(
       to.byteOffset,
       to.lines,
       to.done ? 'assembling' : 'staging',
       new Date().toISOString(),
-      from.operationId,
+      from.ingestId,
       from.byteOffset,
       from.lines,
     ).changes;
@@ -126,7 +132,7 @@ export function saveAssembled(
   const changed = db
     .prepare(
       `UPDATE bulk_ingests SET last_root_line = ?, last_root_gid = ?, records = ?, child_records = ?, updated_at = ?
-       WHERE operation_id = ? AND phase = 'assembling' AND last_root_line = ?`,
+       WHERE id = ? AND phase = 'assembling' AND last_root_line = ?`,
     )
     .run(
       to.lastRootLine,
@@ -134,7 +140,7 @@ export function saveAssembled(
       to.records,
       to.childRecords,
       new Date().toISOString(),
-      from.operationId,
+      from.ingestId,
       from.lastRootLine,
     ).changes;
   if (changed !== 1) throw moved(from.operationId, `expected line ${from.lastRootLine}`);
@@ -145,8 +151,8 @@ export function saveDone(db: Db, from: IngestState, orphans: number, sample: Orp
   const changed = db
     .prepare(
       `UPDATE bulk_ingests SET phase = 'done', orphans = ?, orphan_sample = ?, updated_at = ?
-       WHERE operation_id = ? AND phase = 'assembling' AND last_root_line = ?`,
+       WHERE id = ? AND phase = 'assembling' AND last_root_line = ?`,
     )
-    .run(orphans, JSON.stringify(sample), new Date().toISOString(), from.operationId, from.lastRootLine).changes;
+    .run(orphans, JSON.stringify(sample), new Date().toISOString(), from.ingestId, from.lastRootLine).changes;
   if (changed !== 1) throw moved(from.operationId, 'finishing');
 }

@@ -114,9 +114,7 @@ interface Staged {
 
 /** Phase 1: the file into `bulk_staging`, a chunk per transaction with its end offset. */
 async function stage(db: Db, from: IngestState, options: BulkIngestOptions, result: BulkIngestResult) {
-  const insert = db.prepare(
-    'INSERT INTO bulk_staging (operation_id, line, gid, parent_gid, json) VALUES (?, ?, ?, ?, ?)',
-  );
+  const insert = db.prepare('INSERT INTO bulk_staging (ingest_id, line, gid, parent_gid, json) VALUES (?, ?, ?, ?, ?)');
   const maxLines = options.chunkLines ?? 5_000;
   const maxBytes = options.chunkBytes ?? 8 * 1024 * 1024;
   const open =
@@ -130,7 +128,7 @@ async function stage(db: Db, from: IngestState, options: BulkIngestOptions, resu
     const first = state.lines;
     const next = { ...state, byteOffset: endOffset, lines: first + chunk.length, chunks: state.chunks + 1 };
     db.transaction(() => {
-      chunk.forEach((row, k) => insert.run(state.operationId, first + k, row.gid, row.parentGid, row.json));
+      chunk.forEach((row, k) => insert.run(state.ingestId, first + k, row.gid, row.parentGid, row.json));
       saveStaged(db, state, { byteOffset: next.byteOffset, lines: next.lines, done });
     })();
     state = { ...next, phase: done ? 'assembling' : 'staging' };
@@ -176,20 +174,25 @@ interface ChildRow {
 /** Phase 2: each top-level line with its descendants as one record, a batch per transaction with its last line. */
 function assemble(db: Db, from: IngestState, options: BulkIngestOptions, result: BulkIngestResult): IngestState {
   const op = from.operationId;
+  const ingest = from.ingestId;
   const roots = db.prepare(
-    `SELECT line, gid, json FROM bulk_staging WHERE operation_id = ? AND parent_gid IS NULL AND line > ?
+    `SELECT line, gid, json FROM bulk_staging WHERE ingest_id = ? AND parent_gid IS NULL AND line > ?
      ORDER BY line LIMIT ?`,
   );
   // Each parent's children in file order; sorting by the index's own order needs no temporary B-tree.
   const children = db.prepare(
     `SELECT gid, parent_gid AS parentGid, json FROM bulk_staging
-     WHERE operation_id = ? AND parent_gid IN (SELECT value FROM json_each(?)) ORDER BY parent_gid, line`,
+     WHERE ingest_id = ? AND parent_gid IN (SELECT value FROM json_each(?)) ORDER BY parent_gid, line`,
   );
   const batchSize = options.batchRecords ?? 250;
   let state = from;
   for (;;) {
     options.signal?.throwIfAborted();
-    const batch = roots.all(op, state.lastRootLine, batchSize) as { line: number; gid: string | null; json: string }[];
+    const batch = roots.all(ingest, state.lastRootLine, batchSize) as {
+      line: number;
+      gid: string | null;
+      json: string;
+    }[];
     if (batch.length === 0) break;
     const records: BulkRecord[] = [];
     let parents = new Map<string, BulkRecord>();
@@ -202,7 +205,7 @@ function assemble(db: Db, from: IngestState, options: BulkIngestOptions, result:
     for (let depth = 1; parents.size > 0; depth += 1) {
       if (depth > MAX_DEPTH) throw tooDeep(op, [...parents.keys()][0]);
       const next = new Map<string, BulkRecord>();
-      for (const row of children.all(op, JSON.stringify([...parents.keys()])) as ChildRow[]) {
+      for (const row of children.all(ingest, JSON.stringify([...parents.keys()])) as ChildRow[]) {
         const parent = parents.get(row.parentGid)!;
         const child = withConnections(JSON.parse(row.json) as BulkRecord, row.gid, options.childFields);
         connectionOf(parent, child, row, op, options.childFields).nodes.push(child);
@@ -240,12 +243,12 @@ function finish(db: Db, state: IngestState): IngestState {
       sample = db
         .prepare(
           `SELECT c.gid AS gid, c.parent_gid AS parentGid FROM bulk_staging c
-           LEFT JOIN bulk_staging p ON p.operation_id = c.operation_id AND p.gid = c.parent_gid
-           WHERE c.operation_id = ? AND c.parent_gid IS NOT NULL AND p.line IS NULL ORDER BY c.line LIMIT ?`,
+           LEFT JOIN bulk_staging p ON p.ingest_id = c.ingest_id AND p.gid = c.parent_gid
+           WHERE c.ingest_id = ? AND c.parent_gid IS NOT NULL AND p.line IS NULL ORDER BY c.line LIMIT ?`,
         )
-        .all(state.operationId, ORPHAN_SAMPLE) as OrphanLine[];
+        .all(state.ingestId, ORPHAN_SAMPLE) as OrphanLine[];
     }
-    db.prepare('DELETE FROM bulk_staging WHERE operation_id = ?').run(state.operationId);
+    db.prepare('DELETE FROM bulk_staging WHERE ingest_id = ?').run(state.ingestId);
     saveDone(db, state, count, sample);
   })();
   return { ...state, phase: 'done', orphans: count, orphanSample: sample };

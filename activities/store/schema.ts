@@ -55,19 +55,21 @@ const MIGRATIONS: Array<(db: Db) => void> = [
        CREATE INDEX IF NOT EXISTS idx_deletions_resource_id ON deletions (resource, id);`,
     ),
   // Migration 5: a bulk operation's JSONL staged line by line, and where its ingest has got to (bulk-ingest.ts).
-  // Staging rows are joined by (operation_id, parent_gid) in file order; the operation's rows go when it is stored.
+  // Staging rows are joined by (ingest_id, parent_gid) in file order; an ingest's rows go once they are stored. The
+  // integer ingest_id keeps the operation's 40-byte global id out of every staged row and index entry.
   (db) =>
     db.exec(
       `CREATE TABLE IF NOT EXISTS bulk_staging (
-         operation_id TEXT NOT NULL,
+         ingest_id INTEGER NOT NULL,
          line INTEGER NOT NULL,
          gid TEXT,
          parent_gid TEXT,
          json TEXT NOT NULL
        );
-       CREATE INDEX IF NOT EXISTS idx_bulk_staging_parent ON bulk_staging (operation_id, parent_gid, line);
+       CREATE INDEX IF NOT EXISTS idx_bulk_staging_parent ON bulk_staging (ingest_id, parent_gid, line);
        CREATE TABLE IF NOT EXISTS bulk_ingests (
-         operation_id TEXT PRIMARY KEY,
+         id INTEGER PRIMARY KEY,
+         operation_id TEXT NOT NULL UNIQUE,
          phase TEXT NOT NULL CHECK (phase IN ('staging', 'assembling', 'done')),
          byte_offset INTEGER NOT NULL,
          lines INTEGER NOT NULL,
