@@ -368,6 +368,32 @@ describe('bulk ingest of hand-written results', () => {
     }
   });
 
+  it("drops an abandoned operation's staged lines once it is a day old, when another ingest starts", async () => {
+    const lines = Array.from({ length: 30 }, (_, k) => JSON.stringify({ id: `gid://shopify/Order/${k + 1}` }));
+    const url = await serve(lines.join('\n'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bulk-ingest-'));
+    const db = openDatabase(dir);
+    try {
+      const abandoned = { operationId: 'gid://shopify/BulkOperation/1', url, childFields: {}, chunkLines: 10 };
+      const dying = counted(url, 25);
+      await expect(ingestBulkResult(db, { ...abandoned, store: () => undefined, open: dying.open })).rejects.toThrow();
+      const staged = () => db.prepare('SELECT COUNT(*) FROM bulk_staging').pluck().get();
+      expect(staged()).toBe(20);
+      const next = { operationId: 'gid://shopify/BulkOperation/2', url, childFields: {}, store: () => undefined };
+      await ingestBulkResult(db, next);
+      expect(staged()).toBe(20); // a few hours old: its retry may still come
+      db.prepare("UPDATE bulk_ingests SET updated_at = '2020-01-01T00:00:00.000Z' WHERE operation_id = ?").run(
+        abandoned.operationId,
+      );
+      await ingestBulkResult(db, { ...next, operationId: 'gid://shopify/BulkOperation/3' });
+      expect(staged()).toBe(0);
+      expect(readIngestState(db, abandoned.operationId)).toBeUndefined();
+    } finally {
+      db.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('fails, naming the line, when a child type has no declared connection on its parent', async () => {
     const url = await serve(
       '{"id":"gid://shopify/Order/1"}\n{"id":"gid://shopify/Fulfillment/9","__parentId":"gid://shopify/Order/1"}\n',
