@@ -52,6 +52,35 @@ const MIGRATIONS: Array<(db: Db) => void> = [
        );
        CREATE INDEX IF NOT EXISTS idx_deletions_resource_id ON deletions (resource, id);`,
     ),
+  // Migration 5: a bulk operation's JSONL staged line by line, and where its ingest has got to (bulk-ingest.ts).
+  // Staging rows are joined by (ingest_id, parent_gid) in file order; an ingest's rows go once they are stored. The
+  // integer ingest_id keeps the operation's 40-byte global id out of every staged row and index entry.
+  (db) =>
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS bulk_staging (
+         ingest_id INTEGER NOT NULL,
+         line INTEGER NOT NULL,
+         gid TEXT,
+         parent_gid TEXT,
+         json TEXT NOT NULL
+       );
+       CREATE INDEX IF NOT EXISTS idx_bulk_staging_parent ON bulk_staging (ingest_id, parent_gid, line);
+       CREATE TABLE IF NOT EXISTS bulk_ingests (
+         id INTEGER PRIMARY KEY,
+         operation_id TEXT NOT NULL UNIQUE,
+         phase TEXT NOT NULL CHECK (phase IN ('staging', 'assembling', 'done')),
+         byte_offset INTEGER NOT NULL,
+         lines INTEGER NOT NULL,
+         chunks INTEGER NOT NULL,
+         last_root_line INTEGER NOT NULL,
+         last_root_gid TEXT,
+         records INTEGER NOT NULL,
+         child_records INTEGER NOT NULL,
+         orphans INTEGER NOT NULL,
+         orphan_sample TEXT,
+         updated_at TEXT NOT NULL
+       );`,
+    ),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
