@@ -7,6 +7,8 @@ import path from 'node:path';
 /** Written by `npm run build` next to the compiled worker (dist/): the image never bundles at start. */
 export const SHIPPED_BUNDLE = path.resolve(__dirname, '..', 'workflow-bundle.js');
 const DEFAULT_CACHE_DIR = path.join(os.tmpdir(), 'shopify-sync-workflow-bundles');
+/** This checkout's workflow entry: a bundle built from another checkout (a second clone) is never reused here. */
+const WORKFLOWS_ENTRY = path.resolve(__dirname, '..', 'workflows', 'index.ts');
 /** Cached bundles whose inputs are compared with the sources, newest first; older ones are deleted. */
 const KEEP_CACHED = 20;
 
@@ -36,8 +38,13 @@ function unchanged(inputs: BundleInputs): boolean {
   return Object.entries(inputs.files).every(([file, hash]) => fileHash(file) === hash);
 }
 
+/** Built from this checkout's sources (its entry among the inputs) and none of them changed since. */
+function reusable(inputs: BundleInputs, entry: string): boolean {
+  return entry in inputs.files && unchanged(inputs);
+}
+
 /** A cached bundle whose every input file is as it was when it was built, or undefined. */
-function cachedBundle(cacheDir: string): string | undefined {
+export function cachedBundle(cacheDir: string, entry: string): string | undefined {
   if (!fs.existsSync(cacheDir)) return undefined;
   const manifests = fs
     .readdirSync(cacheDir)
@@ -52,7 +59,7 @@ function cachedBundle(cacheDir: string): string | undefined {
       continue;
     }
     try {
-      if (fs.existsSync(codePath) && unchanged(JSON.parse(fs.readFileSync(file, 'utf8')) as BundleInputs)) {
+      if (fs.existsSync(codePath) && reusable(JSON.parse(fs.readFileSync(file, 'utf8')) as BundleInputs, entry)) {
         return codePath;
       }
     } catch {
@@ -68,9 +75,12 @@ function cachedBundle(cacheDir: string): string | undefined {
  * child process. Bundling (webpack) in the worker itself would leave some 150 MB of its memory in the long-lived
  * process.
  */
-export async function prebuiltWorkflowBundle(cacheDir = DEFAULT_CACHE_DIR): Promise<{ codePath: string }> {
+export async function prebuiltWorkflowBundle(
+  cacheDir = DEFAULT_CACHE_DIR,
+  entry = WORKFLOWS_ENTRY,
+): Promise<{ codePath: string }> {
   if (fs.existsSync(SHIPPED_BUNDLE)) return { codePath: SHIPPED_BUNDLE };
-  const cached = cachedBundle(cacheDir);
+  const cached = cachedBundle(cacheDir, entry);
   if (cached) return { codePath: cached };
   fs.mkdirSync(cacheDir, { recursive: true });
   const building = path.join(cacheDir, `building-${process.pid}-${crypto.randomBytes(4).toString('hex')}.js`);
