@@ -1,9 +1,29 @@
-/** @type {import('jest').Config} */
-module.exports = {
+/**
+ * Two tiers. `fast` runs in-process: unit tests, the emulators' own tests and the workflow against stubbed
+ * activities (one local Temporal dev server) — `npm run test:fast`, well under a minute. `processes` starts real
+ * Temporal servers, workers and CLIs: end-to-end, replay, and the worker's refusal of bad settings (eight worker
+ * processes). `npm test` (what CI runs) runs both.
+ */
+// Absolute: Jest expands <rootDir> only at the start of a glob, not after the `!` of a negated one.
+const FAST = [`${__dirname}/test/{unit,workflow,sheets-emulator,shopify-store}/**/*.test.ts`];
+const SPAWNS_PROCESSES = [`${__dirname}/test/unit/bad-config.test.ts`];
+
+const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': '@swc/jest' },
-  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  setupFiles: ['<rootDir>/test/setup.ts'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
   // End-to-end tests start a Temporal server and workers: generous first-run timeouts.
   testTimeout: 120_000,
-  setupFiles: ['<rootDir>/test/setup.ts'],
+  projects: [
+    { ...common, displayName: 'fast', testMatch: [...FAST, ...SPAWNS_PROCESSES.map((glob) => `!${glob}`)] },
+    {
+      ...common,
+      displayName: 'processes',
+      testMatch: ['<rootDir>/test/**/*.test.ts', ...FAST.map((glob) => `!${glob}`), ...SPAWNS_PROCESSES],
+    },
+  ],
 };

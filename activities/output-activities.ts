@@ -85,7 +85,7 @@ export function createOutputActivities(deps: OutputDeps) {
     },
 
     async pushToSheets(input: { requested: boolean }): Promise<StageReport> {
-      if (!input.requested) return { name: 'sheets', status: 'skipped', detail: '--no-sheets' };
+      if (!input.requested) return { name: 'sheets', status: 'skipped', detail: 'not requested for this run' };
       const spreadsheetId = deps.app.googleSheetId;
       if (!spreadsheetId) return { name: 'sheets', status: 'skipped', detail: 'GOOGLE_SHEET_ID is not set' };
       const account = loadServiceAccount(deps.app.googleCredentialsFile);

@@ -1,6 +1,7 @@
 import { Context, heartbeat, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ResourceName, SyncPageInput, SyncPageResult } from '../common/contract';
+import { describeRun, type OpenRun } from '../common/temporal-runs';
 import type { ShopifyClient, ShopifyPage } from './shopify/client';
 import { laterOf, nextWatermark, updatedAtMinFrom } from './shopify/watermark';
 import {
@@ -33,6 +34,10 @@ export interface SyncDeps {
   pageBudget?: PageBudget;
   /** Milliseconds clock for the time budget (tests pass a fake one). */
   now?: () => number;
+  /** The store's open sync runs, oldest first (the worker lists them on its task queue); absent: not checked. */
+  openRuns?: () => Promise<OpenRun[]>;
+  /** The store's name, for messages. */
+  store?: string;
 }
 
 export interface ResourcePlan {
@@ -41,12 +46,31 @@ export interface ResourcePlan {
   expected: number | null;
 }
 
+/**
+ * One sync per store, however it was started: a run that finds an older open run of the store stops before it
+ * fetches anything. Of two runs started together, both see each other and only the younger stops.
+ */
+async function refuseSecondRun(deps: SyncDeps): Promise<void> {
+  if (!deps.openRuns) return;
+  const self = Context.current().info.workflowExecution;
+  const [oldest] = await deps.openRuns();
+  if (!oldest || !self || oldest.runId === self.runId) return;
+  throw ApplicationFailure.nonRetryable(
+    `Another sync of ${deps.store ?? 'this store'} is already running: ${describeRun(oldest)}. This run ` +
+      `(${self.workflowId}) stopped before fetching anything, so the store is not synced twice at once. ` +
+      `Follow the running one with \`npm run sync\` or \`npm run sync -- --status\`; start syncs with the ` +
+      `workflow id shopify-sync-<store> (as npm run sync does) so Temporal itself refuses a second one.`,
+    'SyncAlreadyRunning',
+  );
+}
+
 /** The Shopify stages' activities: plan from the watermarks, pages in batches, then commit the watermark. */
 export function createSyncActivities(deps: SyncDeps) {
   const now = deps.now ?? Date.now;
   const budget = deps.pageBudget ?? { pages: MAX_PAGES_PER_ACTIVITY, ms: MAX_ACTIVITY_MS };
   return {
     async planSync(input: { full: boolean; resources: ResourceName[] }): Promise<Record<string, ResourcePlan>> {
+      await refuseSecondRun(deps);
       const db = deps.db();
       const plan: Record<string, ResourcePlan> = {};
       for (const name of input.resources) {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { PROJECT_ROOT } from './children';
+import { PROJECT_ROOT } from '../test/helpers/processes';
 
 export interface Environment {
   date: string;

@@ -1,6 +1,7 @@
 /** One sync through Temporal, measured from outside: wall time, the processes' CPU, the worker's peak RSS, history. */
 import type { Client } from '@temporalio/client';
-import { SyncInput, SyncResult, WORKFLOW_TYPE } from '../common/contract';
+import { SyncInput, SyncResult } from '../common/contract';
+import { shopifySync } from '../workflows';
 import { fetchAllHistory } from './history';
 import { PageTimeline, pageTimelines } from './timeline';
 import { cpuSeconds, machineCpuSeconds, memoryMb, resetPeakRss, RssSampler } from './proc-stats';
@@ -50,8 +51,8 @@ export async function measuredSync(
   const cpu0 = { worker: cpuSeconds(pids.worker), store: cpuSeconds(pids.store), temporal: cpuSeconds(pids.temporal) };
   const machine0 = machineCpuSeconds();
   const started = performance.now();
-  const handle = await client.workflow.start(WORKFLOW_TYPE, { workflowId, taskQueue, args: [input] });
-  const result = (await handle.result()) as SyncResult;
+  const handle = await client.workflow.start(shopifySync, { workflowId, taskQueue, args: [input] });
+  const result = await handle.result();
   const wallSeconds = (performance.now() - started) / 1000;
   const workerCpuSeconds = cpuSeconds(pids.worker) - cpu0.worker;
   const storeCpuSeconds = cpuSeconds(pids.store) - cpu0.store;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseOptions, ScenarioId, SCENARIOS } from './args';
-import { killChildren, PROJECT_ROOT } from './children';
+import { killChildren, PROJECT_ROOT } from '../test/helpers/processes';
 import type { BenchContext } from './context';
 import { environment, machine } from './environment';
 import type { ScenarioResult } from './figures';

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SyncInput } from '../common/contract';
-import type { Child } from './children';
+import type { Spawned } from '../test/helpers/processes';
 import type { BenchContext } from './context';
 import { measuredSync, SyncMeasure } from './measured-sync';
 import { startStore, StoreProcess, StoreShape } from './store-process';
@@ -10,7 +10,7 @@ import { startWorker } from './worker-process';
 
 export interface Session {
   store: StoreProcess;
-  worker: Child;
+  worker: Spawned;
   dataDir: string;
   sync: (input: SyncInput) => Promise<SyncMeasure>;
 }
@@ -29,7 +29,7 @@ export async function withSession<T>(
   fs.mkdirSync(dataDir, { recursive: true });
   const taskQueue = `bench-${process.pid}-${id}`;
   const store = await startStore(shape, rateLimit);
-  let worker: Child | undefined;
+  let worker: Spawned | undefined;
   try {
     worker = await startWorker(ctx.temporal.client, {
       storeUrl: store.url,

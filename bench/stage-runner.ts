@@ -1,5 +1,5 @@
 /** Runs one of bench/stages/*.ts in a child process and returns the JSON line it reports. */
-import { spawnScript } from './children';
+import { spawnScript } from '../test/helpers/processes';
 import type { StageOutput } from './stages/report';
 
 export async function runStage<T extends StageOutput = StageOutput>(

@@ -1,5 +1,5 @@
 /** The parent's side of bench/store-launcher.ts: start it, read its request counts, mutate records, stop it. */
-import { Child, spawnScript } from './children';
+import { Spawned, spawnScript } from '../test/helpers/processes';
 import type { LogSummary } from './store-log';
 
 export interface StoreShape {
@@ -19,7 +19,7 @@ export function storeShape(orders: number): StoreShape {
 
 export interface StoreProcess {
   url: string;
-  child: Child;
+  child: Spawned;
   log: () => Promise<LogSummary>;
   clearLog: () => Promise<void>;
   mutate: (resource: string, update: number) => Promise<{ updated: number }>;

@@ -3,8 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startDevServer } from '../client/dev-server';
-import { track } from './children';
-import { freePort } from './ports';
+import { freePort, track } from '../test/helpers/processes';
 
 export interface BenchTemporal {
   address: string;

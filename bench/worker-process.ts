@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { WORKER_RUNTIME_ENV } from '../worker/runtime-settings';
 import type { WorkerKind } from './args';
-import { Child, spawnScript } from './children';
+import { Spawned, spawnScript } from '../test/helpers/processes';
 
 export const BENCH_STORE = 'bench-store';
 export const BENCH_TOKEN = 'shpat_demo_token';
@@ -32,7 +32,7 @@ async function polled(client: Client, taskQueue: string): Promise<boolean> {
 }
 
 /** Starts the worker and waits until it polls both its workflow and activity queues (its bundle is built). */
-export async function startWorker(client: Client, settings: WorkerSettings): Promise<Child> {
+export async function startWorker(client: Client, settings: WorkerSettings): Promise<Spawned> {
   const entry = settings.kind === 'compiled' ? 'dist/worker/index.js' : 'worker/index.ts';
   const worker = spawnScript(entry, [], {
     nodeArgs: settings.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`] : [],
@@ -50,7 +50,7 @@ export async function startWorker(client: Client, settings: WorkerSettings): Pro
   });
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (worker.process.exitCode !== null) throw new Error(`The worker exited at start:\n${worker.output()}`);
+    if (worker.child.exitCode !== null) throw new Error(`The worker exited at start:\n${worker.output()}`);
     if (await polled(client, settings.taskQueue)) return worker;
     if (Date.now() > deadline) {
       await worker.stop(1_000);

@@ -1,5 +1,6 @@
 import { Client, TimeoutFailure, WorkflowFailedError } from '@temporalio/client';
-import { CONNECTION_CHECK_WORKFLOW_TYPE, ConnectionReport, formatConnectionReport } from '../common/connection-report';
+import { ConnectionReport, formatConnectionReport } from '../common/connection-report';
+import { shopifyConnectionCheck } from '../workflows';
 
 /** The check failed before it could report (bad credentials, unreachable store): the message says what to fix. */
 export class CheckFailedError extends Error {
@@ -28,7 +29,7 @@ export async function runConnectionCheck(options: {
   timeoutMs?: number;
 }): Promise<ConnectionReport> {
   const out = options.out ?? process.stdout;
-  const handle = await options.client.workflow.start(CONNECTION_CHECK_WORKFLOW_TYPE, {
+  const handle = await options.client.workflow.start(shopifyConnectionCheck, {
     workflowId: `shopify-connection-check-${options.store}-${Date.now()}`,
     taskQueue: options.taskQueue,
     args: [],
@@ -38,7 +39,7 @@ export async function runConnectionCheck(options: {
   });
   out.write(`Checking the connection to ${options.store} on the worker (workflow ${handle.workflowId})…\n`);
   try {
-    const report = (await handle.result()) as ConnectionReport;
+    const report = await handle.result();
     out.write(`${formatConnectionReport(report)}\n`);
     return report;
   } catch (error) {

@@ -12,9 +12,19 @@ export interface DevServerOptions {
   logFile: string;
 }
 
-function hostPort(address: string): { host: string; port: number } {
-  const [host, port] = address.split(':');
-  return { host: host || 'localhost', port: Number(port) || 7233 };
+export function hostPort(address: string): { host: string; port: number } {
+  const colon = address.lastIndexOf(':');
+  const host = colon > 0 ? address.slice(0, colon) : address;
+  return { host: host.replace(/^\[|\]$/g, '') || 'localhost', port: Number(address.slice(colon + 1)) || 7233 };
+}
+
+/** Whether a server could listen on the port here (nothing else holds it, on any local address). */
+export function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen({ port, host: '127.0.0.1', exclusive: true }, () => probe.close(() => resolve(true)));
+  });
 }
 
 export function isListening(address: string, timeoutMs = 500): Promise<boolean> {
@@ -69,6 +79,11 @@ export async function startDevServer(options: DevServerOptions): Promise<ChildPr
       throw new Error(`The Temporal dev server did not start within 60 s; see ${options.logFile}.`);
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  // Listening may be another process that took the port meanwhile: ours must still be running.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  if (child.exitCode !== null) {
+    throw new Error(`The Temporal dev server exited (code ${child.exitCode}); see ${options.logFile}.`);
   }
   return child;
 }

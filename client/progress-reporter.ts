@@ -1,4 +1,4 @@
-import { RESOURCE_NAMES, ResourceName, SyncProgress, SyncResult } from '../common/contract';
+import { RESOURCE_NAMES, ResourceName, SyncResult, SyncState } from '../common/contract';
 
 const BAR_WIDTH = 24;
 
@@ -8,10 +8,11 @@ function bar(done: number, total: number | null): string {
   return `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}] `;
 }
 
-function seconds(ms: number): string {
-  return ms >= 60_000
-    ? `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`
-    : `${(ms / 1000).toFixed(1)}s`;
+/** `12.3s` below a minute, else `4m05s` (whole seconds, rounded before splitting so 119.6 s is `2m00s`). */
+export function seconds(ms: number): string {
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const total = Math.round(ms / 1000);
+  return `${Math.floor(total / 60)}m${String(total % 60).padStart(2, '0')}s`;
 }
 
 /**
@@ -42,7 +43,7 @@ export class ProgressReporter {
     return elapsed > 0.5 ? (records - first.records) / elapsed : null;
   }
 
-  private line(name: ResourceName, progress: SyncProgress): string {
+  private line(name: ResourceName, progress: SyncState): string {
     const r = progress.resources[name];
     const rate = r.done ? null : this.rate(name, r.records);
     const of = r.expected !== null ? `/${r.expected}` : '';
@@ -59,13 +60,15 @@ export class ProgressReporter {
     return parts.join(' · ');
   }
 
-  update(progress: SyncProgress): void {
+  /** `retry`: a step's latest failure and next attempt while Temporal retries it (shown until it succeeds). */
+  update(progress: SyncState, retry: string | null = null): void {
     const lines = [`stage: ${progress.stage}`, ...RESOURCE_NAMES.map((name) => `  ${this.line(name, progress)}`)];
     for (const stage of progress.stages) lines.push(`  ${stage.name.padEnd(9)} ${stage.status} (${stage.detail})`);
+    if (retry) lines.push(`  ${retry}`);
     if (this.live) {
-      // Move up over the previous frame and redraw it.
+      // Move up over the previous frame and redraw it; clear what is left below when the frame got shorter.
       if (this.drawnLines > 0) this.out.write(`\x1b[${this.drawnLines}F`);
-      this.out.write(lines.map((l) => `\x1b[2K${l}\n`).join(''));
+      this.out.write(lines.map((l) => `\x1b[2K${l}\n`).join('') + '\x1b[J');
       this.drawnLines = lines.length;
       return;
     }
@@ -74,6 +77,11 @@ export class ProgressReporter {
     this.out.write(`${line}\n`);
     this.lastLine = line;
     this.lastPlainAt = Date.now();
+  }
+
+  /** Ctrl-C: the message that follows starts on a fresh line below the live frame. */
+  interrupted(): void {
+    this.drawnLines = 0;
   }
 
   finish(result: SyncResult): void {

@@ -1,7 +1,8 @@
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
 import { ConfigError } from '../common/config';
 import { emailSha256, looksLikeEmail } from '../common/email-hash';
-import { REDACT_WORKFLOW_TYPE, RedactionInput, RedactionResult, redactWorkflowId } from '../common/redaction-contract';
+import { RedactionInput, RedactionResult, redactWorkflowId } from '../common/redaction-contract';
+import { redactCustomer } from '../workflows';
 import { SyncFailedError } from './run-sync';
 
 /** `123`, `gid://shopify/Customer/123` or an email; the email is hashed here and never sent anywhere. */
@@ -38,7 +39,7 @@ export async function runRedaction(options: RedactOptions): Promise<RedactionRes
   const workflowId = redactWorkflowId(options.store);
   let handle;
   try {
-    handle = await options.client.workflow.start(REDACT_WORKFLOW_TYPE, {
+    handle = await options.client.workflow.start(redactCustomer, {
       workflowId,
       taskQueue: options.taskQueue,
       args: [input],

@@ -1,7 +1,14 @@
-import { Client, WorkflowExecutionAlreadyStartedError, WorkflowFailedError, WorkflowHandle } from '@temporalio/client';
-import { PROGRESS_QUERY, SyncInput, SyncProgress, SyncResult, WORKFLOW_TYPE, syncWorkflowId } from '../common/contract';
+import {
+  Client,
+  WorkflowContinuedAsNewError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+} from '@temporalio/client';
+import { SyncInput, SyncResult, syncWorkflowId } from '../common/contract';
+import { openSyncRuns } from '../common/temporal-runs';
+import { progressQuery, shopifySync } from '../workflows';
 import { ProgressReporter } from './progress-reporter';
-import { scheduleId } from './schedule';
+import { describeRetry, retryStatus } from './retry-status';
 
 export interface RunSyncOptions {
   client: Client;
@@ -10,6 +17,8 @@ export interface RunSyncOptions {
   input: SyncInput;
   out?: NodeJS.WriteStream;
   pollMs?: number;
+  /** Ctrl-C stops following (exit 130) and says how to follow or cancel the run that goes on: the CLI sets it. */
+  ctrlC?: { uiUrl: string };
 }
 
 /** Failure of the sync run, with the message the workflow failed with (e.g. the 401 explanation). */
@@ -39,14 +48,15 @@ async function hasWorker(client: Client, taskQueue: string): Promise<boolean> {
 export async function runSync(options: RunSyncOptions): Promise<SyncResult> {
   const out = options.out ?? process.stdout;
   const workflowId = syncWorkflowId(options.store);
-  let handle: WorkflowHandle;
-  const scheduled = await runningScheduledRun(options.client, options.store);
-  if (scheduled) {
-    out.write(`A scheduled sync of ${options.store} is running (workflow ${scheduled.workflowId}); following it.\n`);
-    return follow(options, options.client.workflow.getHandle(scheduled.workflowId, scheduled.runId), out);
+  let runId: string;
+  // One sync per store: a run started by the schedule, `temporal workflow start` or tctl is followed, not doubled.
+  const [running] = await openSyncRuns(options.client, options.taskQueue);
+  if (running) {
+    out.write(`A sync of ${options.store} is already running (workflow ${running.workflowId}); following it.\n`);
+    return follow(options, running.workflowId, running.runId, out);
   }
   try {
-    handle = await options.client.workflow.start(WORKFLOW_TYPE, {
+    const handle = await options.client.workflow.start(shopifySync, {
       workflowId,
       taskQueue: options.taskQueue,
       args: [options.input],
@@ -56,11 +66,20 @@ export async function runSync(options: RunSyncOptions): Promise<SyncResult> {
         `Google Sheets: ${options.input.sheets === false ? 'skipped (--no-sheets)' : 'when GOOGLE_SHEET_ID is set'}\n\n` +
         `Started from: npm run sync`,
     });
+    runId = handle.firstExecutionRunId;
     out.write(`Started ${options.input.full ? 'a full' : 'an incremental'} sync: workflow ${workflowId}\n`);
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    handle = options.client.workflow.getHandle(workflowId);
-    out.write(`A sync of ${options.store} is already running (workflow ${workflowId}); following it.\n`);
+    const holder = await options.client.workflow.getHandle(workflowId).describe();
+    runId = holder.runId;
+    if (holder.executionTime && holder.executionTime.getTime() > Date.now()) {
+      out.write(
+        `Workflow ${workflowId} (a cron workflow, or one started with a delay) holds the store's id; its next run ` +
+          `starts at ${holder.executionTime.toISOString()}. Following that run.\n`,
+      );
+    } else {
+      out.write(`A sync of ${options.store} is already running (workflow ${workflowId}); following it.\n`);
+    }
   }
   if (!(await hasWorker(options.client, options.taskQueue))) {
     out.write(
@@ -68,32 +87,56 @@ export async function runSync(options: RunSyncOptions): Promise<SyncResult> {
     );
   }
 
-  return follow(options, handle, out);
+  return follow(options, workflowId, runId, out);
 }
 
-/** One sync per store at a time: a run the schedule started is followed rather than doubled. */
-async function runningScheduledRun(
-  client: Client,
-  store: string,
-): Promise<{ workflowId: string; runId: string } | null> {
-  for await (const run of client.workflow.list({
-    query: `TemporalScheduledById = '${scheduleId(store)}' AND ExecutionStatus = 'Running'`,
-  })) {
-    return { workflowId: run.workflowId, runId: run.runId };
+/**
+ * The run's result, through its continue-as-new chain but not into a cron workflow's next run (which would wait for
+ * the next cron time).
+ */
+async function resultOf(client: Client, workflowId: string, runId: string): Promise<SyncResult> {
+  for (;;) {
+    try {
+      return (await client.workflow.result(workflowId, runId, { followRuns: false })) as SyncResult;
+    } catch (error) {
+      if (!(error instanceof WorkflowContinuedAsNewError)) throw error;
+      runId = error.newExecutionRunId;
+    }
   }
-  return null;
 }
 
-async function follow(options: RunSyncOptions, handle: WorkflowHandle, out: NodeJS.WriteStream): Promise<SyncResult> {
+async function follow(options: RunSyncOptions, workflowId: string, runId: string, out: NodeJS.WriteStream) {
   const reporter = new ProgressReporter(out);
+  const handle = options.client.workflow.getHandle<typeof shopifySync>(workflowId);
+  let polling = false;
   const timer = setInterval(() => {
-    handle
-      .query<SyncProgress>(PROGRESS_QUERY)
-      .then((progress) => reporter.update(progress))
-      .catch(() => undefined); // Not answerable yet (no worker) or already closed: the next poll tells.
+    // A query waits for a worker (up to the server's timeout) while none polls: never more than one at a time.
+    if (polling) return;
+    polling = true;
+    // Progress from the workflow's query; a step's failure and next attempt from the run's pending activities.
+    Promise.all([
+      handle.query(progressQuery).catch(() => null), // No worker yet, or closed: the next poll tells.
+      handle.describe().then(retryStatus, () => null),
+    ])
+      .then(([progress, retry]) => {
+        if (progress) reporter.update(progress, retry ? describeRetry(retry) : null);
+      })
+      .catch(() => undefined)
+      .finally(() => (polling = false));
   }, options.pollMs ?? 1000);
+  const stopFollowing = () => {
+    reporter.interrupted();
+    out.write(
+      `\nStopped following. The sync goes on in Temporal (workflow ${workflowId}): \`npm run sync\` follows it ` +
+        `again, \`npm run sync -- --status\` shows it, \`npm run temporal -- workflow cancel --workflow-id ` +
+        `${workflowId}\` cancels it` +
+        `${options.ctrlC ? ` (or Cancel in the Web UI: ${options.ctrlC.uiUrl}/workflows/${workflowId})` : ''}.\n`,
+    );
+    process.exit(130);
+  };
+  if (options.ctrlC) process.once('SIGINT', stopFollowing);
   try {
-    const result = (await handle.result()) as SyncResult;
+    const result = await resultOf(options.client, workflowId, runId);
     reporter.finish(result);
     return result;
   } catch (error) {
@@ -101,5 +144,6 @@ async function follow(options: RunSyncOptions, handle: WorkflowHandle, out: Node
     throw error;
   } finally {
     clearInterval(timer);
+    process.off('SIGINT', stopFollowing);
   }
 }

@@ -9,18 +9,26 @@ import {
   ScheduleSpec,
 } from '@temporalio/client';
 import { ConfigError } from '../common/config';
-import { SyncInput, WORKFLOW_TYPE, syncWorkflowId } from '../common/contract';
+import { SyncInput, syncWorkflowId } from '../common/contract';
+import { syncRunsQuery } from '../common/temporal-runs';
+import { cronProblem } from './cron';
+import { shopifySync } from '../workflows';
 
 export const DEFAULT_SYNC_CRON = '*/10 * * * *';
 
 export const scheduleId = (store: string): string => `shopify-sync-schedule-${store}`;
 
-/** Visibility query for every sync run of a store: one-off runs (stable id) and the schedule's runs. */
-export function storeRunsQuery(store: string): string {
-  return `WorkflowId = '${syncWorkflowId(store)}' OR TemporalScheduledById = '${scheduleId(store)}'`;
+/**
+ * Visibility query for every sync run of a store: one-off runs (stable id), the schedule's runs, and runs started by
+ * other means (`temporal workflow start`, tctl) on the store's task queue.
+ */
+export function storeRunsQuery(store: string, taskQueue: string): string {
+  return (
+    `WorkflowId = '${syncWorkflowId(store)}' OR TemporalScheduledById = '${scheduleId(store)}' ` +
+    `OR (${syncRunsQuery(taskQueue)})`
+  );
 }
 
-/** SYNC_INTERVAL (e.g. `30s`, `15m`) wins over SYNC_CRON (any cron expression); default every 10 minutes. */
 /** How the spec reads for people (the server hands cron back as calendar fields). */
 export function describeSpec(spec: ScheduleSpec): string {
   return spec.cronExpressions
@@ -28,17 +36,25 @@ export function describeSpec(spec: ScheduleSpec): string {
     : `every ${String(spec.intervals?.[0]?.every)}`;
 }
 
+/** SYNC_INTERVAL (e.g. `30s`, `15m`, `1h`) wins over SYNC_CRON (a cron expression); default every 10 minutes. */
 export function scheduleSpec(env: Record<string, string | undefined> = process.env): ScheduleSpec {
   const interval = env.SYNC_INTERVAL?.trim();
   if (interval) {
-    if (!/^\d+(s|m|h)$/.test(interval)) {
-      throw new ConfigError(`SYNC_INTERVAL must look like 30s, 15m or 1h, got "${interval}".`);
+    if (!/^[1-9]\d*(s|m|h)$/.test(interval)) {
+      throw new ConfigError(
+        `SYNC_INTERVAL must be a whole number of seconds, minutes or hours, e.g. SYNC_INTERVAL=15m (or 30s, 1h), ` +
+          `got "${interval}".`,
+      );
     }
     return { intervals: [{ every: interval as `${number}s` }] };
   }
   const cron = env.SYNC_CRON?.trim() || DEFAULT_SYNC_CRON;
-  if (cron.split(/\s+/).length !== 5 && !cron.startsWith('@')) {
-    throw new ConfigError(`SYNC_CRON "${cron}" is not a cron expression like "${DEFAULT_SYNC_CRON}" (5 fields).`);
+  const problem = cronProblem(cron);
+  if (problem) {
+    throw new ConfigError(
+      `SYNC_CRON "${cron}" is not a cron expression Temporal accepts (${problem}). Five fields: minute hour ` +
+        `day-of-month month day-of-week, e.g. SYNC_CRON='${DEFAULT_SYNC_CRON}' (every 10 minutes) or '0 6 * * 1-5'.`,
+    );
   }
   return { cronExpressions: [cron] };
 }
@@ -49,7 +65,7 @@ function scheduleOptions(store: string, taskQueue: string, input: SyncInput, spe
     spec,
     action: {
       type: 'startWorkflow',
-      workflowType: WORKFLOW_TYPE,
+      workflowType: shopifySync,
       // The server appends the scheduled time to this id, so every run is its own workflow.
       workflowId: syncWorkflowId(store),
       taskQueue,
@@ -106,8 +122,9 @@ export type ScheduleCommand = 'pause' | 'resume' | 'trigger' | 'delete';
 export async function controlSchedule(client: Client, store: string, command: ScheduleCommand): Promise<void> {
   const handle = client.schedule.getHandle(scheduleId(store));
   try {
-    if (command === 'pause') await handle.pause('Paused from the command line');
-    else if (command === 'resume') await handle.unpause('Resumed from the command line');
+    // Pausing and resuming replace the schedule's note with theirs: hand back the note it has (what it syncs, when).
+    if (command === 'pause') await handle.pause((await handle.describe()).state.note);
+    else if (command === 'resume') await handle.unpause((await handle.describe()).state.note);
     else if (command === 'trigger') await handle.trigger(ScheduleOverlapPolicy.SKIP);
     else await handle.delete();
   } catch (error) {

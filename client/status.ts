@@ -1,5 +1,5 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { PROGRESS_QUERY, SyncProgress } from '../common/contract';
+import { progressQuery } from '../workflows';
 import { describeProgress } from '../workflows/progress-text';
 import { describeSchedule, scheduleId, storeRunsQuery } from './schedule';
 
@@ -16,6 +16,7 @@ function when(date: Date | undefined): string {
 export async function printStatus(
   client: Client,
   store: string,
+  taskQueue: string,
   out: NodeJS.WritableStream = process.stdout,
 ): Promise<void> {
   const schedule = await describeSchedule(client, store);
@@ -23,7 +24,8 @@ export async function printStatus(
     out.write(
       `Schedule ${scheduleId(store)}: ${schedule.state.paused ? 'PAUSED' : 'active'} — ${schedule.state.note ?? ''}\n`,
     );
-    out.write(`  next run: ${when(schedule.info.nextActionTimes[0])}\n`);
+    // A paused schedule still reports the times it would run at; it runs none of them until resumed.
+    out.write(`  next run: ${schedule.state.paused ? 'none while paused' : when(schedule.info.nextActionTimes[0])}\n`);
     out.write(
       `  runs started: ${schedule.info.numActionsTaken}, skipped while one was running: ${schedule.info.numActionsSkippedOverlap}\n`,
     );
@@ -33,7 +35,7 @@ export async function printStatus(
 
   const runs: WorkflowExecutionInfo[] = [];
   for await (const run of client.workflow.list({
-    query: storeRunsQuery(store),
+    query: storeRunsQuery(store, taskQueue),
   })) {
     runs.push(run);
     if (runs.length >= 5) break;
@@ -49,7 +51,7 @@ export async function printStatus(
   if (running) {
     const progress = await client.workflow
       .getHandle(running.workflowId, running.runId)
-      .query<SyncProgress>(PROGRESS_QUERY)
+      .query(progressQuery)
       .catch(() => null);
     if (progress) out.write(`Running now:\n${describeProgress(progress).replace(/\*\*/g, '')}\n`);
   }

@@ -67,7 +67,8 @@ async function main(): Promise<void> {
       const result = await runRedaction({ client, taskQueue, uiUrl, store, target, sheets: flags.sheets });
       if (!result.found) process.exitCode = 1;
     } else if (action === 'once') {
-      await runSync({ client, taskQueue: app.temporal.taskQueue, store, input });
+      const uiUrl = `${app.temporal.uiUrl}/namespaces/${app.temporal.namespace}`;
+      await runSync({ client, taskQueue: app.temporal.taskQueue, store, input, ctrlC: { uiUrl } });
     } else if (action === 'daemon') {
       const spec = scheduleSpec();
       const { created } = await upsertSchedule(client, store, app.temporal.taskQueue, input, spec);
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
           `Status: npm run sync -- --status`,
       );
     } else if (action === 'status') {
-      await printStatus(client, store);
+      await printStatus(client, store, app.temporal.taskQueue);
     } else {
       const command = action === 'unschedule' ? 'delete' : action;
       await controlSchedule(client, store, command);

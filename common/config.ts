@@ -61,7 +61,7 @@ function positiveInt(env: Env, name: string, fallback: number): number {
   if (raw === undefined) return fallback;
   const parsed = Number(raw);
   if (!Number.isInteger(parsed) || parsed <= 0) {
-    throw new ConfigError(`${name} must be a positive whole number, got "${raw}".`);
+    throw new ConfigError(`${name} must be a positive whole number (e.g. ${name}=${fallback}), got "${raw}".`);
   }
   return parsed;
 }
@@ -71,7 +71,7 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
   if (raw === undefined) return fallback;
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
   if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-  throw new ConfigError(`${name} must be true or false, got "${raw}".`);
+  throw new ConfigError(`${name} must be true or false (e.g. ${name}=${fallback}), got "${raw}".`);
 }
 
 function fileMode(env: Env, name: string, fallback: number): number {
@@ -82,21 +82,53 @@ function fileMode(env: Env, name: string, fallback: number): number {
   return parseInt(raw, 8);
 }
 
+/** winston's levels, most to least severe; a level shows itself and everything above it. */
+export const LOG_LEVELS = ['error', 'warn', 'info', 'verbose', 'debug'] as const;
+
+/** host:port, e.g. localhost:7233 (a URL or a bare host is a common slip). */
+function address(env: Env, name: string, fallback: string): string {
+  const raw = value(env, name) ?? fallback;
+  if (!/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(raw) || Number(raw.split(':').pop()) > 65535) {
+    throw new ConfigError(`${name} must be host:port, e.g. ${name}=${fallback}, got "${raw}".`);
+  }
+  return raw;
+}
+
+function httpUrl(env: Env, name: string, fallback: string): string {
+  const raw = value(env, name) ?? fallback;
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError(`${name} must be an http(s) URL, e.g. ${name}=${fallback}, got "${raw}".`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
 export function loadAppConfig(env: Env = process.env): AppConfig {
   const logFormat = value(env, 'LOG_FORMAT') ?? 'text';
   if (logFormat !== 'text' && logFormat !== 'json') {
-    throw new ConfigError(`LOG_FORMAT must be "text" or "json", got "${logFormat}".`);
+    throw new ConfigError(`LOG_FORMAT must be "text" or "json" (e.g. LOG_FORMAT=json), got "${logFormat}".`);
+  }
+  const logLevel = value(env, 'LOG_LEVEL')?.toLowerCase() ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(
+      `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (e.g. LOG_LEVEL=debug), got "${logLevel}".`,
+    );
   }
   return {
     dataDir: path.resolve(value(env, 'DATA_DIR') ?? 'data'),
     logDir: path.resolve(value(env, 'LOG_DIR') ?? 'logs'),
-    logLevel: value(env, 'LOG_LEVEL') ?? 'info',
+    logLevel,
     logFormat,
     temporal: {
-      address: value(env, 'TEMPORAL_ADDRESS') ?? 'localhost:7233',
+      address: address(env, 'TEMPORAL_ADDRESS', 'localhost:7233'),
       namespace: value(env, 'TEMPORAL_NAMESPACE') ?? 'default',
       taskQueue: value(env, 'TEMPORAL_TASK_QUEUE') ?? DEFAULT_TASK_QUEUE,
-      uiUrl: (value(env, 'TEMPORAL_UI_URL') ?? 'http://localhost:8233').replace(/\/+$/, ''),
+      uiUrl: httpUrl(env, 'TEMPORAL_UI_URL', 'http://localhost:8233'),
     },
     googleSheetId: value(env, 'GOOGLE_SHEET_ID') ?? null,
     googleCredentialsFile: path.resolve(value(env, 'GOOGLE_APPLICATION_CREDENTIALS') ?? 'gspread_credentials.json'),

@@ -3,8 +3,6 @@
  * Node imports: the check's workflow returns it, so it holds no credential — only how the token was obtained.
  */
 
-export const CONNECTION_CHECK_WORKFLOW_TYPE = 'shopifyConnectionCheck';
-
 /** The scopes the sync needs; without read_all_orders Shopify shows only the last 60 days of orders. */
 export const NEEDED_SCOPES = ['read_products', 'read_customers', 'read_orders', 'read_all_orders'] as const;
 

@@ -3,9 +3,8 @@
  * the workflow bundle imports it too.
  */
 
-export const WORKFLOW_TYPE = 'shopifySync';
 export const DEFAULT_TASK_QUEUE = 'shopify-sync';
-/** Query name of the workflow's progress (a SyncProgress). */
+/** Query name of the workflow's progress (its SyncState): `temporal workflow query --name progress`. */
 export const PROGRESS_QUERY = 'progress';
 export const RESOURCE_NAMES = ['products', 'customers', 'orders'] as const;
 export type ResourceName = (typeof RESOURCE_NAMES)[number];
@@ -69,8 +68,6 @@ export interface SyncState {
   stages: StageReport[];
   continuedAsNew: number;
 }
-
-export type SyncProgress = SyncState;
 
 export interface SyncResult {
   mode: 'full' | 'incremental';

@@ -4,8 +4,6 @@
  */
 import type { StageReport } from './contract';
 
-export const REDACT_WORKFLOW_TYPE = 'redactCustomer';
-
 /** One redaction per store at a time; it may run beside a sync (the upsert honours redactions: RELIABILITY.md). */
 export function redactWorkflowId(store: string): string {
   return `shopify-redact-${store}`;

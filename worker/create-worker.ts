@@ -1,5 +1,8 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { ActivityConfig, createActivities } from '../activities';
+import { knownErrorsInterceptor } from '../activities/known-errors';
+import { openSyncRuns } from '../common/temporal-runs';
 import { prebuiltWorkflowBundle } from './workflow-bundle';
 
 export interface SyncWorkerOptions extends ActivityConfig {
@@ -10,12 +13,19 @@ export interface SyncWorkerOptions extends ActivityConfig {
 
 /** The worker: workflow code from `workflows/`, activities bound to this process's configuration. */
 export async function createSyncWorker(options: SyncWorkerOptions): Promise<{ worker: Worker; close: () => void }> {
-  const { activities, close } = createActivities(options);
+  const { namespace, taskQueue } = options.app.temporal;
+  // The activities list the store's open runs through the worker's own connection (one sync per store).
+  const client = new Client({ connection: options.connection, namespace });
+  const { activities, close } = createActivities({
+    openRuns: () => openSyncRuns(client, taskQueue),
+    ...options,
+  });
   const worker = await Worker.create({
     connection: options.connection,
-    namespace: options.app.temporal.namespace,
-    taskQueue: options.app.temporal.taskQueue,
+    namespace,
+    taskQueue,
     activities,
+    interceptors: { activity: [knownErrorsInterceptor(options.app.dataDir)] },
     workflowBundle: options.workflowBundle ?? (await prebuiltWorkflowBundle()),
   });
   return { worker, close };

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   // With a sheet to push to, a missing or malformed key is a start-up error, not a failure after the whole sync.
   if (app.googleSheetId) registerSecret(loadServiceAccount(app.googleCredentialsFile).private_key);
   const logger = createLogger(app, { file: true });
-  installTemporalLogger(logger);
+  installTemporalLogger(logger, app.temporal);
 
   let connection: NativeConnection;
   try {

@@ -4,9 +4,21 @@ import type { AppLogger } from '../common/logger';
 
 const LEVELS: Record<LogLevel, string> = { TRACE: 'debug', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
 
-/** Routes the SDK's and the activities' context logs (which carry workflowId and runId) into winston. */
-class WinstonTemporalLogger implements Logger {
-  constructor(private readonly logger: AppLogger) {}
+/** Where the Web UI shows a run: TEMPORAL_UI_URL and the namespace. */
+export interface RunLinks {
+  uiUrl: string;
+  namespace: string;
+}
+
+/**
+ * Routes the SDK's and the activities' context logs (which carry workflowId and runId) into winston. Warnings and
+ * errors about a run carry the link to it in the Web UI, where its history and retries are.
+ */
+export class WinstonTemporalLogger implements Logger {
+  constructor(
+    private readonly logger: AppLogger,
+    private readonly links?: RunLinks,
+  ) {}
   log(level: LogLevel, message: string, meta?: LogMetadata): void {
     // Keep what tells a reader which run and step a line is about; drop the SDK's internals (task tokens…).
     const {
@@ -23,10 +35,17 @@ class WinstonTemporalLogger implements Logger {
       ...rest
     } = (meta ?? {}) as Record<string, unknown>;
     const run = workflowRunId ?? runId;
+    const workflowId = typeof rest.workflowId === 'string' ? rest.workflowId : undefined;
+    const link =
+      this.links && workflowId && (level === 'WARN' || level === 'ERROR')
+        ? `${this.links.uiUrl}/namespaces/${this.links.namespace}/workflows/${encodeURIComponent(workflowId)}` +
+          (typeof run === 'string' ? `/${run}` : '')
+        : undefined;
     this.logger.log(LEVELS[level], message, {
       ...(run ? { runId: run } : {}),
       ...(typeof attempt === 'number' && attempt > 1 ? { attempt } : {}),
       ...rest,
+      ...(link ? { webUi: link } : {}),
     });
   }
   trace(message: string, meta?: LogMetadata): void {
@@ -49,8 +68,8 @@ class WinstonTemporalLogger implements Logger {
 let installed = false;
 
 /** The runtime is process-wide and can be installed once; later calls keep the first logger. */
-export function installTemporalLogger(logger: AppLogger): void {
+export function installTemporalLogger(logger: AppLogger, links?: RunLinks): void {
   if (installed) return;
-  Runtime.install({ logger: new WinstonTemporalLogger(logger) });
+  Runtime.install({ logger: new WinstonTemporalLogger(logger, links) });
   installed = true;
 }

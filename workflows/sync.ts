@@ -1,6 +1,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  ContinueAsNew,
   continueAsNew,
   log,
   patched,
@@ -19,14 +20,13 @@ import {
   ResourceName,
   ResourceProgress,
   SyncInput,
-  SyncProgress,
   SyncResult,
   StageReport,
   SyncState,
 } from '../common/contract';
 import { describeProgress } from './progress-text';
 
-export const progressQuery = defineQuery<SyncProgress>(PROGRESS_QUERY);
+export const progressQuery = defineQuery<SyncState>(PROGRESS_QUERY);
 
 const shopifyRetry: RetryPolicy = {
   initialInterval: '1s',
@@ -78,23 +78,25 @@ const { pushToSheets } = proxyActivities<Activities>({
 /** Continue-as-new well before Temporal's history limits even if the server does not suggest it. */
 const MAX_HISTORY_EVENTS = 10_000;
 
+function freshProgress(): ResourceProgress {
+  return {
+    cursor: null,
+    pages: 0,
+    records: 0,
+    childRecords: 0,
+    requests: 0,
+    throttledMs: 0,
+    done: false,
+    updatedAtMin: null,
+    maxUpdatedAt: null,
+    startedAt: null,
+    expected: null,
+  };
+}
+
 function freshState(input: SyncInput, startedAt: string): SyncState {
   const resources = {} as Record<ResourceName, ResourceProgress>;
-  for (const name of RESOURCE_NAMES) {
-    resources[name] = {
-      cursor: null,
-      pages: 0,
-      records: 0,
-      childRecords: 0,
-      requests: 0,
-      throttledMs: 0,
-      done: false,
-      updatedAtMin: null,
-      maxUpdatedAt: null,
-      startedAt: null,
-      expected: null,
-    };
-  }
+  for (const name of RESOURCE_NAMES) resources[name] = freshProgress();
   return {
     mode: input.full ? 'full' : 'incremental',
     sheets: input.sheets !== false,
@@ -116,36 +118,52 @@ function freshState(input: SyncInput, startedAt: string): SyncState {
 export async function shopifySync(input: SyncInput = {}): Promise<SyncResult> {
   const state = input.resume ?? freshState(input, new Date().toISOString());
   setHandler(progressQuery, () => state);
+  const report = () => setCurrentDetails(describeProgress(state));
   try {
-    return await runSync(input, state);
+    await plan(state, report);
+    if (!(await syncResources(state, input.historyLimit ?? MAX_HISTORY_EVENTS, report))) {
+      state.continuedAsNew += 1;
+      await continueAsNew<typeof shopifySync>({ ...input, resume: state });
+    }
+    await writeOutputs(state, report);
   } catch (error) {
+    // Continuing as new is not a failure: the next run carries the state, and this run's details stay as they were.
+    if (error instanceof ContinueAsNew) throw error;
     state.stage = 'failed';
-    setCurrentDetails(describeProgress(state));
+    report();
     throw unwrap(error);
   }
+  state.stage = 'done';
+  report();
+  return result(state);
 }
 
-async function runSync(input: SyncInput, state: SyncState): Promise<SyncResult> {
-  const report = () => setCurrentDetails(describeProgress(state));
-
-  if (!state.planned) {
-    state.stage = 'starting';
-    report();
-    const plan = await planSync.executeWithOptions({ summary: 'read watermarks and counts' }, [
-      { full: state.mode === 'full', resources: [...RESOURCE_NAMES] },
-    ]);
-    for (const name of RESOURCE_NAMES) {
-      state.resources[name].updatedAtMin = plan[name].updatedAtMin;
-      state.resources[name].expected = plan[name].expected;
-    }
-    state.planned = true;
+/**
+ * Watermarks and counts, once per run chain: a continued-as-new run plans only resources its state lacks (added to
+ * RESOURCE_NAMES after the chain started).
+ */
+async function plan(state: SyncState, report: () => void): Promise<void> {
+  const unplanned = RESOURCE_NAMES.filter((name) => !state.planned || !state.resources[name]);
+  if (unplanned.length === 0) return;
+  state.stage = 'starting';
+  for (const name of unplanned) state.resources[name] = freshProgress();
+  report();
+  const plans = await planSync.executeWithOptions({ summary: 'read watermarks and counts' }, [
+    { full: state.mode === 'full', resources: unplanned },
+  ]);
+  for (const name of unplanned) {
+    state.resources[name].updatedAtMin = plans[name].updatedAtMin;
+    state.resources[name].expected = plans[name].expected;
   }
+  state.planned = true;
+}
 
+/** Pages every resource to its end, or until the history is long: returns whether all are done. */
+async function syncResources(state: SyncState, historyLimit: number, report: () => void): Promise<boolean> {
   state.stage = 'shopify';
   report();
   log.info(`Shopify stages started (${state.mode})`);
-  const historyIsLong = () =>
-    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.historyLimit ?? MAX_HISTORY_EVENTS);
+  const historyIsLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit;
 
   async function syncResource(name: ResourceName): Promise<void> {
     const progress = state.resources[name];
@@ -181,11 +199,11 @@ async function runSync(input: SyncInput, state: SyncState): Promise<SyncResult> 
 
   // Resources page concurrently; the worker's shared rate limiter keeps the shop's bucket from overflowing.
   await Promise.all(RESOURCE_NAMES.map(syncResource));
-  if (RESOURCE_NAMES.some((name) => !state.resources[name].done)) {
-    state.continuedAsNew += 1;
-    await continueAsNew<typeof shopifySync>({ ...input, resume: state });
-  }
+  return RESOURCE_NAMES.every((name) => state.resources[name].done);
+}
 
+/** CSVs, analytics, dashboard, then Sheets. A failed push never undoes the local outputs; it fails the run after them. */
+async function writeOutputs(state: SyncState, report: () => void): Promise<void> {
   state.stage = 'outputs';
   report();
   const stage = async (run: () => Promise<StageReport>) => {
@@ -201,7 +219,6 @@ async function runSync(input: SyncInput, state: SyncState): Promise<SyncResult> 
   if (patched('render-dashboard')) {
     await stage(() => renderDashboard.executeWithOptions({ summary: 'render dashboard' }, []));
   }
-  // A failed push never undoes the local outputs above; it is reported, and fails the run, after them.
   let sheetsError: unknown;
   await stage(() =>
     pushToSheets
@@ -217,9 +234,9 @@ async function runSync(input: SyncInput, state: SyncState): Promise<SyncResult> 
       'SheetsPushFailed',
     );
   }
+}
 
-  state.stage = 'done';
-  report();
+function result(state: SyncState): SyncResult {
   const resources = {} as SyncResult['resources'];
   for (const name of RESOURCE_NAMES) {
     const { pages, records, childRecords, requests, throttledMs } = state.resources[name];

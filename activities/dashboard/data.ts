@@ -3,10 +3,8 @@
  * exactly for any date range (money as integer thousandths, like analytics_summary.json). Layout and meaning of each
  * field: `DashboardData` below; dashboards/README.md gives the sizes.
  */
-import type Database from 'better-sqlite3';
 import { mainCurrency, ORDER_FACTS, orderWindow, ordersByDay, withOrderFacts } from '../exports/analytics';
-
-type Db = Database.Database;
+import type { Db } from '../store/sql';
 
 export const DASHBOARD_DATA_VERSION = 1 as const;
 

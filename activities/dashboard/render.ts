@@ -6,13 +6,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type Database from 'better-sqlite3';
 import { stagingFolder, tempName } from '../exports/atomic-file';
 import { DataSink, writeDashboardData } from './data';
 import { PAGES, pageHtml } from './pages';
 import { worldGeoJson } from './world';
-
-type Db = Database.Database;
+import type { Db } from '../store/sql';
 
 export const DASHBOARD_DIR = 'dashboard';
 export const DASHBOARD_INDEX = 'index.html';

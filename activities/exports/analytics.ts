@@ -3,11 +3,9 @@
  * reach JavaScript; money is summed in integer thousandths and reported as exact decimal strings.
  */
 import path from 'node:path';
-import type Database from 'better-sqlite3';
 import { writeFileAtomic } from './atomic-file';
 import { divideRounded, formatThousandths, meanMoney, ratio2, thousandthsSql as t } from './money';
-
-type Db = Database.Database;
+import type { Db } from '../store/sql';
 
 export const ANALYTICS_FILE = 'analytics_summary.json';
 

@@ -6,12 +6,11 @@ import { once } from 'node:events';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type Database from 'better-sqlite3';
 import { stringify } from 'csv-stringify';
 import { allTables, TableSpec } from '../store/resources';
 import { commitStaged, discardStaged, StagedFile, stageFile } from './atomic-file';
+import { type Db, quoteIdentifier } from '../store/sql';
 
-type Db = Database.Database;
 export type CsvCell = string | number;
 
 /** The exported files, declared once: the CSV export and the Sheets push both follow this list and order. */
@@ -68,10 +67,6 @@ export interface CsvExportResult {
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-function quote(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
 function exportSpec(table: string): CsvExportSpec {
   const spec = CSV_EXPORTS.find((e) => e.table === table);
   if (!spec) throw new Error(`Table "${table}" is not one of the CSV exports`);
@@ -93,7 +88,7 @@ export function* csvRows(db: Db, table: string, options: CsvRowOptions = {}): Ge
   });
   const statement = db
     .prepare(
-      `SELECT ${columns.map(quote).join(', ')} FROM ${quote(table)} ORDER BY ${spec.primaryKey.map(quote).join(', ')}`,
+      `SELECT ${columns.map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(table)} ORDER BY ${spec.primaryKey.map(quoteIdentifier).join(', ')}`,
     )
     .raw(true)
     .safeIntegers(true);

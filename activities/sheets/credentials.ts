@@ -15,7 +15,8 @@ export function loadServiceAccount(file: string): ServiceAccount {
   } catch {
     throw new ConfigError(
       `Google Sheets credentials not found at ${file}. Save the service account's JSON key there (or set ` +
-        `GOOGLE_APPLICATION_CREDENTIALS), or skip the push with --no-sheets / by unsetting GOOGLE_SHEET_ID.`,
+        `GOOGLE_APPLICATION_CREDENTIALS), or unset GOOGLE_SHEET_ID in the worker's environment to run without the ` +
+        `Sheets push (\`npm run sync -- --no-sheets\` skips it for one run).`,
     );
   }
   let parsed: Record<string, unknown>;

@@ -39,7 +39,8 @@ export function failureForStatus(
       }
       return ApplicationFailure.nonRetryable(
         `${shop} rejected the access token (401 Unauthorized: ${said}). Check SHOPIFY_API_TOKEN: it must be the ` +
-          `Admin API access token of a custom app installed on ${context.store}.myshopify.com.`,
+          `Admin API access token of a custom app installed on ${context.store}.myshopify.com. The worker reads ` +
+          `it when it starts: restart the worker after changing it, then run the sync again.`,
         'ShopifyAuthError',
       );
     case 403:

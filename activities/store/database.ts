@@ -3,9 +3,11 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { ApplicationFailure } from '@temporalio/common';
 import { ensureSchema } from './schema';
+import type { Db } from './sql';
+
+export type { Db };
 
 export const DATABASE_FILE = 'shopify_data.db';
-export type Db = Database.Database;
 
 export interface OpenOptions {
   /** File mode for a new database: it holds customer data, so owner-only by default. */

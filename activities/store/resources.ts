@@ -3,6 +3,7 @@
  * The page sync, the schema, the CSV export and the Sheets push all read these; adding a resource is one entry here.
  */
 import type { ResourceName } from '../../common/contract';
+import { formatThousandths } from '../exports/money';
 
 export type ApiRecord = Record<string, unknown>;
 export type SqlType = 'INTEGER' | 'TEXT' | 'REAL';
@@ -103,11 +104,7 @@ function sumMoney(amounts: unknown[]): string | null {
     const value = BigInt(match[2]) * 1000n + BigInt((match[3] ?? '').padEnd(3, '0'));
     thousandths += match[1] === '-' ? -value : value;
   }
-  const sign = thousandths < 0n ? '-' : '';
-  const abs = thousandths < 0n ? -thousandths : thousandths;
-  const fraction = abs % 1000n;
-  const decimals = fraction % 10n === 0n ? String(fraction / 10n).padStart(2, '0') : String(fraction).padStart(3, '0');
-  return `${sign}${abs / 1000n}.${decimals}`;
+  return formatThousandths(thousandths);
 }
 
 function earliest(values: unknown[]): string | null {

@@ -3,11 +3,9 @@
  * back-filled from each record's raw JSON (so a new column never needs a resync). Changes that are not additive go
  * in MIGRATIONS, counted by `PRAGMA user_version`.
  */
-import type Database from 'better-sqlite3';
 import { allTables, RESOURCES, TableSpec } from './resources';
 import { upsertRecords } from './upsert';
-
-type Db = Database.Database;
+import { type Db, quoteIdentifier } from './sql';
 
 /** Non-additive changes, applied once each in order; `user_version` counts how many have run. */
 const MIGRATIONS: Array<(db: Db) => void> = [
@@ -87,14 +85,10 @@ const MIGRATIONS: Array<(db: Db) => void> = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-function quote(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
 export function createTableSql(table: TableSpec): string {
-  const columns = table.columns.map((c) => `${quote(c.name)} ${c.type}`);
-  const key = `PRIMARY KEY (${table.primaryKey.map(quote).join(', ')})`;
-  return `CREATE TABLE ${quote(table.name)} (${[...columns, key].join(', ')})`;
+  const columns = table.columns.map((c) => `${quoteIdentifier(c.name)} ${c.type}`);
+  const key = `PRIMARY KEY (${table.primaryKey.map(quoteIdentifier).join(', ')})`;
+  return `CREATE TABLE ${quoteIdentifier(table.name)} (${[...columns, key].join(', ')})`;
 }
 
 function existingColumns(db: Db, table: string): Set<string> {
@@ -120,13 +114,17 @@ export function ensureSchema(db: Db): void {
         db.exec(createTableSql(table));
       } else {
         for (const column of table.columns.filter((c) => !columns.has(c.name))) {
-          db.exec(`ALTER TABLE ${quote(table.name)} ADD COLUMN ${quote(column.name)} ${column.type}`);
+          db.exec(
+            `ALTER TABLE ${quoteIdentifier(table.name)} ADD COLUMN ${quoteIdentifier(column.name)} ${column.type}`,
+          );
           backfill.add(table.name);
         }
       }
       for (const index of table.indexes ?? []) {
         const name = `idx_${table.name}_${index.join('_')}`;
-        db.exec(`CREATE INDEX IF NOT EXISTS ${quote(name)} ON ${quote(table.name)} (${index.map(quote).join(', ')})`);
+        db.exec(
+          `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(name)} ON ${quoteIdentifier(table.name)} (${index.map(quoteIdentifier).join(', ')})`,
+        );
       }
     }
   })();
@@ -140,7 +138,7 @@ export function ensureSchema(db: Db): void {
 function rederiveFromRawJson(db: Db, resourceName: string): void {
   const resource = RESOURCES.find((r) => r.name === resourceName)!;
   const select = db.prepare(
-    `SELECT id, raw_json FROM ${quote(resource.table.name)} WHERE id > ? ORDER BY id LIMIT 1000`,
+    `SELECT id, raw_json FROM ${quoteIdentifier(resource.table.name)} WHERE id > ? ORDER BY id LIMIT 1000`,
   );
   let lastId = -1;
   for (;;) {

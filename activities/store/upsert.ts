@@ -2,33 +2,31 @@ import type Database from 'better-sqlite3';
 import { blankPersonalColumns, scrubRecord } from './personal-data';
 import { missingChildRecorder } from './deletions';
 import type { ApiRecord, ResourceSpec, TableSpec } from './resources';
+import { type Db, quoteIdentifier } from './sql';
 
-type Db = Database.Database;
 type Statements = { upsert: Database.Statement; deleteChildren?: Database.Statement };
 
 const statementCache = new WeakMap<Db, Map<string, Statements>>();
-
-function quote(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
 
 function statements(db: Db, table: TableSpec, parentKey?: string): Statements {
   let perDb = statementCache.get(db);
   if (!perDb) statementCache.set(db, (perDb = new Map()));
   let cached = perDb.get(table.name);
   if (!cached) {
-    const names = table.columns.map((c) => quote(c.name));
+    const names = table.columns.map((c) => quoteIdentifier(c.name));
     const updates = table.columns
       .filter((c) => !table.primaryKey.includes(c.name))
-      .map((c) => `${quote(c.name)} = excluded.${quote(c.name)}`);
+      .map((c) => `${quoteIdentifier(c.name)} = excluded.${quoteIdentifier(c.name)}`);
     cached = {
       upsert: db.prepare(
-        `INSERT INTO ${quote(table.name)} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')}) ` +
-          `ON CONFLICT (${table.primaryKey.map(quote).join(', ')}) DO UPDATE SET ${updates.join(', ')}`,
+        `INSERT INTO ${quoteIdentifier(table.name)} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')}) ` +
+          `ON CONFLICT (${table.primaryKey.map(quoteIdentifier).join(', ')}) DO UPDATE SET ${updates.join(', ')}`,
       ),
       // One statement per page and child table, whatever the page's size: the parent ids go in as a JSON array.
       deleteChildren: parentKey
-        ? db.prepare(`DELETE FROM ${quote(table.name)} WHERE ${quote(parentKey)} IN (SELECT value FROM json_each(?))`)
+        ? db.prepare(
+            `DELETE FROM ${quoteIdentifier(table.name)} WHERE ${quoteIdentifier(parentKey)} IN (SELECT value FROM json_each(?))`,
+          )
         : undefined,
     };
     perDb.set(table.name, cached);

@@ -3,7 +3,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnScript } from '../children';
+import { spawnScript } from '../../test/helpers/processes';
 import type { BenchContext } from '../context';
 import { info, ScenarioResult } from '../figures';
 import { median } from '../stats';

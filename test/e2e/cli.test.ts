@@ -1,16 +1,27 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { syncWorkflowId } from '../../common/contract';
 import { createShopifyStore, ShopifyStore } from '../shopify-store';
-import { compareWithStore, EQUAL } from '../helpers/compare';
-import { processEnv, spawnTs, Spawned, waitFor } from '../helpers/processes';
-import { openReadOnly } from '../helpers/sync-harness';
+import { expectExactOutputs } from '../helpers/faults-outputs';
+import { startWorker as startWorkerProcess, WorkerProcess } from '../helpers/faults-processes';
+import { processEnv, spawnTs, waitFor } from '../helpers/processes';
 import { startTemporal } from '../helpers/temporal';
 import { tempDir } from '../helpers/tmp';
 
 const KNOWN_TOKEN = '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';
 const BAD_TOKEN = 'shpat_00000000000000000000000000000000';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -24,7 +35,7 @@ describe('command line: npm run worker and npm run sync', () => {
   let env: TestWorkflowEnvironment;
   let store: ShopifyStore;
   const data = tempDir();
-  const workers: Spawned[] = [];
+  const workers: WorkerProcess[] = [];
 
   beforeAll(async () => {
     env = await startTemporal();
@@ -32,17 +43,15 @@ describe('command line: npm run worker and npm run sync', () => {
     await store.listen(0);
   });
   afterAll(async () => {
-    for (const worker of workers) worker.child.kill('SIGTERM');
-    await Promise.all(workers.map((w) => w.exited));
+    await Promise.all(workers.map((w) => w.stop()));
     await store?.close();
     await env?.teardown();
     data.cleanup();
   });
 
   const startWorker = async (config: Record<string, string>) => {
-    const worker = spawnTs('worker/index.ts', [], config);
+    const worker = await startWorkerProcess(config);
     workers.push(worker);
-    await waitFor('the worker to start', () => worker.output().includes('Worker for store'), 60_000);
     return worker;
   };
 
@@ -72,9 +81,7 @@ describe('command line: npm run worker and npm run sync', () => {
     expect(await sync.exited).toBe(0);
     expect(sync.output()).toMatch(/Sync finished \(full\)/);
     expect(sync.output()).toMatch(/\n {2}orders\s+600\s+\d+\s+3\s+3\s+0.0s\n/);
-    const db = openReadOnly(data.dir);
-    expect(compareWithStore(db, store)).toMatchObject(EQUAL);
-    db.close();
+    expectExactOutputs(data.dir, store);
 
     // The token is in the worker's environment only: not in its output, the CLI's, the log files, the outputs or
     // the workflow's history (inputs, results, failures, progress details).
@@ -104,7 +111,87 @@ describe('command line: npm run worker and npm run sync', () => {
     expect(await sync.exited).toBe(1);
     expect(Date.now() - started).toBeLessThan(20_000);
     expect(sync.output()).toMatch(
-      /Sync failed: Shopify store "e2e-store" rejected the access token \(401 Unauthorized/,
+      /Sync failed: Shopify store "e2e-store" rejected the access token \(401 Unauthorized.* restart the worker after changing it/,
     );
+  });
+
+  it('LOG_LEVEL=loud stops the worker at start naming the levels, instead of a silent worker', async () => {
+    const config = processEnv({
+      storeUrl: store.url,
+      dataDir: data.dir,
+      temporalAddress: env.address,
+      taskQueue: 'cli',
+    });
+    const worker = spawnTs('worker/index.ts', [], { ...config, LOG_LEVEL: 'loud' });
+    expect(await worker.exited).toBe(2);
+    expect(worker.output()).toBe(
+      'Configuration error: LOG_LEVEL must be one of error, warn, info, verbose, debug (e.g. LOG_LEVEL=debug), got "loud".\n',
+    );
+  });
+
+  it('while Shopify cannot be reached, sync shows the reason and the next attempt; Ctrl-C says the sync goes on', async () => {
+    const closedPort = await freePort();
+    const config = processEnv({
+      storeUrl: `http://127.0.0.1:${closedPort}`,
+      dataDir: data.dir,
+      temporalAddress: env.address,
+      taskQueue: 'cli-unreachable',
+      store: 'unreachable-store',
+    });
+    const worker = await startWorker(config);
+    const sync = spawnTs('client/sync.ts', ['--once', '--full'], config);
+    await waitFor(
+      'the retry in the progress line',
+      () =>
+        /retrying planSync: Could not reach Shopify store "unreachable-store" at http:\/\/127\.0\.0\.1:\d+\/.*; will retry\. — attempt \d+ at \d\d:\d\d:\d\dZ \(in \d+ s\)/.test(
+          sync.output(),
+        ),
+      30_000,
+    );
+    sync.child.kill('SIGINT');
+    expect(await sync.exited).toBe(130);
+    expect(sync.output()).toContain(
+      'Stopped following. The sync goes on in Temporal (workflow shopify-sync-unreachable-store): `npm run sync` ' +
+        'follows it again, `npm run sync -- --status` shows it, `npm run temporal -- workflow cancel --workflow-id ' +
+        'shopify-sync-unreachable-store` cancels it (or Cancel in the Web UI: http://localhost:8233/namespaces/default/workflows/shopify-sync-unreachable-store).',
+    );
+    const handle = env.client.workflow.getHandle('shopify-sync-unreachable-store');
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    // The worker's log says why, with the run's link, not only the failure's type.
+    expect(worker.output()).toMatch(
+      /warn \[shopify-sync-unreachable-store \S+ planSync\]: Activity failed .*"error":\{"type":"ShopifyUnavailable","message":"Could not reach Shopify store .*"webUi":"http:\/\/localhost:8233\/namespaces\/default\/workflows\/shopify-sync-unreachable-store\//,
+    );
+    await handle.terminate('test over');
+  });
+
+  it('npm run server starts at TEMPORAL_ADDRESS, and fails naming the port when it is taken', async () => {
+    const taken = spawnTs('client/server.ts', [], {
+      DATA_DIR: data.dir,
+      LOG_DIR: data.dir,
+      TEMPORAL_ADDRESS: env.address,
+    });
+    expect(await taken.exited).toBe(2);
+    const takenPort = env.address.split(':').pop();
+    expect(taken.output()).toMatch(
+      new RegExp(
+        `^Configuration error: Port ${takenPort} \\(the Temporal port\\) is already in use\\. If a Temporal server`,
+      ),
+    );
+
+    const [port, uiPort] = [await freePort(), await freePort()];
+    const server = spawnTs('client/server.ts', [], {
+      DATA_DIR: data.dir,
+      LOG_DIR: data.dir,
+      TEMPORAL_ADDRESS: `localhost:${port}`,
+      TEMPORAL_UI_URL: `http://localhost:${uiPort}`,
+    });
+    await waitFor('the dev server', () => server.output().includes('press Ctrl-C'), 60_000);
+    expect(server.output()).toContain(`Temporal dev server on localhost:${port} `);
+    expect(server.output()).toContain(`Web UI: http://localhost:${uiPort} `);
+    const connection = await Connection.connect({ address: `127.0.0.1:${port}` });
+    await connection.workflowService.getSystemInfo({});
+    await connection.close();
+    server.child.kill('SIGINT');
+    expect(await server.exited).toBe(0);
   });
 });

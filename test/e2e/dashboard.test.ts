@@ -8,14 +8,13 @@ import { PAGES } from '../../activities/dashboard/pages';
 import type { SyncResult } from '../../common/contract';
 import { DashboardServer, startDashboardServer } from '../../client/dashboard';
 import { createShopifyStore, ShopifyStore } from '../shopify-store';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, screenshot as takeScreenshot } from '../helpers/browser';
 import { analyticsFromApiRecords } from '../helpers/independent-analytics';
 import { openReadOnly, runSyncInProcess, testConfig } from '../helpers/sync-harness';
 import { startTemporal, workflowBundle } from '../helpers/temporal';
 import { tempDir } from '../helpers/tmp';
 
 const OUTPUT_DIR = path.resolve(__dirname, '..', '..', 'test-output', 'dashboard');
-const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 const ORDERS = 700;
 
 type Rec = Record<string, unknown>;
@@ -120,14 +119,8 @@ async function waitReady(page: Page): Promise<void> {
   await page.waitForFunction('window.dashboard && window.dashboard.ready === true');
 }
 
-async function screenshot(page: Page, name: string): Promise<void> {
-  const file = path.join(OUTPUT_DIR, name);
-  fs.rmSync(file, { force: true });
-  await page.screenshot({ path: file, fullPage: true });
-  const bytes = fs.readFileSync(file);
-  expect(bytes.subarray(0, 8)).toEqual(PNG_MAGIC);
-  expect(bytes.length).toBeGreaterThan(30_000);
-}
+/** A full-page screenshot under OUTPUT_DIR, checked to be a real, non-trivial PNG. */
+const screenshot = (page: Page, name: string) => takeScreenshot(page, path.join(OUTPUT_DIR, name), 30_000);
 
 /** Every chart of the page has series with data and a canvas with a good part of it painted. */
 async function expectChartsDrawn(page: Page, names: string[]): Promise<void> {

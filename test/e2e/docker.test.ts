@@ -350,6 +350,7 @@ describe('container deployment (static: no Docker engine here)', () => {
   it('docker-compose config accepts docker-compose.yml and has every service', () => {
     expect(Object.keys(config().services).sort()).toEqual(
       [
+        'check',
         'postgresql',
         'schedule',
         'sync',
@@ -447,9 +448,9 @@ describe('container deployment (static: no Docker engine here)', () => {
     expect(worker.depends_on?.['temporal-create-namespace']).toEqual({ condition: 'service_completed_successfully' });
   });
 
-  it('compose: the sync and schedule one-shots run the built client with flags it has, under a profile', () => {
+  it('compose: the sync, schedule and check one-shots run the built client with flags it has, under a profile', () => {
     const { services } = config();
-    const expected = { sync: '--once', schedule: '--daemon' };
+    const expected = { sync: '--once', schedule: '--daemon', check: '--check' };
     for (const [name, flag] of Object.entries(expected)) {
       const service = services[name];
       expect(service.profiles).toContain('tools');

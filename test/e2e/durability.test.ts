@@ -1,5 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { SyncResult, WORKFLOW_TYPE, syncWorkflowId } from '../../common/contract';
+import { syncWorkflowId } from '../../common/contract';
+import { shopifySync } from '../../workflows';
 import { createShopifyStore, ShopifyStore } from '../shopify-store';
 import { compareWithStore, EQUAL } from '../helpers/compare';
 import { processEnv, spawnTs, waitFor } from '../helpers/processes';
@@ -38,7 +39,7 @@ describe('durability: the worker is killed mid-sync', () => {
       taskQueue: 'durability',
     });
     const first = spawnTs('worker/index.ts', [], workerEnv);
-    const handle = await env.client.workflow.start(WORKFLOW_TYPE, {
+    const handle = await env.client.workflow.start(shopifySync, {
       workflowId: syncWorkflowId('e2e-store'),
       taskQueue: 'durability',
       args: [{ full: true }],
@@ -55,7 +56,7 @@ describe('durability: the worker is killed mid-sync', () => {
 
     const second = spawnTs('worker/index.ts', [], workerEnv);
     try {
-      const result = (await handle.result()) as SyncResult;
+      const result = await handle.result();
       expect(result.resources.orders.records).toBe(3_000);
     } finally {
       second.child.kill('SIGTERM');

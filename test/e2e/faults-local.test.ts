@@ -12,11 +12,13 @@ import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CSV_EXPORTS, exportCsvs } from '../../activities/exports/csv-export';
 import { DATABASE_FILE, openDatabase } from '../../activities/store/database';
-import { SyncResult, WORKFLOW_TYPE, syncWorkflowId } from '../../common/contract';
+import { SyncResult, syncWorkflowId } from '../../common/contract';
+import { shopifySync } from '../../workflows';
 import { createSyncWorker } from '../../worker/create-worker';
 import { createShopifyStore, ShopifyStore } from '../shopify-store';
-import { compareWithStore, EQUAL } from '../helpers/compare';
-import { checkCsvs, fingerprints, recordFigures, sha256, tempFiles } from '../helpers/faults-outputs';
+import { EQUAL } from '../helpers/compare';
+import { compareDir } from '../helpers/faults-inspect';
+import { expectExactOutputs, fingerprints, recordFigures, sha256, tempFiles } from '../helpers/faults-outputs';
 import { activityAttempts, runBounded } from '../helpers/faults-runs';
 import { PROJECT_ROOT, waitFor } from '../helpers/processes';
 import { openReadOnly, runSyncInProcess, testConfig } from '../helpers/sync-harness';
@@ -24,15 +26,6 @@ import { startTemporal, workflowBundle } from '../helpers/temporal';
 import { tempDir } from '../helpers/tmp';
 
 const CSV_FILES = CSV_EXPORTS.map((e) => e.file);
-
-function compareDb(dataDir: string, store: ShopifyStore) {
-  const db = openReadOnly(dataDir);
-  try {
-    return compareWithStore(db, store);
-  } finally {
-    db.close();
-  }
-}
 
 function removeDatabase(dataDir: string): void {
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(path.join(dataDir, DATABASE_FILE + suffix), { force: true });
@@ -115,9 +108,7 @@ describe('local faults: locked, deleted and corrupt database, unwritable DATA_DI
     const attempts = await activityAttempts(run.handle);
     expect(attempts.filter((a) => a.attempt > 1)).toEqual([]);
 
-    const comparison = compareDb(dir, store);
-    expect(comparison).toMatchObject(EQUAL);
-    expect(checkCsvs(dir).problems).toEqual([]);
+    const comparison = expectExactOutputs(dir, store);
     recordFigures('db-locked-5s', { faults: 1, runMs: run.ms, retries: 0, runsCompleted: 2, ...comparison });
   }, 90_000);
 
@@ -134,9 +125,7 @@ describe('local faults: locked, deleted and corrupt database, unwritable DATA_DI
     expect(retried.length).toBeGreaterThan(0);
     for (const a of retried) expect(a.lastFailure).toMatch(/database is locked/);
 
-    const comparison = compareDb(dir, store);
-    expect(comparison).toMatchObject(EQUAL);
-    expect(checkCsvs(dir).problems).toEqual([]);
+    const comparison = expectExactOutputs(dir, store);
     recordFigures('db-locked-14s', {
       faults: 1,
       runMs: run.ms,
@@ -160,9 +149,7 @@ describe('local faults: locked, deleted and corrupt database, unwritable DATA_DI
     for (const name of ['products', 'customers', 'orders'] as const) {
       expect(result.resources[name].records).toBe(store.count(name));
     }
-    const comparison = compareDb(dir, store);
-    expect(comparison).toMatchObject(EQUAL);
-    expect(checkCsvs(dir).problems).toEqual([]);
+    const comparison = expectExactOutputs(dir, store);
     recordFigures('db-deleted-new-worker', { faults: 1, runsCompleted: 2, ...comparison });
   }, 90_000);
 
@@ -175,12 +162,12 @@ describe('local faults: locked, deleted and corrupt database, unwritable DATA_DI
       workflowBundle: await workflowBundle(),
     });
     const run = (input: object) =>
-      env.client.workflow.execute(WORKFLOW_TYPE, {
+      env.client.workflow.execute(shopifySync, {
         workflowId: syncWorkflowId('faults-deleted-live'),
         taskQueue: 'faults-deleted-live',
         args: [input],
         workflowExecutionTimeout: '45 seconds',
-      }) as Promise<SyncResult>;
+      });
     let second: SyncResult | WorkflowFailedError;
     try {
       second = await worker.runUntil(async () => {
@@ -194,9 +181,7 @@ describe('local faults: locked, deleted and corrupt database, unwritable DATA_DI
     // The run's own message when it failed, so a failure here says what the worker did.
     expect(second instanceof Error ? `${second.message}: ${second.cause?.message}` : 'completed').toBe('completed');
     expect(fs.existsSync(path.join(dir, DATABASE_FILE))).toBe(true);
-    const comparison = compareDb(dir, store);
-    expect(comparison).toMatchObject(EQUAL);
-    expect(checkCsvs(dir).problems).toEqual([]);
+    const comparison = expectExactOutputs(dir, store);
     recordFigures('db-deleted-live-worker', { faults: 1, runsCompleted: 2, ...comparison });
   }, 120_000);
 
@@ -302,7 +287,7 @@ describe('local faults: locked, deleted and corrupt database, unwritable DATA_DI
       faults: 2,
       messages: [empty.message, after.message],
       runsCompleted: 1,
-      ...compareDb(dir, store),
+      ...compareDir(dir, store),
     });
   }, 90_000);
 
@@ -349,23 +334,17 @@ describe('local faults: locked, deleted and corrupt database, unwritable DATA_DI
     expect(tempFiles(dir)).toEqual([]);
     expect(fingerprints(dir, [...CSV_FILES, 'analytics_summary.json'])).toEqual(previous);
     // The pages were stored before the export failed: SQLite already equals the store.
-    const stored = compareDb(dir, own);
+    const stored = compareDir(dir, own);
     expect(stored).toMatchObject(EQUAL);
 
     fs.rmSync(ballast);
     await runSyncInProcess(env, cfg, { sheets: false });
-    const comparison = compareDb(dir, own);
-    expect(comparison).toMatchObject(EQUAL);
-    const csvCheck = checkCsvs(dir);
-    expect(csvCheck.problems).toEqual([]);
-    expect(tempFiles(dir)).toEqual([]);
     recordFigures('disk-full-csv', {
       faults: 1,
       exportAttempts: exportAttempt?.attempt,
       message: full.message,
       runsCompleted: 2,
-      csvRowsCompared: csvCheck.rowsCompared,
-      ...comparison,
+      ...expectExactOutputs(dir, own),
     });
   }
 

@@ -14,14 +14,14 @@ import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { CSV_EXPORTS } from '../../activities/exports/csv-export';
 import { sheetTitle } from '../../activities/sheets/tables';
-import { SyncPageInput, SyncResult, WORKFLOW_TYPE } from '../../common/contract';
-import { createSheetsEmulator, generateServiceAccountKeys } from '../sheets-emulator';
+import { SyncPageInput, SyncResult } from '../../common/contract';
+import { shopifySync } from '../../workflows';
 import type { SheetsEmulator } from '../sheets-emulator';
 import { createShopifyStore, ShopifyStore } from '../shopify-store';
-import { compareWithStore, EQUAL } from '../helpers/compare';
-import { checkCsvs, checkSheets, recordFigures, tempFiles } from '../helpers/faults-outputs';
+import { checkSheets, expectExactOutputs, recordFigures, tempFiles } from '../helpers/faults-outputs';
 import { DevServer, resultWithin, startWorker, workerEnv, WorkerProcess } from '../helpers/faults-processes';
 import { waitFor } from '../helpers/processes';
+import { startSheets } from '../helpers/sheets-fixture';
 import { openReadOnly, testConfig } from '../helpers/sync-harness';
 import { startTemporal, workflowBundle } from '../helpers/temporal';
 import { tempDir } from '../helpers/tmp';
@@ -31,19 +31,9 @@ const ACCOUNT = 'faults@e2e-project.iam.gserviceaccount.com';
 /** How long a restarted worker may take to finish a run whose worker was killed (it includes the retry delay). */
 const RECOVERY_MS = 60_000;
 
-function compareDb(dataDir: string, store: ShopifyStore) {
-  const db = openReadOnly(dataDir);
-  try {
-    return compareWithStore(db, store);
-  } finally {
-    db.close();
-  }
-}
-
 describe('process faults: workers SIGKILLed inside the output stages, two workers, a lost activity report', () => {
   let env: TestWorkflowEnvironment;
   let sheets: SheetsEmulator;
-  const keys = generateServiceAccountKeys();
   const secrets = tempDir('faults-secrets-');
   const credentials = path.join(secrets.dir, 'service-account.json');
   const stores: ShopifyStore[] = [];
@@ -52,15 +42,7 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
 
   beforeAll(async () => {
     [env] = await Promise.all([startTemporal(), workflowBundle()]);
-    sheets = createSheetsEmulator({
-      serviceAccounts: { [ACCOUNT]: keys.publicKey },
-      spreadsheets: [{ id: SHEET_ID, editors: [ACCOUNT] }],
-    });
-    await sheets.listen(0);
-    fs.writeFileSync(
-      credentials,
-      JSON.stringify({ type: 'service_account', client_email: ACCOUNT, private_key: keys.privateKey }),
-    );
+    sheets = (await startSheets({ credentials, account: ACCOUNT, spreadsheetId: SHEET_ID })).emulator;
   });
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.stop()));
@@ -105,7 +87,7 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
       first.child.kill('SIGKILL');
       killedAfter = name;
     });
-    const handle = await env.client.workflow.start(WORKFLOW_TYPE, {
+    const handle = await env.client.workflow.start(shopifySync, {
       workflowId: 'faults-csv-kill',
       taskQueue: 'faults-csv',
       args: [{ full: true, sheets: false }],
@@ -123,7 +105,7 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     for (const { file } of CSV_EXPORTS) expect(fs.existsSync(path.join(dataDir, file))).toBe(false);
 
     await worker(workerEnvironment);
-    const result = await resultWithin<SyncResult>(handle, RECOVERY_MS, 'the run after the kill in the CSV export');
+    const result = await resultWithin(handle, RECOVERY_MS, 'the run after the kill in the CSV export');
     expect(result.stages.map((s) => [s.name, s.status])).toEqual(
       expect.arrayContaining([
         ['csv', 'done'],
@@ -132,17 +114,12 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
       ]),
     );
 
-    const comparison = compareDb(dataDir, store);
-    expect(comparison).toMatchObject(EQUAL);
-    const csvs = checkCsvs(dataDir);
-    expect(csvs.problems).toEqual([]);
-    expect(tempFiles(dataDir)).toEqual([]);
+    const outputs = expectExactOutputs(dataDir, store);
     recordFigures('sigkill-csv-export', {
       faults: 1,
       killedAfter,
       runsCompleted: 1,
-      csvRowsCompared: csvs.rowsCompared,
-      ...comparison,
+      ...outputs,
     });
   }, 150_000);
 
@@ -159,7 +136,7 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     });
     const first = await worker(workerEnvironment);
     const logStart = sheets.requestLog.length;
-    const handle = await env.client.workflow.start(WORKFLOW_TYPE, {
+    const handle = await env.client.workflow.start(shopifySync, {
       workflowId: 'faults-sheets-kill',
       taskQueue: 'faults-sheets',
       args: [{ full: true }],
@@ -176,7 +153,7 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     expect(stagingAtKill.length).toBe(1);
 
     await worker(workerEnvironment);
-    const result = await resultWithin<SyncResult>(handle, RECOVERY_MS, 'the run after the kill in the Sheets push');
+    const result = await resultWithin(handle, RECOVERY_MS, 'the run after the kill in the Sheets push');
     expect(result.stages.map((s) => [s.name, s.status])).toEqual(
       expect.arrayContaining([
         ['csv', 'done'],
@@ -185,13 +162,9 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
       ]),
     );
 
-    const comparison = compareDb(dataDir, store);
-    expect(comparison).toMatchObject(EQUAL);
+    const outputs = expectExactOutputs(dataDir, store);
     const pushed = checkSheets(sheets, SHEET_ID, dataDir);
     expect(pushed.problems).toEqual([]);
-    const csvs = checkCsvs(dataDir);
-    expect(csvs.problems).toEqual([]);
-    expect(tempFiles(dataDir)).toEqual([]);
     // A reader never saw a managed worksheet half written: each state has a worksheet complete or not yet there.
     const complete = Object.fromEntries(
       CSV_EXPORTS.map(({ table }) => {
@@ -208,9 +181,8 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
       faults: 1,
       stagingAtKill,
       runsCompleted: 1,
-      csvRowsCompared: csvs.rowsCompared,
       sheetRowsCompared: pushed.rowsCompared,
-      ...comparison,
+      ...outputs,
     });
   }, 150_000);
 
@@ -233,7 +205,7 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     const both = await Promise.all([worker(workerEnvironment), worker(workerEnvironment)]);
     const pagesLogged = (w: WorkerProcess) =>
       (w.output().match(/ (products|customers|orders) page \d+:/g) ?? []).length;
-    const handle = await env.client.workflow.start(WORKFLOW_TYPE, {
+    const handle = await env.client.workflow.start(shopifySync, {
       workflowId: 'faults-two-workers',
       taskQueue: 'faults-two',
       args: [{ full: true, sheets: false }],
@@ -252,7 +224,7 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     } finally {
       owner.child.kill('SIGCONT');
     }
-    const result = await resultWithin<SyncResult>(handle, 90_000, 'the run on two workers');
+    const result = await resultWithin(handle, 90_000, 'the run on two workers');
     expect(result.resources.orders.records).toBe(3_000);
 
     const pages = both.map(pagesLogged);
@@ -262,17 +234,13 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     expect(Math.min(...pages)).toBeGreaterThan(0);
     for (const w of both) expect(w.child.exitCode).toBeNull();
 
-    const comparison = compareDb(dataDir, store);
-    expect(comparison).toMatchObject(EQUAL);
-    const csvs = checkCsvs(dataDir);
-    expect(csvs.problems).toEqual([]);
+    const outputs = expectExactOutputs(dataDir, store);
     recordFigures('two-workers', {
       faults: 1,
       pagesPerWorker: pages,
       http429: store.requestLog.filter((r) => r.status === 429).length,
       runsCompleted: 1,
-      csvRowsCompared: csvs.rowsCompared,
-      ...comparison,
+      ...outputs,
     });
   }, 420_000);
 
@@ -313,11 +281,11 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     let result: SyncResult;
     try {
       result = await inProcess.runUntil(
-        env.client.workflow.execute(WORKFLOW_TYPE, {
+        env.client.workflow.execute(shopifySync, {
           workflowId: 'faults-lost-report',
           taskQueue: 'faults-lost-report',
           args: [{ full: true, sheets: false }],
-        }) as Promise<SyncResult>,
+        }),
       );
     } finally {
       close();
@@ -336,21 +304,17 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     expect(fetched.size).toBe(2 + 2 + 6);
     expect([...fetched.values()].every((n) => n === 1)).toBe(true);
 
-    const comparison = compareDb(dataDir, store);
-    expect(comparison).toMatchObject(EQUAL);
+    const outputs = expectExactOutputs(dataDir, store);
     const db = openReadOnly(dataDir);
     const lineItems = (db.prepare('SELECT COUNT(*) AS n FROM line_items').get() as { n: number }).n;
     db.close();
     let storeLineItems = 0;
     for (const order of store.records('orders')) storeLineItems += (order.line_items as unknown[]).length;
     expect(lineItems).toBe(storeLineItems);
-    const csvs = checkCsvs(dataDir);
-    expect(csvs.problems).toEqual([]);
     recordFigures('lost-report-after-commit', {
       faults: lost.length,
       runsCompleted: 1,
-      csvRowsCompared: csvs.rowsCompared,
-      ...comparison,
+      ...outputs,
     });
   }, 120_000);
 });
@@ -393,7 +357,7 @@ describe('process faults: the Temporal server SIGKILLed mid-sync and restarted o
       workerEnv({ storeUrl: store.url, dataDir, temporalAddress: server.address, taskQueue: 'faults-server' }),
     );
     const before = await client();
-    const handle = await before.workflow.start(WORKFLOW_TYPE, {
+    const handle = await before.workflow.start(shopifySync, {
       workflowId: 'faults-server-kill',
       taskQueue: 'faults-server',
       args: [{ full: true, sheets: false }],
@@ -413,17 +377,14 @@ describe('process faults: the Temporal server SIGKILLed mid-sync and restarted o
     const downMs = Date.now() - killedAt;
 
     const after = await client();
-    const resumed = after.workflow.getHandle('faults-server-kill', handle.firstExecutionRunId);
-    const result = await resultWithin<SyncResult>(resumed, 90_000, 'the run after the server restart');
+    const resumed = after.workflow.getHandle<typeof shopifySync>('faults-server-kill', handle.firstExecutionRunId);
+    const result = await resultWithin(resumed, 90_000, 'the run after the server restart');
     // The worker process outlived the server and reconnected by itself.
     expect(workerExit).toBeUndefined();
     expect(result.resources.orders.records).toBe(3_000);
     expect(result.continuedAsNew).toBe(0);
 
-    const comparison = compareDb(dataDir, store);
-    expect(comparison).toMatchObject(EQUAL);
-    const csvs = checkCsvs(dataDir);
-    expect(csvs.problems).toEqual([]);
+    const outputs = expectExactOutputs(dataDir, store);
     // Order pages stored before the kill were not fetched again: the cursors survived in the server's database and
     // in the page activity's checkpoint.
     const orderPages = store.requestLog.filter((r) => r.resource === 'orders' && r.kind === 'list' && r.status === 200);
@@ -436,8 +397,7 @@ describe('process faults: the Temporal server SIGKILLed mid-sync and restarted o
       serverDownMs: downMs,
       orderPagesFetchedTwice: keys.length - new Set(keys).size,
       runsCompleted: 1,
-      csvRowsCompared: csvs.rowsCompared,
-      ...comparison,
+      ...outputs,
     });
   }, 180_000);
 });

@@ -4,42 +4,31 @@ import { parse } from 'csv-parse/sync';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError } from '@temporalio/client';
 import { CSV_EXPORTS } from '../../activities/exports/csv-export';
-import { allTables } from '../../activities/store/resources';
 import { sheetTitle } from '../../activities/sheets/tables';
 import { createShopifyStore, ShopifyStore } from '../shopify-store';
-import { createSheetsEmulator, generateServiceAccountKeys } from '../sheets-emulator';
 import type { SheetsEmulator } from '../sheets-emulator';
 import { analyticsFromApiRecords } from '../helpers/independent-analytics';
-import { compareWithStore, EQUAL } from '../helpers/compare';
-import { openReadOnly, runSyncInProcess, testConfig } from '../helpers/sync-harness';
+import { expectedRows, expectExactOutputs } from '../helpers/faults-outputs';
+import { startSheets } from '../helpers/sheets-fixture';
+import { runSyncInProcess, testConfig } from '../helpers/sync-harness';
 import { startTemporal, workflowBundle } from '../helpers/temporal';
 import { tempDir } from '../helpers/tmp';
 
 const SHEET_ID = 'sheet-e2e';
 const ACCOUNT = 'sync@e2e-project.iam.gserviceaccount.com';
-const FORMULA_START = /^[=+\-@\t\r]/;
 
 describe('outputs end to end: CSVs, analytics, Google Sheets (emulated)', () => {
   let env: TestWorkflowEnvironment;
   let store: ShopifyStore;
   let sheets: SheetsEmulator;
   const data = tempDir();
-  const keys = generateServiceAccountKeys();
   const credentials = path.join(data.dir, 'gspread_credentials.json');
 
   beforeAll(async () => {
     [env] = await Promise.all([startTemporal(), workflowBundle()]);
     store = createShopifyStore({ seed: 5, products: 40, customers: 250, orders: 900 });
     await store.listen(0);
-    sheets = createSheetsEmulator({
-      serviceAccounts: { [ACCOUNT]: keys.publicKey },
-      spreadsheets: [{ id: SHEET_ID, editors: [ACCOUNT] }],
-    });
-    await sheets.listen(0);
-    fs.writeFileSync(
-      credentials,
-      JSON.stringify({ type: 'service_account', client_email: ACCOUNT, private_key: keys.privateKey }),
-    );
+    sheets = (await startSheets({ credentials, account: ACCOUNT, spreadsheetId: SHEET_ID })).emulator;
   });
   afterAll(async () => {
     await sheets?.close();
@@ -56,26 +45,6 @@ describe('outputs end to end: CSVs, analytics, Google Sheets (emulated)', () => 
       sheetsRequestsPerMinute: 6_000,
     });
 
-  /** The table's rows straight from SQL, as CSV text cells: null → '', formula-like text neutralized. */
-  function expectedCsvRows(table: string, neutralize: boolean): string[][] {
-    const spec = allTables().find((t) => t.name === table)!;
-    const columns = CSV_EXPORTS.find((e) => e.table === table)!.columns;
-    const db = openReadOnly(data.dir);
-    const rows = db
-      .prepare(`SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM ${table} ORDER BY ${spec.primaryKey.join(', ')}`)
-      .raw()
-      .all() as unknown[][];
-    db.close();
-    return rows.map((row) =>
-      row.map((cell, i) => {
-        if (cell === null) return '';
-        const column = spec.columns.find((c) => c.name === columns[i])!;
-        const text = String(cell);
-        return neutralize && column.type === 'TEXT' && !column.money && FORMULA_START.test(text) ? `'${text}` : text;
-      }),
-    );
-  }
-
   it('a sync writes CSVs equal to SQLite, analytics equal to an independent computation, and worksheets equal to the CSVs', async () => {
     const result = await runSyncInProcess(env, config(), { full: true });
     expect(result.stages.map((s) => [s.name, s.status])).toEqual([
@@ -84,22 +53,20 @@ describe('outputs end to end: CSVs, analytics, Google Sheets (emulated)', () => 
       ['dashboard', 'done'],
       ['sheets', 'done'],
     ]);
-    const db = openReadOnly(data.dir);
-    expect(compareWithStore(db, store)).toMatchObject(EQUAL);
-    db.close();
+    expectExactOutputs(data.dir, store);
 
     let neutralized = 0;
     for (const { file, table, columns } of CSV_EXPORTS) {
       const text = fs.readFileSync(path.join(data.dir, file), 'utf8');
       const [header, ...rows] = parse(text, { relax_column_count: false }) as string[][];
       expect(header).toEqual([...columns]);
-      expect(rows).toEqual(expectedCsvRows(table, true));
+      expect(rows).toEqual(expectedRows(data.dir, table, true));
       neutralized += rows.flat().filter((cell) => cell.startsWith("'")).length;
       expect(fs.statSync(path.join(data.dir, file)).mode & 0o777).toBe(0o600);
 
       // The worksheet holds the same rows, raw (RAW input: formula-like text stays text).
       const sheet = sheets.values(SHEET_ID, sheetTitle(table)) as unknown[][];
-      const raw = expectedCsvRows(table, false);
+      const raw = expectedRows(data.dir, table, false);
       expect(sheet[0]).toEqual([...columns]);
       expect(sheet.length - 1).toBe(raw.length);
       sheet.slice(1).forEach((row, r) => {
@@ -156,9 +123,7 @@ describe('outputs end to end: CSVs, analytics, Google Sheets (emulated)', () => 
       expect(message).toMatch(/SQLite, CSVs and analytics are complete/);
       for (const { file } of CSV_EXPORTS) expect(fs.existsSync(path.join(fresh.dir, file))).toBe(true);
       expect(fs.existsSync(path.join(fresh.dir, 'analytics_summary.json'))).toBe(true);
-      const db = openReadOnly(fresh.dir);
-      expect(compareWithStore(db, store)).toMatchObject(EQUAL);
-      db.close();
+      expectExactOutputs(fresh.dir, store);
     } finally {
       sheets.setFaults([]);
       fresh.cleanup();

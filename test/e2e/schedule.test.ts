@@ -95,7 +95,7 @@ describe('schedules: npm run sync -- --daemon / --status / --pause / --resume / 
     store.setFaults([]);
     expect(await once.exited).toBe(0);
     expect(once.output()).toMatch(
-      /A scheduled sync of e2e-store is running \(workflow shopify-sync-e2e-store-.+\); following it/,
+      /A sync of e2e-store is already running \(workflow shopify-sync-e2e-store-.+\); following it/,
     );
     const after = (await describeSchedule(env.client, STORE))!.info;
     expect(after.numActionsSkippedOverlap).toBeGreaterThan(skippedBefore);
@@ -110,9 +110,16 @@ describe('schedules: npm run sync -- --daemon / --status / --pause / --resume / 
 
     expect((await cli('--pause')).code).toBe(0);
     expect((await describeSchedule(env.client, STORE))?.state.paused).toBe(true);
-    expect((await cli('--status')).output).toMatch(/PAUSED/);
+    // Paused keeps the note saying what the schedule does, and promises no next run.
+    const paused = (await cli('--status')).output;
+    expect(paused).toMatch(/Schedule shopify-sync-schedule-e2e-store: PAUSED — Syncs e2e-store every 3s\n/);
+    expect(paused).toMatch(/ {2}next run: none while paused\n/);
     expect((await cli('--resume')).code).toBe(0);
-    expect((await describeSchedule(env.client, STORE))?.state.paused).toBe(false);
+    expect((await describeSchedule(env.client, STORE))?.state).toMatchObject({
+      paused: false,
+      note: 'Syncs e2e-store every 3s',
+    });
+    expect((await cli('--status')).output).toMatch(/ {2}next run: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\n/);
 
     const taken = (await describeSchedule(env.client, STORE))!.info.numActionsTaken;
     await waitFor(
@@ -134,5 +141,24 @@ describe('schedules: npm run sync -- --daemon / --status / --pause / --resume / 
     const again = await cli('--pause');
     expect(again.code).toBe(2);
     expect(again.output).toMatch(/no schedule for store "e2e-store"; create it with `npm run sync -- --daemon`/);
+  });
+
+  it.each([
+    [
+      { SYNC_CRON: '99 * * * *' },
+      /SYNC_CRON "99 \* \* \* \*" is not a cron expression Temporal accepts \(its minute field: "99" is not in 0-59\)\. .*e\.g\. SYNC_CRON='\*\/10 \* \* \* \*'/,
+    ],
+    [{ SYNC_CRON: '*/10 * * *' }, /SYNC_CRON .* \(it has 4 fields, a cron expression has 5\)/],
+    [
+      { SYNC_INTERVAL: '0s' },
+      /SYNC_INTERVAL must be a whole number of seconds, minutes or hours, e\.g\. SYNC_INTERVAL=15m .*got "0s"/,
+    ],
+    [{ SYNC_INTERVAL: '10 minutes' }, /SYNC_INTERVAL .* got "10 minutes"/],
+  ])('a bad schedule setting (%j) exits 2 naming it with a good example, no stack trace', async (setting, message) => {
+    const run = spawnTs('client/sync.ts', ['--daemon'], { ...cliEnv, SYNC_INTERVAL: '', ...setting });
+    expect(await run.exited).toBe(2);
+    expect(run.output()).toMatch(new RegExp(`^Configuration error: ${message.source}`));
+    expect(run.output()).not.toMatch(/\n\s+at /);
+    expect(await describeSchedule(env.client, STORE)).toBeNull();
   });
 });

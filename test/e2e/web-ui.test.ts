@@ -1,16 +1,16 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Browser, Page } from 'playwright-core';
-import { requireTemporalCli } from '../../common/temporal-cli';
-import { SyncResult, WORKFLOW_TYPE, syncWorkflowId } from '../../common/contract';
+import { SyncResult, syncWorkflowId } from '../../common/contract';
+import { shopifySync } from '../../workflows';
 import { createSyncWorker } from '../../worker/create-worker';
 import { createShopifyStore, ShopifyStore } from '../shopify-store';
-import { launchChromium } from '../helpers/browser';
+import { launchChromium, screenshot as takeScreenshot } from '../helpers/browser';
+import { freePort } from '../helpers/processes';
 import { testConfig } from '../helpers/sync-harness';
-import { workflowBundle } from '../helpers/temporal';
+import { quietTemporalCli, workflowBundle } from '../helpers/temporal';
 import { tempDir } from '../helpers/tmp';
 
 const OUTPUT_DIR = path.resolve(__dirname, '..', '..', 'test-output', 'web-ui');
@@ -18,28 +18,9 @@ const STORE = 'e2e-store';
 const WORKFLOW_ID = syncWorkflowId(STORE);
 const STATIC_SUMMARY = `Full sync of ${STORE}`;
 const ORDERS = 300;
-const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** A full-page screenshot under test-output/web-ui/, checked to be a real, non-trivial PNG. */
-async function screenshot(page: Page, name: string): Promise<void> {
-  const file = path.join(OUTPUT_DIR, name);
-  fs.rmSync(file, { force: true });
-  await page.screenshot({ path: file, fullPage: true });
-  const bytes = fs.readFileSync(file);
-  expect(bytes.subarray(0, 8)).toEqual(PNG_MAGIC);
-  expect(bytes.length).toBeGreaterThan(20_000);
-}
+/** A full-page screenshot under OUTPUT_DIR, checked to be a real, non-trivial PNG. */
+const screenshot = (page: Page, name: string) => takeScreenshot(page, path.join(OUTPUT_DIR, name), 20_000);
 
 describe('Temporal Web UI shows a finished sync (real dev server with its UI, headless system Chromium)', () => {
   let env: TestWorkflowEnvironment;
@@ -61,7 +42,7 @@ describe('Temporal Web UI shows a finished sync (real dev server with its UI, he
     [env] = await Promise.all([
       TestWorkflowEnvironment.createLocal({
         server: {
-          executable: { type: 'existing-path', path: requireTemporalCli() },
+          executable: { type: 'existing-path', path: quietTemporalCli() },
           ui: true,
           uiPort,
           // The UI's history reads log "page size is larger than threshold" warnings: keep the test output clean.
@@ -76,14 +57,14 @@ describe('Temporal Web UI shows a finished sync (real dev server with its UI, he
 
     const { worker, close } = await createSyncWorker(workerOptions);
     try {
-      const handle = await env.client.workflow.start(WORKFLOW_TYPE, {
+      const handle = await env.client.workflow.start(shopifySync, {
         workflowId: WORKFLOW_ID,
         taskQueue: config.app.temporal.taskQueue,
         args: [{ full: true }],
         staticSummary: STATIC_SUMMARY,
       });
       runId = handle.firstExecutionRunId;
-      result = (await worker.runUntil(handle.result())) as SyncResult;
+      result = await worker.runUntil(handle.result());
     } finally {
       close();
     }
@@ -123,7 +104,7 @@ describe('Temporal Web UI shows a finished sync (real dev server with its UI, he
     const cells = await row.innerText();
     expect(cells).toMatch(/completed/i);
     expect(cells).toContain(runId);
-    expect(cells).toContain(WORKFLOW_TYPE);
+    expect(cells).toContain('shopifySync');
     await screenshot(page, 'workflow-list.png');
   });
 
@@ -140,7 +121,7 @@ describe('Temporal Web UI shows a finished sync (real dev server with its UI, he
     expect((await status.innerText()).trim()).toMatch(/^completed$/i);
     expect((await page.getByTestId('workflow-id-heading').innerText()).trim()).toBe(WORKFLOW_ID);
     const field = (name: string) => page.locator('dt', { hasText: name }).locator('xpath=following-sibling::dd[1]');
-    expect((await field('Workflow Type').innerText()).trim()).toBe(WORKFLOW_TYPE);
+    expect((await field('Workflow Type').innerText()).trim()).toBe('shopifySync');
     expect(await field('Run ID').innerText()).toContain(runId.slice(0, 20));
     expect((await field('Task Queue').innerText()).trim()).toBe('e2e-web-ui');
 

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { chromium, Browser } from 'playwright-core';
+import { chromium, Browser, Page } from 'playwright-core';
 
 /** Debian's Chromium (`apt-get install chromium`): the tests never download a browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -27,4 +27,15 @@ export async function launchChromium(): Promise<Browser> {
     );
   }
   return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 60_000 });
+}
+
+const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** A full-page screenshot written to `file`, checked to be a real PNG of at least `minBytes` (not a blank page). */
+export async function screenshot(page: Page, file: string, minBytes: number): Promise<void> {
+  fs.rmSync(file, { force: true });
+  await page.screenshot({ path: file, fullPage: true });
+  const bytes = fs.readFileSync(file);
+  expect(bytes.subarray(0, 8)).toEqual(PNG_MAGIC);
+  expect(bytes.length).toBeGreaterThan(minBytes);
 }

@@ -9,7 +9,10 @@ import { parse } from 'csv-parse/sync';
 import { CSV_EXPORTS } from '../../activities/exports/csv-export';
 import { sheetTitle } from '../../activities/sheets/tables';
 import { allTables } from '../../activities/store/resources';
+import type { ShopifyStore } from '../shopify-store';
 import type { SheetsEmulator } from '../sheets-emulator';
+import { EQUAL } from './compare';
+import { compareDir } from './faults-inspect';
 import { openReadOnly } from './sync-harness';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -36,7 +39,7 @@ export function fingerprints(dir: string, names: string[]): Record<string, strin
 }
 
 /** A table's rows straight from SQL as CSV text cells (null → '', formula-like text neutralized when asked). */
-function expectedRows(dataDir: string, table: string, neutralize: boolean): string[][] {
+export function expectedRows(dataDir: string, table: string, neutralize: boolean): string[][] {
   const spec = allTables().find((t) => t.name === table)!;
   const columns = CSV_EXPORTS.find((e) => e.table === table)!.columns;
   const db = openReadOnly(dataDir);
@@ -121,6 +124,20 @@ export function checkSheets(sheets: SheetsEmulator, spreadsheetId: string, dataD
     }
   }
   return { rowsCompared, problems };
+}
+
+/**
+ * What every completed sync must leave, whatever happened on the way: SQLite equal to the store (nothing missing,
+ * unexpected, different or duplicated), every CSV parsing back to its table row for row, no temp file left.
+ * Returns the figures for recordFigures.
+ */
+export function expectExactOutputs(dataDir: string, store: ShopifyStore) {
+  const comparison = compareDir(dataDir, store);
+  expect(comparison).toMatchObject(EQUAL);
+  const csvs = checkCsvs(dataDir);
+  expect(csvs.problems).toEqual([]);
+  expect(tempFiles(dataDir)).toEqual([]);
+  return { ...comparison, csvRowsCompared: csvs.rowsCompared };
 }
 
 /**

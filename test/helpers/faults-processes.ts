@@ -8,8 +8,10 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
+import type { SyncResult } from '../../common/contract';
+import type { shopifySync } from '../../workflows';
 import { requireTemporalCli } from '../../common/temporal-cli';
-import { PROJECT_ROOT, processEnv, Spawned, spawnTs, waitFor } from './processes';
+import { freePort, PROJECT_ROOT, processEnv, Spawned, spawnTs, waitFor } from './processes';
 
 export interface SheetsTarget {
   sheetId: string;
@@ -33,8 +35,6 @@ export function workerEnv(
 }
 
 export interface WorkerProcess extends Spawned {
-  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`; resolves when it has exited. */
-  stop(graceMs?: number): Promise<number | string>;
   /** SIGKILL, resolved when the process is gone. */
   kill9(): Promise<number | string>;
 }
@@ -50,15 +50,7 @@ export async function startWorker(env: Record<string, string>, readyTimeoutMs = 
       if (exitedWith === undefined) spawned.child.kill('SIGKILL');
       return spawned.exited;
     },
-    stop: async (graceMs = 15_000) => {
-      if (exitedWith === undefined) spawned.child.kill('SIGTERM');
-      const timer = setTimeout(() => spawned.child.kill('SIGKILL'), graceMs);
-      try {
-        return await spawned.exited;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    stop: (graceMs = 15_000) => spawned.stop(graceMs),
   };
   await waitFor(
     'the worker process to poll its task queue',
@@ -71,14 +63,6 @@ export async function startWorker(env: Record<string, string>, readyTimeoutMs = 
     readyTimeoutMs,
   );
   return worker;
-}
-
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function accepts(port: number): Promise<boolean> {
@@ -193,14 +177,18 @@ export class DevServer {
  * The run's result, or after `ms` an error naming the pending activities (type, attempt, timeouts): a stuck run
  * fails the test with the reason instead of hanging until Jest's timeout. The stuck run is then terminated.
  */
-export async function resultWithin<T>(handle: WorkflowHandle, ms: number, what = 'the run'): Promise<T> {
+export async function resultWithin(
+  handle: WorkflowHandle<typeof shopifySync>,
+  ms: number,
+  what = 'the run',
+): Promise<SyncResult> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
-  const result = handle.result() as Promise<T>;
+  const result = handle.result();
   result.catch(() => undefined);
   try {
     const first = await Promise.race([result, timeout]);
-    if (first !== 'timeout') return first as T;
+    if (first !== 'timeout') return first;
   } finally {
     clearTimeout(timer);
   }

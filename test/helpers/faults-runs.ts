@@ -4,14 +4,15 @@
  */
 import { WorkflowFailedError, WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { SyncInput, SyncResult, WORKFLOW_TYPE, syncWorkflowId } from '../../common/contract';
+import { SyncInput, SyncResult, syncWorkflowId } from '../../common/contract';
+import { shopifySync } from '../../workflows';
 import { createSyncWorker } from '../../worker/create-worker';
 import { resultWithin } from './faults-processes';
 import { testConfig } from './sync-harness';
 import { workflowBundle } from './temporal';
 
 export interface BoundedRun {
-  handle: WorkflowHandle;
+  handle: WorkflowHandle<typeof shopifySync>;
   result?: SyncResult;
   /** The run's failure (a WorkflowFailedError) or the bound's timeout error. */
   error?: unknown;
@@ -29,7 +30,7 @@ export async function runBounded(
   config: ReturnType<typeof testConfig>,
   input: SyncInput,
   boundMs: number,
-  during?: (handle: WorkflowHandle) => Promise<void>,
+  during?: (handle: WorkflowHandle<typeof shopifySync>) => Promise<void>,
 ): Promise<BoundedRun> {
   const { worker, close } = await createSyncWorker({
     ...config,
@@ -37,17 +38,17 @@ export async function runBounded(
     workflowBundle: await workflowBundle(),
   });
   const started = Date.now();
-  let handle: WorkflowHandle | undefined;
+  let handle: WorkflowHandle<typeof shopifySync> | undefined;
   try {
     return await worker.runUntil(async () => {
-      handle = await env.client.workflow.start(WORKFLOW_TYPE, {
+      handle = await env.client.workflow.start(shopifySync, {
         workflowId: syncWorkflowId(config.shopify.store),
         taskQueue: config.app.temporal.taskQueue,
         args: [input],
       });
       await during?.(handle);
       try {
-        const result = await resultWithin<SyncResult>(handle, boundMs);
+        const result = await resultWithin(handle, boundMs);
         return { handle, result, message: '', ms: Date.now() - started };
       } catch (error) {
         const message =

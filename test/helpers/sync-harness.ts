@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DEFAULT_API_VERSION, loadAppConfig, ShopifyConfig, AppConfig } from '../../common/config';
-import { SyncInput, SyncResult, WORKFLOW_TYPE, syncWorkflowId } from '../../common/contract';
+import { SyncInput, SyncResult, syncWorkflowId } from '../../common/contract';
+import { shopifySync } from '../../workflows';
 import type { ActivityConfig } from '../../activities';
 import { DATABASE_FILE } from '../../activities/store/database';
 import { createSyncWorker } from '../../worker/create-worker';
@@ -46,11 +47,11 @@ export async function runSyncInProcess(
   });
   try {
     return await worker.runUntil(
-      env.client.workflow.execute(WORKFLOW_TYPE, {
+      env.client.workflow.execute(shopifySync, {
         workflowId: syncWorkflowId(config.shopify.store),
         taskQueue: config.app.temporal.taskQueue,
         args: [input],
-      }) as Promise<SyncResult>,
+      }),
     );
   } finally {
     close();

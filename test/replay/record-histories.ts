@@ -24,8 +24,15 @@ import { parseArgs } from 'node:util';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { SyncInput, WORKFLOW_TYPE } from '../../common/contract';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  WorkflowBundleOption,
+  WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
+import { SyncInput } from '../../common/contract';
+import { shopifySync } from '../../workflows';
 import type { PageBudget } from '../../activities/sync-activities';
 import { createSyncWorker } from '../../worker/create-worker';
 import { createSheetsEmulator, generateServiceAccountKeys } from '../sheets-emulator';
@@ -238,7 +245,7 @@ function firstRunId(handle: WorkflowHandle): string | undefined {
  * `input` null, runs the worker until the latest run of `workflowId` (e.g. a reset one) has closed.
  */
 async function run(
-  target: { env: TestWorkflowEnvironment; bundle: WorkflowBundleWithSourceMap },
+  target: { env: TestWorkflowEnvironment; bundle: WorkflowBundleOption },
   config: ReturnType<typeof testConfig>,
   workflowId: string,
   input: SyncInput | null,
@@ -254,7 +261,7 @@ async function run(
       const handle =
         input === null
           ? env.client.workflow.getHandle(workflowId)
-          : await env.client.workflow.start(WORKFLOW_TYPE, {
+          : await env.client.workflow.start(shopifySync, {
               workflowId,
               taskQueue: config.app.temporal.taskQueue,
               args: [input],

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { bundleWorkflowCode, ReplayResult, Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, ReplayResult, Worker, WorkflowBundleOption } from '@temporalio/worker';
 import { PROJECT_ROOT } from '../helpers/processes';
 import { workflowBundle } from '../helpers/temporal';
 import { HISTORIES_DIR, historyFromRecord, RecordedHistory, SCENARIOS } from './record-histories';
@@ -24,7 +24,7 @@ function loadHistories(): Array<RecordedHistory & { file: string }> {
     }));
 }
 
-async function replayAll(bundle: WorkflowBundleWithSourceMap, recorded: RecordedHistory[]): Promise<ReplayResult[]> {
+async function replayAll(bundle: WorkflowBundleOption, recorded: RecordedHistory[]): Promise<ReplayResult[]> {
   const results: ReplayResult[] = [];
   const histories = recorded.map((r) => ({ workflowId: r.workflowId, history: historyFromRecord(r) }));
   for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) results.push(result);

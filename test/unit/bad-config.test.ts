@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { processEnv, spawnTs } from '../helpers/processes';
+import { freePort, processEnv, spawnTs } from '../helpers/processes';
 import { tempDir } from '../helpers/tmp';
 
 /**
@@ -11,14 +10,6 @@ import { tempDir } from '../helpers/tmp';
 
 const FAKE_KEY_BODY = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7';
 
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('the worker refuses bad configuration at start', () => {
   const data = tempDir('shopify-bad-config-');
   let base: Record<string, string>;
@@ -27,7 +18,7 @@ describe('the worker refuses bad configuration at start', () => {
     base = processEnv({
       storeUrl: 'http://127.0.0.1:9', // never contacted
       dataDir: data.dir,
-      temporalAddress: `127.0.0.1:${await closedPort()}`,
+      temporalAddress: `127.0.0.1:${await freePort()}`,
       taskQueue: 'bad-config',
     });
   });
@@ -102,7 +93,19 @@ describe('the worker refuses bad configuration at start', () => {
     {
       name: 'SHOPIFY_TIMEOUT_MS not a number',
       env: { SHOPIFY_TIMEOUT_MS: '30s' },
-      says: [/SHOPIFY_TIMEOUT_MS must be a positive whole number, got "30s"/],
+      says: [/SHOPIFY_TIMEOUT_MS must be a positive whole number \(e\.g\. SHOPIFY_TIMEOUT_MS=30000\), got "30s"/],
+    },
+    {
+      name: 'LOG_LEVEL not a level (the worker used to run silent, with an empty log)',
+      env: { LOG_LEVEL: 'loud' },
+      says: [/LOG_LEVEL must be one of error, warn, info, verbose, debug \(e\.g\. LOG_LEVEL=debug\), got "loud"/],
+    },
+    {
+      name: 'TEMPORAL_ADDRESS given as a URL',
+      env: { TEMPORAL_ADDRESS: 'http://localhost:7233' },
+      says: [
+        /TEMPORAL_ADDRESS must be host:port, e\.g\. TEMPORAL_ADDRESS=localhost:7233, got "http:\/\/localhost:7233"/,
+      ],
     },
   ];
 
@@ -142,7 +145,7 @@ describe('the worker refuses bad configuration at start', () => {
       {
         name: 'no key file at all',
         content: null,
-        says: /Google Sheets credentials not found at .*broken-key\.json\. Save the service account's JSON key there/,
+        says: /Google Sheets credentials not found at .*broken-key\.json\. Save the service account's JSON key there .*or unset GOOGLE_SHEET_ID in the worker's environment/,
       },
     ];
 

@@ -53,4 +53,44 @@ describe('configuration', () => {
     expect(() => loadShopifyConfig(env)).toThrow(ConfigError);
     expect(() => loadShopifyConfig(env)).toThrow(message);
   });
+
+  it.each([
+    [
+      { LOG_LEVEL: 'loud' },
+      /^LOG_LEVEL must be one of error, warn, info, verbose, debug \(e\.g\. LOG_LEVEL=debug\), got "loud"\.$/,
+    ],
+    [{ LOG_FORMAT: 'xml' }, /^LOG_FORMAT must be "text" or "json" \(e\.g\. LOG_FORMAT=json\)/],
+    [
+      { TEMPORAL_ADDRESS: 'http://localhost:7233' },
+      /^TEMPORAL_ADDRESS must be host:port, e\.g\. TEMPORAL_ADDRESS=localhost:7233, got "http:/,
+    ],
+    [{ TEMPORAL_ADDRESS: 'localhost' }, /^TEMPORAL_ADDRESS must be host:port/],
+    [
+      { TEMPORAL_UI_URL: 'localhost:8233' },
+      /^TEMPORAL_UI_URL must be an http\(s\) URL, e\.g\. TEMPORAL_UI_URL=http:\/\/localhost:8233/,
+    ],
+    [
+      { CSV_NEUTRALIZE_FORMULAS: 'maybe' },
+      /^CSV_NEUTRALIZE_FORMULAS must be true or false \(e\.g\. CSV_NEUTRALIZE_FORMULAS=true\)/,
+    ],
+    [{ OUTPUT_FILE_MODE: '999' }, /^OUTPUT_FILE_MODE must be an octal file mode like 600 or 640/],
+    [
+      { GOOGLE_SHEETS_REQUESTS_PER_MINUTE: '0' },
+      /^GOOGLE_SHEETS_REQUESTS_PER_MINUTE must be .* \(e\.g\. GOOGLE_SHEETS_REQUESTS_PER_MINUTE=60\)/,
+    ],
+  ])('refuses a bad worker or CLI setting naming it with a good example (%j)', (env, message) => {
+    expect(() => loadAppConfig(env)).toThrow(ConfigError);
+    expect(() => loadAppConfig(env)).toThrow(message);
+  });
+
+  it('accepts the documented forms of the Temporal and logging settings', () => {
+    const app = loadAppConfig({
+      LOG_LEVEL: 'DEBUG',
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      TEMPORAL_UI_URL: 'http://h:8080/',
+    });
+    expect(app.logLevel).toBe('debug');
+    expect(app.temporal).toMatchObject({ address: 'temporal:7233', uiUrl: 'http://h:8080' });
+    expect(loadAppConfig({ TEMPORAL_ADDRESS: '[::1]:7233' }).temporal.address).toBe('[::1]:7233');
+  });
 });

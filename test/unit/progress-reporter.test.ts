@@ -1,7 +1,9 @@
-import { ProgressReporter } from '../../client/progress-reporter';
-import { RESOURCE_NAMES, SyncProgress, SyncResult } from '../../common/contract';
+import { ProgressReporter, seconds } from '../../client/progress-reporter';
+import { describeRetry, retryStatus } from '../../client/retry-status';
+import { msToTs } from '@temporalio/common/lib/time';
+import { RESOURCE_NAMES, SyncResult, SyncState } from '../../common/contract';
 
-function progress(records: Record<string, number>, expected: number | null = 1000): SyncProgress {
+function progress(records: Record<string, number>, expected: number | null = 1000): SyncState {
   const resources = Object.fromEntries(
     RESOURCE_NAMES.map((name) => [
       name,
@@ -19,7 +21,7 @@ function progress(records: Record<string, number>, expected: number | null = 100
         expected,
       },
     ]),
-  ) as SyncProgress['resources'];
+  ) as SyncState['resources'];
   return {
     mode: 'full',
     sheets: false,
@@ -89,5 +91,47 @@ describe('ProgressReporter', () => {
     new ProgressReporter(out.stream, false).finish(result);
     expect(out.text()).toMatch(/customers\s+2\s+0\s+1\s+2\s+2.0s/);
     expect(out.text()).toMatch(/csv\s+done in 0.1s: 5 files, 26 rows\n\s+\/d\/orders.csv/);
+  });
+
+  it('shows, while Temporal retries a step, its latest failure and when the next attempt comes', () => {
+    const raw = {
+      pendingActivities: [
+        { activityType: { name: 'syncPage' }, attempt: 1 },
+        {
+          activityType: { name: 'planSync' },
+          attempt: 3,
+          lastFailure: { message: 'Could not reach Shopify at http://127.0.0.1:9 (ECONNREFUSED); will retry.' },
+          nextAttemptScheduleTime: msToTs('1700000012000'),
+        },
+      ],
+    };
+    const retry = retryStatus({ raw } as unknown as Parameters<typeof retryStatus>[0]);
+    expect(retry).toEqual({
+      step: 'planSync',
+      attempt: 3,
+      reason: 'Could not reach Shopify at http://127.0.0.1:9 (ECONNREFUSED); will retry.',
+      nextAttemptAt: new Date(1_700_000_012_000),
+    });
+    const line = describeRetry(retry!, new Date(1_700_000_000_000));
+    expect(line).toBe(
+      'retrying planSync: Could not reach Shopify at http://127.0.0.1:9 (ECONNREFUSED); will retry. — ' +
+        'attempt 3 at 22:13:32Z (in 12 s)',
+    );
+
+    const out = sink();
+    new ProgressReporter(out.stream, false).update(progress({ orders: 0 }), line);
+    expect(out.text()).toContain(' | retrying planSync: Could not reach Shopify');
+    expect(retryStatus({ raw: { pendingActivities: [raw.pendingActivities[0]] } } as never)).toBeNull();
+  });
+
+  it.each([
+    [1_500, '1.5s'],
+    [59_940, '59.9s'],
+    [60_000, '1m00s'],
+    [119_600, '2m00s'],
+    [125_000, '2m05s'],
+    [3_599_700, '60m00s'],
+  ])('prints %i ms as %s (never "1m60s")', (ms, text) => {
+    expect(seconds(ms)).toBe(text);
   });
 });

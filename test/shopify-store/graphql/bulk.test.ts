@@ -94,6 +94,10 @@ describe('Shopify store emulator: bulk operations', () => {
     const big = rebuilt.find((o: Any) => o.lineItems?.length === 300);
     expect(big).toBeDefined();
     expect(store.graphql.bulkOperationsStarted()).toEqual({ products: 0, customers: 0, orders: 1 });
+    expect(store.graphql.bulkOperations().find((o) => o.id === op.id)).toMatchObject({
+      resource: 'orders',
+      downloads: 1,
+    });
   });
 
   it('exports every variant of a 130-variant product, and groupObjects puts children right after their parent', async () => {

@@ -51,6 +51,8 @@ export interface BulkOperationInfo {
   url: string | null;
   partialDataUrl: string | null;
   groupObjects: boolean;
+  /** Result (or partial data) downloads served in full. */
+  downloads: number;
 }
 
 interface Operation extends BulkOperationInfo {
@@ -146,6 +148,7 @@ export class BulkOperations {
       url: null,
       partialDataUrl: null,
       groupObjects,
+      downloads: 0,
       createdAt: this.iso(),
       completedAt: null,
       file: join(this.tempDir(), `${numericId}.jsonl`),
@@ -217,13 +220,13 @@ export class BulkOperations {
     numericId: number,
     partial: boolean,
     signature: string | null,
-  ): { file: string; size: number } | 'expired' | undefined {
+  ): { file: string; size: number; downloaded: () => void } | 'expired' | undefined {
     const op = this.ops.get(numericId);
     if (!op || signature !== op.signature) return undefined;
     const published = partial ? op.partialDataUrl : op.url;
     if (!published) return undefined;
     if (this.deps.now() >= op.expiresAt) return 'expired';
-    return { file: op.file, size: op.fileSize ?? 0 };
+    return { file: op.file, size: op.fileSize ?? 0, downloaded: () => op.downloads++ };
   }
 
   async close(): Promise<void> {
@@ -360,18 +363,8 @@ export class BulkOperations {
 
   private info(op: Operation): BulkOperationInfo {
     this.refresh(op);
-    const {
-      id,
-      resource,
-      status,
-      errorCode,
-      objectCount,
-      rootObjectCount,
-      fileSize,
-      url,
-      partialDataUrl,
-      groupObjects,
-    } = op;
+    const { id, resource, status, errorCode, objectCount, rootObjectCount, fileSize, url, partialDataUrl } = op;
+    const { groupObjects, downloads } = op;
     return {
       id,
       resource,
@@ -383,6 +376,7 @@ export class BulkOperations {
       url,
       partialDataUrl,
       groupObjects,
+      downloads,
     };
   }
 

@@ -31,6 +31,8 @@ describe('Shopify store emulator: GraphQL cost, throttling and errors', () => {
     expect(nested.body.extensions.cost.requestedQueryCost).toBe(78);
     // Orders have fewer than 10 line items: the actual cost is lower and the difference is refunded.
     expect(nested.body.extensions.cost.actualQueryCost).toBeLessThan(78);
+    const nodes = await gql(url, '{ nodes(ids: ["gid://shopify/Order/1", "gid://shopify/Order/2", "x"]) { id } }');
+    expect(nodes.body.extensions.cost).toMatchObject({ requestedQueryCost: 3, actualQueryCost: 0 });
   });
 
   it('reports the bucket, throttles with HTTP 200 THROTTLED when it is empty, and refills at restoreRate', async () => {

@@ -110,12 +110,14 @@ function fieldCost(w: Walk, node: FieldNode, type: GraphQLType, value: unknown, 
   const unwrapped = isNonNullType(type) ? type.ofType : type;
   if (isListType(unwrapped)) {
     if (actual) {
-      return (value as Json[]).reduce(
-        (sum, item) => sum + 1 + selectionCost(w, node.selectionSet!, composite, item),
+      const items = value as (Json | null)[];
+      return items.reduce(
+        (sum, item) => sum + (item ? 1 + selectionCost(w, node.selectionSet!, composite, item) : 0),
         0,
       );
     }
-    const n = Number(argument(w, node, 'first') ?? 1);
+    const ids = argument(w, node, 'ids'); // nodes(ids: […]) returns one object per id
+    const n = Array.isArray(ids) ? ids.length : Number(argument(w, node, 'first') ?? 1);
     return n * (1 + selectionCost(w, node.selectionSet, composite, undefined));
   }
   return 1 + selectionCost(w, node.selectionSet, composite, actual ? (value as Json) : undefined);

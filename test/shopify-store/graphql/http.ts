@@ -152,6 +152,7 @@ function serveResult(
   if (!found) return xml(403, 'AccessDenied', 'Access denied.');
   entry.status = 200;
   res.writeHead(200, { 'Content-Type': 'application/jsonl', 'Content-Length': String(found.size) });
+  res.on('finish', found.downloaded);
   createReadStream(found.file).pipe(res);
 }
 
