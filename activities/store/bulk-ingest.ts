@@ -248,7 +248,16 @@ function finish(db: Db, state: IngestState): IngestState {
         )
         .all(state.ingestId, ORPHAN_SAMPLE) as OrphanLine[];
     }
-    db.prepare('DELETE FROM bulk_staging WHERE ingest_id = ?').run(state.ingestId);
+    const others = db
+      .prepare(
+        'SELECT EXISTS (SELECT 1 FROM bulk_staging WHERE ingest_id < ?) ' +
+          'OR EXISTS (SELECT 1 FROM bulk_staging WHERE ingest_id > ?)',
+      )
+      .pluck();
+    // Alone in the table (the usual case), a DELETE without WHERE frees its pages instead of deleting row by row.
+    if (others.get(state.ingestId, state.ingestId))
+      db.prepare('DELETE FROM bulk_staging WHERE ingest_id = ?').run(state.ingestId);
+    else db.prepare('DELETE FROM bulk_staging').run();
     saveDone(db, state, count, sample);
   })();
   return { ...state, phase: 'done', orphans: count, orphanSample: sample };
