@@ -1,4 +1,3 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { DEFAULT_API_VERSION, type ShopifyConfig } from '../../common/config';
 import { redact } from '../../common/redact';
 import { ClientCredentialsTokenSource, StaticTokenSource } from '../../activities/shopify/access-token';
@@ -6,20 +5,12 @@ import { exchangeFailure } from '../../activities/shopify/client-credentials';
 import { ShopifyClient } from '../../activities/shopify/client';
 import { resourceSpec } from '../../activities/store/resources';
 import { createShopifyStore, type ShopifyStore } from '../shopify-store';
+import { failureOf } from '../helpers/failures';
 
 /** Tokens from the client-credentials grant, against the emulator's grant over real HTTP. */
 
 const CLIENT_ID = 'unit-client-id-4b1d';
 const SECRET = 'unit-client-secret-7f3a9c2e';
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApplicationFailure);
-  return error as ApplicationFailure;
-}
 
 describe('access tokens from the client-credentials grant', () => {
   let store: ShopifyStore;

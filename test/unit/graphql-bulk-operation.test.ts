@@ -1,6 +1,5 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApplicationFailure } from '@temporalio/common';
 import {
   cancelBulkOperation,
   pollBulkOperation,
@@ -9,6 +8,7 @@ import {
 } from '../../activities/shopify/graphql/bulk-operation';
 import { CostPacer } from '../../activities/shopify/graphql/cost-pacer';
 import { GraphqlClient } from '../../activities/shopify/graphql/graphql-client';
+import { failureOf } from '../helpers/failures';
 
 /** Bulk operations against a tiny local server answering in the shapes of Shopify's bulk operation docs. */
 
@@ -107,15 +107,6 @@ const kind = (request: Request) =>
           : /node\(id/.test(request.query)
             ? 'node'
             : 'other';
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApplicationFailure);
-  return error as ApplicationFailure;
-}
 
 describe('startBulkQuery', () => {
   it('runs the query with groupObjects: false and returns the operation id as plain data', async () => {

@@ -1,9 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApplicationFailure } from '@temporalio/common';
 import { CostPacer } from '../../activities/shopify/graphql/cost-pacer';
 import type { AccessTokenSource } from '../../activities/shopify/access-token';
 import { GraphqlClient } from '../../activities/shopify/graphql/graphql-client';
+import { failureOf } from '../helpers/failures';
 
 /** The GraphQL client against tiny local servers answering in the shapes Shopify documents. */
 
@@ -81,15 +81,6 @@ function client(url: string, options: { tokens?: AccessTokenSource; pacer?: Cost
     tokens: options.tokens ?? tokens().source,
     pacer: options.pacer ?? new CostPacer(),
   });
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApplicationFailure);
-  return error as ApplicationFailure;
 }
 
 const SHOP_QUERY = 'query { shop { name } }';

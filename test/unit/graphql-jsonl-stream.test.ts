@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ApplicationFailure } from '@temporalio/common';
 import { streamJsonl, type JsonlLine, type JsonlStreamStats } from '../../activities/shopify/graphql/jsonl-stream';
+import { failureOf } from '../helpers/failures';
 
 /**
  * The JSONL download against a local server with and without Range support, as storage buckets serving Shopify's
@@ -83,15 +83,6 @@ async function collect(source: AsyncGenerator<JsonlLine>, limit = Infinity): Pro
     if (out.length >= limit) break;
   }
   return out;
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApplicationFailure);
-  return error as ApplicationFailure;
 }
 
 /** Streams a whole file, checking offsets as it goes, keeping nothing but counters. */

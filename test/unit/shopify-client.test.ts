@@ -1,4 +1,3 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { DEFAULT_API_VERSION, type ShopifyConfig } from '../../common/config';
 import { nextLinkPath, ShopifyClient } from '../../activities/shopify/client';
 import { resourceSpec } from '../../activities/store/resources';
@@ -6,6 +5,7 @@ import { createShopifyStore, type FaultRule, type ShopifyStore } from '../shopif
 import { startCountingProxy } from '../helpers/faults-tcp-proxy';
 import { startStaticShop } from '../helpers/faults-static-shop';
 import { TEST_TOKEN } from '../helpers/sync-harness';
+import { failureOf } from '../helpers/failures';
 
 /** The Shopify HTTP client against the emulator over real HTTP, without Temporal. */
 
@@ -20,15 +20,6 @@ function config(baseUrl: string, overrides: Partial<ShopifyConfig> = {}): Shopif
     timeoutMs: 5_000,
     ...overrides,
   };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ApplicationFailure);
-  return error as ApplicationFailure;
 }
 
 describe('ShopifyClient against the Shopify emulator', () => {
