@@ -1,6 +1,7 @@
 import type { AnyData } from './api';
 import { createContext } from './context';
 import { CustomerGenerator } from './customers';
+import { deleteAtStore } from './deletions';
 import { ResourceData } from './dataset';
 import { FaultInjector } from './faults';
 import { AdminGraphql } from './graphql/admin';
@@ -13,6 +14,7 @@ import { LeakyBucket } from './rate-limit';
 import { StoreServer } from './server';
 import type { RequestLogEntry, ResourceName, ShopifyStore, ShopifyStoreOptions } from './types';
 
+export type { DeletableResource, DeleteOptions } from './deletions';
 export type { FaultRule, RequestLogEntry, ResourceName, ShopifyStore, ShopifyStoreOptions } from './types';
 export type { BulkFault, BulkOperationInfo, CostLimit, GraphqlControls, GraphqlStoreOptions } from './graphql/types';
 export { RESOURCE_NAMES } from './types';
@@ -86,8 +88,10 @@ export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifySt
     clearRequestLog: () => server.resetLog(),
     setFaults: (rules) => faults.set(rules),
     records: (resource) => datasets[resource].records(),
-    count: (resource) => datasets[resource].total,
+    count: (resource) => datasets[resource].liveCount,
     mutate: (resource, change) => datasets[resource].mutate(change, now().getTime()),
+    delete: (resource, ids, deleteOptions) =>
+      deleteAtStore(datasets as Record<ResourceName, AnyData>, graphql.events, resource, ids, deleteOptions),
     issuedTokens: () => auth.issuedTokens(),
     graphql: {
       bulkOperationsStarted: () => graphql.bulk.startedCounts(),
