@@ -6,7 +6,12 @@ import path from 'node:path';
 
 /** Written by `npm run build` next to the compiled worker (dist/): the image never bundles at start. */
 export const SHIPPED_BUNDLE = path.resolve(__dirname, '..', 'workflow-bundle.js');
-const DEFAULT_CACHE_DIR = path.join(os.tmpdir(), 'shopify-sync-workflow-bundles');
+// One cache per checkout: a bundle built from another checkout's unchanged files would otherwise be a hit here.
+const DEFAULT_CACHE_DIR = path.join(
+  os.tmpdir(),
+  'shopify-sync-workflow-bundles',
+  crypto.createHash('sha256').update(path.resolve(__dirname, '..')).digest('hex').slice(0, 12),
+);
 /** Cached bundles whose inputs are compared with the sources, newest first; older ones are deleted. */
 const KEEP_CACHED = 20;
 
