@@ -100,11 +100,14 @@ export class ResourceData<R extends { id: number }, M extends Meta = Meta> {
     for (const i of indexes) this.deleted.add(i);
   }
 
-  /** Replaces a record's content and keeps its timestamps (a variant deleted from a product). */
-  replace(id: number, change: (record: R) => R): void {
+  /** Replaces a record's content, updated at `nowMs` (a variant deleted from a product); `change` sets updated_at. */
+  replace(id: number, nowMs: number, change: (record: R) => R): void {
     const i = this.indexOfId(id);
     if (i === undefined) throw new Error(`replace: no record with id ${id}`);
-    this.overlay.set(i, { record: change(this.recordAt(i)), meta: this.metaAt(i) });
+    this.overlay.set(i, {
+      record: change(this.recordAt(i)),
+      meta: { ...this.metaAt(i), updatedMs: floorToSecond(nowMs) },
+    });
     this.sortedOverlay = [...this.overlay.keys()].sort((a, b) => a - b);
   }
 

@@ -2,7 +2,8 @@
  * Deleting records at the emulated shop, as a merchant (or an app) does in Shopify: the records leave every REST
  * and GraphQL answer (lists, counts, single lookups, bulk exports) and a `destroy` event is logged for each, unless
  * told not to (to test reconciliation, which must find deletions without events). A deleted variant leaves its
- * product's variant list; the product keeps its `updated_at`. A customer who has orders cannot be deleted.
+ * product's variant list and bumps the product's `updated_at`, as a change to a product's variants does in Shopify,
+ * so an incremental sync re-fetches the product. A customer who has orders cannot be deleted.
  */
 import type { AnyData } from './api';
 import type { EventLog, EventSubject } from './graphql/events';
@@ -25,14 +26,21 @@ const SUBJECT: Record<DeletableResource, EventSubject> = {
 type Variant = { id: number };
 type WithVariants = { id: number; variants: Variant[] };
 
+export interface DeleteContext {
+  datasets: Record<ResourceName, AnyData>;
+  events: EventLog;
+  nowMs: number;
+  /** Formats an instant as the shop's records do (its UTC offset). */
+  stamp: (ms: number) => string;
+}
+
 export function deleteAtStore(
-  datasets: Record<ResourceName, AnyData>,
-  events: EventLog,
+  { datasets, events, nowMs, stamp }: DeleteContext,
   resource: DeletableResource,
   ids: readonly number[],
   options: DeleteOptions = {},
 ): void {
-  if (resource === 'variants') deleteVariants(datasets.products, ids);
+  if (resource === 'variants') deleteVariants(datasets.products, ids, nowMs, stamp(nowMs));
   else {
     if (resource === 'customers') refuseCustomersWithOrders(datasets.orders, ids);
     datasets[resource].remove(ids);
@@ -40,7 +48,7 @@ export function deleteAtStore(
   if (options.events ?? true) events.record('destroy', SUBJECT[resource], ids);
 }
 
-function deleteVariants(products: AnyData, variantIds: readonly number[]): void {
+function deleteVariants(products: AnyData, variantIds: readonly number[], nowMs: number, updatedAt: string): void {
   const wanted = new Set(variantIds);
   const owners = new Map<number, Set<number>>();
   for (const record of products.records()) {
@@ -56,10 +64,10 @@ function deleteVariants(products: AnyData, variantIds: readonly number[]): void 
   }
   if (wanted.size) throw new Error(`delete: no variant with id ${[...wanted].join(', ')}`);
   for (const [productId, gone] of owners) {
-    products.replace(productId, (record) => {
+    products.replace(productId, nowMs, (record) => {
       const product = record as unknown as WithVariants;
       const variants = product.variants.filter((v) => !gone.has(v.id));
-      return { ...product, variants } as unknown as typeof record;
+      return { ...product, variants, updated_at: updatedAt } as unknown as typeof record;
     });
   }
 }

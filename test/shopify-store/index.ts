@@ -12,6 +12,7 @@ import { Tag } from './prng';
 import { StoreAuth } from './oauth';
 import { LeakyBucket } from './rate-limit';
 import { StoreServer } from './server';
+import { formatTimestamp } from './time';
 import type { RequestLogEntry, ResourceName, ShopifyStore, ShopifyStoreOptions } from './types';
 
 export type { DeletableResource, DeleteOptions } from './deletions';
@@ -91,7 +92,17 @@ export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifySt
     count: (resource) => datasets[resource].liveCount,
     mutate: (resource, change) => datasets[resource].mutate(change, now().getTime()),
     delete: (resource, ids, deleteOptions) =>
-      deleteAtStore(datasets as Record<ResourceName, AnyData>, graphql.events, resource, ids, deleteOptions),
+      deleteAtStore(
+        {
+          datasets: datasets as Record<ResourceName, AnyData>,
+          events: graphql.events,
+          nowMs: now().getTime(),
+          stamp: (ms) => formatTimestamp(ms, utcOffset),
+        },
+        resource,
+        ids,
+        deleteOptions,
+      ),
     issuedTokens: () => auth.issuedTokens(),
     graphql: {
       bulkOperationsStarted: () => graphql.bulk.startedCounts(),

@@ -60,13 +60,18 @@ describe('Shopify store emulator: deleting records and destroy events', () => {
     expect([d.product, d.order, d.customer]).toEqual([null, null, null]);
   });
 
-  it('a deleted variant leaves its product, whose updated_at stays; orders keep line items of deleted products', async () => {
+  it('a deleted variant leaves its product, whose updated_at moves; orders keep line items of deleted products', async () => {
     const product = ([...store.records('products')] as Any[]).find((p) => p.variants.length > 1);
     const [gone, kept] = product.variants;
     store.delete('variants', [gone.id]);
     const after = ([...store.records('products')] as Any[]).find((p) => p.id === product.id);
     expect(after.variants.map((v: Any) => v.id)).toEqual(product.variants.slice(1).map((v: Any) => v.id));
-    expect(after.updated_at).toBe(product.updated_at);
+    expect(after.updated_at).toBe('2026-11-30T04:00:00-04:00');
+    const changed = await data(
+      url,
+      `{ products(first: 5, query: "updated_at:>='2026-11-30T07:00:00Z'") { nodes { legacyResourceId } } }`,
+    );
+    expect(changed.products.nodes.map((n: Any) => Number(n.legacyResourceId))).toEqual([product.id]);
     const d = await data(
       url,
       `{ product(id: "gid://shopify/Product/${product.id}") { variants(first: 250) { nodes { id } } } }`,
