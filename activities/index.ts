@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import type { AppConfig, ShopifyConfig } from '../common/config';
 import type { OpenRun } from '../common/temporal-runs';
 import { createConnectionCheckActivities } from './connection-check-activities';
+import { createDeletionActivities, type ReadDeletionEvents } from './deletion-activities';
 import { createOutputActivities } from './output-activities';
 import { createRedactionActivities } from './redaction-activities';
 import { ShopifyClient } from './shopify/client';
@@ -10,6 +11,7 @@ import type { Db } from './store/database';
 import { accessTokenSource } from './shopify/access-token';
 import { costPacerFor } from './shopify/graphql/cost-pacer';
 import { GraphqlClient } from './shopify/graphql/graphql-client';
+import { fetchDeletionEvents } from './shopify/graphql/deletion-events';
 import { GraphqlPagedSource } from './shopify/graphql/paged-source';
 import type { RecordSource } from './shopify/record-source';
 import { createSyncActivities, PageBudget } from './sync-activities';
@@ -32,6 +34,7 @@ interface Deps {
   openReader: () => Db;
   shopify: () => ShopifyClient;
   source?: () => RecordSource;
+  deletionEvents?: () => ReadDeletionEvents;
 }
 
 function buildActivities(deps: Deps) {
@@ -39,6 +42,7 @@ function buildActivities(deps: Deps) {
     ...createSyncActivities(deps),
     ...createOutputActivities(deps),
     ...createRedactionActivities(deps),
+    ...createDeletionActivities(deps),
   };
 }
 
@@ -54,8 +58,12 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
   const store = storeConnections(config.app.dataDir, { fileMode: config.app.outputFileMode });
   let shopify: ShopifyClient | undefined;
   const shopifyClient = () => (shopify ??= new ShopifyClient(config.shopify));
-  let graphql: GraphqlPagedSource | undefined;
-  const graphqlSource = () => (graphql ??= createGraphqlSource(config.shopify));
+  let graphql: GraphqlClient | undefined;
+  const graphqlClient = () => (graphql ??= createGraphqlClient(config.shopify));
+  let pagedSource: GraphqlPagedSource | undefined;
+  const graphqlSource = () => (pagedSource ??= new GraphqlPagedSource(graphqlClient(), activitySignal));
+  const readDeletionEvents: ReadDeletionEvents = (options) =>
+    fetchDeletionEvents(graphqlClient(), { ...options, signal: activitySignal() });
   const built = buildActivities({
     app: config.app,
     pageBudget: config.pageBudget,
@@ -65,6 +73,7 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
     openReader: store.openReader,
     shopify: shopifyClient,
     source: config.shopify.api === 'graphql' ? graphqlSource : undefined,
+    deletionEvents: config.shopify.api === 'graphql' ? () => readDeletionEvents : undefined,
   });
   const activities = Object.fromEntries([
     ...Object.entries(built).map(([name, fn]) => [
@@ -80,9 +89,9 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
   return { activities, close: store.close };
 }
 
-/** SHOPIFY_API=graphql: one client per process, paced by the store's one cost budget. */
-function createGraphqlSource(shopify: ShopifyConfig): GraphqlPagedSource {
-  const client = new GraphqlClient({
+/** SHOPIFY_API=graphql: one client per process (pages and events), paced by the store's one cost budget. */
+function createGraphqlClient(shopify: ShopifyConfig): GraphqlClient {
+  return new GraphqlClient({
     store: shopify.store,
     baseUrl: shopify.baseUrl,
     apiVersion: shopify.apiVersion,
@@ -90,7 +99,6 @@ function createGraphqlSource(shopify: ShopifyConfig): GraphqlPagedSource {
     tokens: accessTokenSource(shopify),
     pacer: costPacerFor(shopify.store),
   });
-  return new GraphqlPagedSource(client, activitySignal);
 }
 
 /** The running activity's cancellation signal; none outside an activity (Context.current throws there). */

@@ -99,6 +99,7 @@ export class ProgressReporter {
     }
     if (result.continuedAsNew > 0) out.write(`  (continued as new ${result.continuedAsNew} times)\n`);
     out.write('\n');
+    if (result.deletions) out.write(`  ${'deletions'.padEnd(10)} ${result.deletions.detail}\n`);
     for (const stage of result.stages) {
       const took = stage.durationMs !== undefined ? ` in ${seconds(stage.durationMs)}` : '';
       out.write(`  ${stage.name.padEnd(10)} ${stage.status}${took}: ${stage.detail}\n`);

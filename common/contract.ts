@@ -67,6 +67,23 @@ export interface SyncState {
   resources: Record<ResourceName, ResourceProgress>;
   stages: StageReport[];
   continuedAsNew: number;
+  /** Destroy events applied after the Shopify stages; absent in runs from before them (or not yet applied). */
+  deletions?: DeletionEventsReport;
+}
+
+/** What applyDeletionEvents removed: records Shopify deleted, found through its destroy events. */
+export interface DeletionEventsReport {
+  /** False when the source cannot read events (REST): nothing was looked for, `detail` says so. */
+  applied: boolean;
+  /** Destroy events read (lookback included, so some may name records already gone). */
+  events: number;
+  /** Records removed here, per name deleted by: orders, customers, products, product_variants. */
+  removed: Record<string, number>;
+  /** Events that did not fit (wrong subject, unreadable id), so were not trusted. */
+  ignored: number;
+  /** The events watermark after this run (ISO), null when there is none yet. */
+  watermark: string | null;
+  detail: string;
 }
 
 export interface SyncResult {
@@ -79,6 +96,7 @@ export interface SyncResult {
   >;
   stages: StageReport[];
   continuedAsNew: number;
+  deletions?: DeletionEventsReport;
 }
 
 /**

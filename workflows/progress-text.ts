@@ -9,6 +9,7 @@ export function describeProgress(state: SyncState): string {
     const status = r.done ? 'done' : r.pages > 0 ? 'syncing' : 'waiting';
     lines.push(`- ${name}: ${r.records}${of} records, ${r.pages} ${r.pages === 1 ? 'page' : 'pages'} (${status})`);
   }
+  if (state.deletions) lines.push(`- deletions: ${state.deletions.detail}`);
   for (const stage of state.stages) lines.push(`- ${stage.name}: ${stage.status} (${stage.detail})`);
   return lines.join('\n');
 }

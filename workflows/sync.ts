@@ -49,6 +49,11 @@ const { planSync, commitWatermark } = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
   retry: shopifyRetry,
 });
+/** Reads destroy events (paged, usually one page per subject type) and removes those records in one transaction. */
+const { applyDeletionEvents } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  retry: shopifyRetry,
+});
 
 /** Local outputs: a failure here is a disk or data problem, retried a few times. */
 const { exportCsv, computeAnalytics, renderDashboard } = proxyActivities<Activities>({
@@ -125,6 +130,8 @@ export async function shopifySync(input: SyncInput = {}): Promise<SyncResult> {
       state.continuedAsNew += 1;
       await continueAsNew<typeof shopifySync>({ ...input, resume: state });
     }
+    // Added with destroy events: runs started before it replay without this step.
+    if (patched('deletion-events')) await applyDeletions(state, report);
     await writeOutputs(state, report);
   } catch (error) {
     // Continuing as new is not a failure: the next run carries the state, and this run's details stay as they were.
@@ -202,6 +209,13 @@ async function syncResources(state: SyncState, historyLimit: number, report: () 
   return RESOURCE_NAMES.every((name) => state.resources[name].done);
 }
 
+/** Records Shopify deleted leave the database before the outputs are written from it. */
+async function applyDeletions(state: SyncState, report: () => void): Promise<void> {
+  state.deletions = await applyDeletionEvents.executeWithOptions({ summary: 'apply destroy events' }, []);
+  log.info(`Deletions: ${state.deletions.detail}`);
+  report();
+}
+
 /** CSVs, analytics, dashboard, then Sheets. A failed push never undoes the local outputs; it fails the run after them. */
 async function writeOutputs(state: SyncState, report: () => void): Promise<void> {
   state.stage = 'outputs';
@@ -249,6 +263,7 @@ function result(state: SyncState): SyncResult {
     resources,
     stages: state.stages,
     continuedAsNew: state.continuedAsNew,
+    ...(state.deletions ? { deletions: state.deletions } : {}),
   };
 }
 

@@ -38,7 +38,7 @@ export function answer(data: AnyData, req: ApiRequest, shopOffset: string): ApiR
   const { filter, limit, fields, cursor } = parsed.value;
   let position: { direction: 'next' | 'previous'; index: number } | undefined;
   if (cursor) {
-    const index = data.indexOfId(cursor.lastId);
+    const index = data.positionOfId(cursor.lastId);
     if (index === undefined) return { status: 400, body: { errors: { page_info: 'Invalid value.' } }, headers: {} };
     position = { direction: cursor.direction, index };
   }

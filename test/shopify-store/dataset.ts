@@ -22,6 +22,8 @@ export class ResourceData<R extends { id: number }, M extends Meta = Meta> {
   private sortedOverlay: number[] = [];
   private createdCount = 0;
   private mutations = 0;
+  /** Indexes of deleted records: gone from every answer, their ids never reused. */
+  private readonly deleted = new Set<number>();
 
   constructor(
     readonly gen: ResourceGenerator<R, M>,
@@ -37,6 +39,19 @@ export class ResourceData<R extends { id: number }, M extends Meta = Meta> {
     return this.gen.baseCount + this.createdCount;
   }
 
+  /** Records the shop still has: created ones in, deleted ones out. */
+  get liveCount(): number {
+    return this.total - this.deleted.size;
+  }
+
+  get deletedCount(): number {
+    return this.deleted.size;
+  }
+
+  isDeleted(i: number): boolean {
+    return this.deleted.has(i);
+  }
+
   get overlayIndexes(): readonly number[] {
     return this.sortedOverlay;
   }
@@ -49,7 +64,14 @@ export class ResourceData<R extends { id: number }, M extends Meta = Meta> {
     return this.gen.ids.at(i);
   }
 
+  /** The index of a record the shop has; undefined for unknown and deleted ids. */
   indexOfId(id: number): number | undefined {
+    const i = this.positionOfId(id);
+    return i !== undefined && !this.deleted.has(i) ? i : undefined;
+  }
+
+  /** The index an id has or had: a cursor naming a record deleted since still marks a place in the order. */
+  positionOfId(id: number): number | undefined {
     const i = this.gen.ids.indexOf(id);
     return i !== undefined && i < this.total ? i : undefined;
   }
@@ -65,7 +87,28 @@ export class ResourceData<R extends { id: number }, M extends Meta = Meta> {
   }
 
   *records(): Generator<R> {
-    for (let i = 0; i < this.total; i++) yield this.recordAt(i);
+    for (let i = 0; i < this.total; i++) if (!this.deleted.has(i)) yield this.recordAt(i);
+  }
+
+  /** Deletes records by id; throws before deleting any if one is unknown or already deleted. */
+  remove(ids: readonly number[]): void {
+    const indexes = ids.map((id) => {
+      const i = this.indexOfId(id);
+      if (i === undefined) throw new Error(`delete: no record with id ${id}`);
+      return i;
+    });
+    for (const i of indexes) this.deleted.add(i);
+  }
+
+  /** Replaces a record's content, updated at `nowMs` (a variant deleted from a product); `change` sets updated_at. */
+  replace(id: number, nowMs: number, change: (record: R) => R): void {
+    const i = this.indexOfId(id);
+    if (i === undefined) throw new Error(`replace: no record with id ${id}`);
+    this.overlay.set(i, {
+      record: change(this.recordAt(i)),
+      meta: { ...this.metaAt(i), updatedMs: floorToSecond(nowMs) },
+    });
+    this.sortedOverlay = [...this.overlay.keys()].sort((a, b) => a - b);
   }
 
   mutate(change: { update?: number; create?: number; ids?: number[] }, nowMs: number): MutationResult {

@@ -1,6 +1,7 @@
 import type { AnyData } from './api';
 import { createContext } from './context';
 import { CustomerGenerator } from './customers';
+import { deleteAtStore } from './deletions';
 import { ResourceData } from './dataset';
 import { FaultInjector } from './faults';
 import { AdminGraphql } from './graphql/admin';
@@ -11,8 +12,10 @@ import { Tag } from './prng';
 import { StoreAuth } from './oauth';
 import { LeakyBucket } from './rate-limit';
 import { StoreServer } from './server';
+import { formatTimestamp } from './time';
 import type { RequestLogEntry, ResourceName, ShopifyStore, ShopifyStoreOptions } from './types';
 
+export type { DeletableResource, DeleteOptions } from './deletions';
 export type { FaultRule, RequestLogEntry, ResourceName, ShopifyStore, ShopifyStoreOptions } from './types';
 export type { BulkFault, BulkOperationInfo, CostLimit, GraphqlControls, GraphqlStoreOptions } from './graphql/types';
 export { RESOURCE_NAMES } from './types';
@@ -86,8 +89,20 @@ export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifySt
     clearRequestLog: () => server.resetLog(),
     setFaults: (rules) => faults.set(rules),
     records: (resource) => datasets[resource].records(),
-    count: (resource) => datasets[resource].total,
+    count: (resource) => datasets[resource].liveCount,
     mutate: (resource, change) => datasets[resource].mutate(change, now().getTime()),
+    delete: (resource, ids, deleteOptions) =>
+      deleteAtStore(
+        {
+          datasets: datasets as Record<ResourceName, AnyData>,
+          events: graphql.events,
+          nowMs: now().getTime(),
+          stamp: (ms) => formatTimestamp(ms, utcOffset),
+        },
+        resource,
+        ids,
+        deleteOptions,
+      ),
     issuedTokens: () => auth.issuedTokens(),
     graphql: {
       bulkOperationsStarted: () => graphql.bulk.startedCounts(),

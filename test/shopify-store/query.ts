@@ -54,7 +54,7 @@ export class Query<R extends { id: number }, M extends Meta> {
 
   matches(i: number, meta: Meta): boolean {
     const f = this.filter;
-    if (i < this.sinceIndex) return false;
+    if (i < this.sinceIndex || this.data.isDeleted(i)) return false;
     if (f.createdMin !== undefined && meta.createdMs < f.createdMin) return false;
     if (f.createdMax !== undefined && meta.createdMs > f.createdMax) return false;
     if (f.updatedMin !== undefined && meta.updatedMs < f.updatedMin) return false;
@@ -126,7 +126,11 @@ export class Query<R extends { id: number }, M extends Meta> {
   count(): number {
     const f = this.filter;
     const onlyIndexBounds =
-      !this.idIndexes && f.updatedMin === undefined && f.updatedMax === undefined && (f.status ?? 'any') === 'any';
+      !this.idIndexes &&
+      f.updatedMin === undefined &&
+      f.updatedMax === undefined &&
+      (f.status ?? 'any') === 'any' &&
+      this.data.deletedCount === 0;
     if (!onlyIndexBounds) {
       let n = 0;
       const it = this.walk(-1, 1);

@@ -1,5 +1,6 @@
 import type { DevDashboardApp } from './oauth';
 import type { ShopDetails } from './shop';
+import type { DeletableResource, DeleteOptions } from './deletions';
 import type { GraphqlControls, GraphqlStoreOptions } from './graphql/types';
 
 export type ResourceName = 'products' | 'customers' | 'orders';
@@ -86,6 +87,11 @@ export interface ShopifyStore {
     resource: ResourceName,
     change: { update?: number; create?: number; ids?: number[] },
   ): { updated: number[]; created: number[] };
+  /**
+   * Deletes records (products, variants, orders, customers) from every REST and GraphQL answer and logs a destroy
+   * event for each (`{ events: false }`: none). Throws, deleting nothing, for an unknown id or a customer with orders.
+   */
+  delete(resource: DeletableResource, ids: number[], options?: DeleteOptions): void;
   /** Every access token the client-credentials grant issued, expired ones included. */
   issuedTokens(): string[];
   readonly graphql: GraphqlControls;

@@ -91,6 +91,20 @@ describe('ProgressReporter', () => {
     new ProgressReporter(out.stream, false).finish(result);
     expect(out.text()).toMatch(/customers\s+2\s+0\s+1\s+2\s+2.0s/);
     expect(out.text()).toMatch(/csv\s+done in 0.1s: 5 files, 26 rows\n\s+\/d\/orders.csv/);
+    expect(out.text()).not.toContain('deletions');
+
+    const withDeletions = sink();
+    const detail = '3 destroy events; removed 2 orders, 1 products';
+    const deletions = {
+      applied: true,
+      events: 3,
+      removed: { orders: 2, products: 1 },
+      ignored: 0,
+      watermark: null,
+      detail,
+    };
+    new ProgressReporter(withDeletions.stream, false).finish({ ...result, deletions });
+    expect(withDeletions.text()).toContain(`  deletions  ${detail}\n  csv`);
   });
 
   it('shows, while Temporal retries a step, its latest failure and when the next attempt comes', () => {

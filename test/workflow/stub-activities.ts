@@ -64,6 +64,17 @@ export function stubActivities(shop: ShopPages, options: { sheetsFailure?: Appli
       calls.watermarks.push(input);
       return input.maxUpdatedAt;
     },
+    async applyDeletionEvents() {
+      calls.order.push('deletionEvents');
+      return {
+        applied: true,
+        events: 2,
+        removed: { orders: 1, products: 1 },
+        ignored: 0,
+        watermark: null,
+        detail: '2 destroy events; removed 1 orders, 1 products',
+      };
+    },
     exportCsv: output('csv'),
     computeAnalytics: output('analytics'),
     renderDashboard: output('dashboard'),

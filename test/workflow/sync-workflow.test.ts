@@ -86,6 +86,20 @@ describe('shopifySync with stubbed activities', () => {
     expect(result.stages.map((s) => s.name)).toEqual(['csv', 'analytics', 'dashboard', 'sheets']);
   });
 
+  it('applies destroy events once, after every resource’s watermark and before the outputs; reports the counts', async () => {
+    const { activities, calls } = stubActivities(shop);
+    const { result, details } = await withSync(activities, { historyLimit: 25 }, async (handle) => ({
+      result: await handle.result(),
+      details: (await handle.query(workflowMetadataQuery)).currentDetails,
+    }));
+    const order = calls.order;
+    expect(order.filter((name) => name === 'deletionEvents')).toHaveLength(1);
+    expect(order.indexOf('deletionEvents')).toBeGreaterThan(order.lastIndexOf('commitWatermark'));
+    expect(order.indexOf('deletionEvents')).toBeLessThan(order.indexOf('csv'));
+    expect(result.deletions).toMatchObject({ applied: true, removed: { orders: 1, products: 1 } });
+    expect(details).toContain('- deletions: 2 destroy events; removed 1 orders, 1 products');
+  });
+
   it('a run that continued as new shows its paging progress in the Web UI, not "stage: failed"', async () => {
     const { activities } = stubActivities(shop);
     const { details, progress } = await withSync(activities, { historyLimit: 25 }, async (handle) => {

@@ -10,6 +10,7 @@ import { BulkOperations, type BulkOptions } from './bulk';
 import { findOperation, queryCost } from './cost';
 import { createRoot, fieldResolver, type RequestContext } from './resolvers';
 import { adminSchema } from './schema';
+import { EventLog } from './events';
 import { CostBucket, type CostLimit } from './throttle';
 import { DEFAULT_SCOPES } from '../oauth';
 
@@ -64,6 +65,7 @@ const FIELD_RESOURCE: Record<string, ResourceName> = {
 export class AdminGraphql {
   readonly schema: GraphQLSchema = adminSchema();
   readonly bulk: BulkOperations;
+  readonly events: EventLog;
   private readonly root: Json;
   private readonly bucket: CostBucket;
   accessScopes: string[];
@@ -83,12 +85,14 @@ export class AdminGraphql {
       },
       options.bulk,
     );
+    this.events = new EventLog(deps.utcOffset, deps.now);
     this.root = createRoot({
       datasets: deps.datasets,
       shopName: deps.shopName,
       utcOffset: deps.utcOffset,
       shopCurrency: 'USD',
       accessScopes: () => this.accessScopes,
+      events: this.events,
       bulk: this.bulk,
     }).root;
   }

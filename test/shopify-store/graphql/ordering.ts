@@ -65,7 +65,7 @@ export class Ordering {
     if (!from) start = dir === 1 ? -1 : this.data.total;
     else {
       // The position's record may be gone from the filter; its id still orders it.
-      const i = this.data.indexOfId(from.id);
+      const i = this.data.positionOfId(from.id);
       start = i ?? (dir === 1 ? this.data.gen.ids.firstAbove(from.id) - 1 : this.data.gen.ids.firstAbove(from.id));
     }
     yield* this.query.walk(start, dir);

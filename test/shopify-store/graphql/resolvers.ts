@@ -1,6 +1,6 @@
 /**
  * The root fields: the store's records as connections, single records, counts, the shop, the app's scopes and
- * the bulk operation fields. Deletion `events` will go here too (see schema.ts).
+ * the bulk operation fields, and the shop's `events` (events.ts).
  */
 import { GraphQLError, getNamedType, type GraphQLFieldResolver } from 'graphql';
 import type { AnyData } from '../api';
@@ -13,6 +13,7 @@ import { Ordering, type Position, type SortKey } from './ordering';
 import { isConnectionTypeName } from './schema';
 import { parseSearch, SearchSyntaxError } from './search';
 import { BoundedCache } from '../text';
+import type { EventLog } from './events';
 import { customerNode, gid, orderNode, parseGid, productNode, type Lookup } from './shapes';
 
 type Rec = Record<string, unknown>;
@@ -47,6 +48,7 @@ export interface RootDeps {
   utcOffset: string;
   shopCurrency: string;
   accessScopes: () => readonly string[];
+  events: EventLog;
   bulk: {
     get(id: string): Rec | null;
     current(): Rec | null;
@@ -185,6 +187,12 @@ export function createRoot(deps: RootDeps): { root: Rec; lookup: Lookup } {
     order: single('orders', 'order'),
     node,
     nodes: (args: Rec) => (args.ids as string[]).map((id) => node({ id })),
+    events: (args: Rec, ctx: RequestContext) => {
+      const warnings: SearchReport['warnings'] = [];
+      const result = deps.events.connection(args as ConnectionArgs & { query?: string | null }, warnings);
+      if (warnings.length) ctx.search.push({ path: ['events'], query: String(args.query), warnings });
+      return result;
+    },
     bulkOperation: (args: Rec) => deps.bulk.get(String(args.id)),
     currentBulkOperation: () => deps.bulk.current(),
     bulkOperationRunQuery: (args: Rec, ctx: RequestContext) =>

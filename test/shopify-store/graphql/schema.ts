@@ -6,8 +6,7 @@ import { COUNTRIES } from '../catalog-geo';
  * names. What is not here does not exist for the emulator: a query asking for it fails validation, as a query
  * with a typo would on Shopify. Deprecated fields the project may still read (Order.email, Customer.email) are kept.
  *
- * Not here yet: `events` (deletions, the next issue): add `events(first, after, query, sortKey, reverse):
- * EventConnection!` to QueryRoot and a resolver in resolvers.ts; the cost and bulk code need no change.
+ * Events: the `Event` interface and `BasicEvent` (with `subjectId`/`subjectType`), for destroy events (events.ts).
  */
 const CURRENCIES = [...new Set(['USD', ...COUNTRIES.map((c) => c.currency)])].sort();
 
@@ -19,6 +18,7 @@ scalar URL
 scalar UnsignedInt64
 scalar HTML
 scalar JSON
+scalar FormattedString
 
 enum CurrencyCode { ${CURRENCIES.join(' ')} }
 enum ProductStatus { ACTIVE ARCHIVED DRAFT }
@@ -48,6 +48,36 @@ enum BulkOperationType { MUTATION QUERY }
 enum BulkOperationUserErrorCode { INVALID LIMIT_REACHED OPERATION_IN_PROGRESS }
 
 interface Node { id: ID! }
+
+enum EventSortKeys { CREATED_AT ID RELEVANCE }
+enum EventSubjectType {
+  ARTICLE BLOG COLLECTION COMMENT COMPANY COMPANY_LOCATION CUSTOMER DISCOUNT_AUTOMATIC_BXGY DISCOUNT_AUTOMATIC_NODE
+  DISCOUNT_CODE_NODE DISCOUNT_NODE DRAFT_ORDER INVENTORY_TRANSFER ORDER PAGE PRICE_RULE PRODUCT PRODUCT_VARIANT UNKNOWN
+}
+interface Event {
+  id: ID!
+  action: String!
+  appTitle: String
+  attributeToApp: Boolean!
+  attributeToUser: Boolean!
+  createdAt: DateTime!
+  criticalAlert: Boolean!
+  message: FormattedString!
+}
+type BasicEvent implements Event & Node {
+  id: ID!
+  action: String!
+  appTitle: String
+  attributeToApp: Boolean!
+  attributeToUser: Boolean!
+  createdAt: DateTime!
+  criticalAlert: Boolean!
+  message: FormattedString!
+  subjectId: ID!
+  subjectType: EventSubjectType!
+}
+type EventEdge { cursor: String! node: Event! }
+type EventConnection { edges: [EventEdge!]! nodes: [Event!]! pageInfo: PageInfo! }
 
 type PageInfo { hasNextPage: Boolean! hasPreviousPage: Boolean! startCursor: String endCursor: String }
 type Count { count: Int! precision: CountPrecision! }
@@ -340,6 +370,7 @@ type QueryRoot {
   nodes(ids: [ID!]!): [Node]!
   bulkOperation(id: ID!): BulkOperation
   currentBulkOperation(type: BulkOperationType = QUERY): BulkOperation
+  events(first: Int, after: String, last: Int, before: String, reverse: Boolean = false, sortKey: EventSortKeys = ID, query: String): EventConnection!
 }
 
 type Mutation {
