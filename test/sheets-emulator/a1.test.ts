@@ -1,4 +1,4 @@
-import { columnIndex, columnLetters, formatArea, parseA1, quoteSheetName } from './a1';
+import { columnIndex, columnLetters, formatBox, parseAnchor, quoteSheetName } from './a1';
 
 describe('A1 notation', () => {
   it('converts column letters both ways', () => {
@@ -6,29 +6,19 @@ describe('A1 notation', () => {
     expect([0, 25, 26, 51, 52, 701, 702].map(columnLetters)).toEqual(['A', 'Z', 'AA', 'AZ', 'BA', 'ZZ', 'AAA']);
   });
 
-  it('parses sheet names, quoted or not', () => {
-    expect(parseA1("'It''s here'!B2:C3")).toEqual({
-      sheetName: "It's here",
-      cells: { startRow: 1, startCol: 1, endRow: 3, endCol: 3 },
-      single: false,
-      ambiguous: false,
+  it('parses single-cell anchors on sheets named quoted or not', () => {
+    expect(parseAnchor("'It''s here (updating)'!B1017")).toEqual({
+      sheetName: "It's here (updating)",
+      row: 1016,
+      col: 1,
     });
-    expect(parseA1("'Orders'")).toEqual({ sheetName: 'Orders', single: false, ambiguous: false });
-    expect(parseA1('My Sheet!A1')).toMatchObject({ sheetName: 'My Sheet', single: true });
-    expect(parseA1('Orders')).toEqual({ sheetName: 'Orders', cells: undefined, single: true, ambiguous: true });
+    expect(parseAnchor('My Sheet!$a$1')).toEqual({ sheetName: 'My Sheet', row: 0, col: 0 });
+    expect(parseAnchor('S!AAA10000000')).toEqual({ sheetName: 'S', row: 9_999_999, col: 702 });
   });
 
-  it('parses whole columns, whole rows, open ends and reversed corners', () => {
-    expect(parseA1('S!A:B')?.cells).toEqual({ startRow: 0, startCol: 0, endRow: undefined, endCol: 2 });
-    expect(parseA1('S!2:3')?.cells).toEqual({ startRow: 1, startCol: 0, endRow: 3, endCol: undefined });
-    expect(parseA1('S!AT2:AT')?.cells).toEqual({ startRow: 1, startCol: 45, endRow: undefined, endCol: 46 });
-    expect(parseA1('S!$B$5:a1')?.cells).toEqual({ startRow: 0, startCol: 0, endRow: 5, endCol: 2 });
-  });
-
-  it('rejects what is not a range', () => {
-    for (const text of ['', "'Unclosed!A1", "'S'A1", 'S!A0', 'S!A1:B2:C3', 'S!', '!A1', 'S!AAAA1', "''!A1", 'S!A']) {
-      expect(parseA1(text)).toBeUndefined();
-    }
+  it('rejects what is not a single-cell anchor', () => {
+    const texts = ['', 'A1', 'Orders', "'Unclosed!A1", "'S'x'!A1", 'S!A0', 'S!A1:B2', 'S!', '!A1', 'S!AAAA1', "''!A1"];
+    for (const text of texts) expect(parseAnchor(text)).toBeUndefined();
   });
 
   it('quotes sheet names only when needed', () => {
@@ -44,12 +34,8 @@ describe('A1 notation', () => {
     ]);
   });
 
-  it('prints areas as the API does', () => {
-    expect(formatArea('S', { startRow: 1, startCol: 45, endCol: 46 }, false)).toBe('S!AT2:AT');
-    expect(formatArea('S', { startRow: 0, startCol: 0, endCol: 2 }, false)).toBe('S!A:B');
-    expect(formatArea('S', { startRow: 0, startCol: 0, endRow: 3 }, false)).toBe('S!1:3');
-    expect(formatArea('Big Orders', { startRow: 1000, startCol: 0, endRow: 1001, endCol: 1 }, true)).toBe(
-      "'Big Orders'!A1001",
-    );
+  it('prints a cell or a rectangle as the API echoes it', () => {
+    expect(formatBox('Orders (updating)', 1016, 0, 1016, 0)).toBe("'Orders (updating)'!A1017");
+    expect(formatBox('Orders', 0, 0, 905, 11)).toBe('Orders!A1:L906');
   });
 });

@@ -38,6 +38,17 @@ export const insufficientScopes = (): ApiError =>
 
 export const notFound = (): ApiError => new ApiError(404, 'NOT_FOUND', 'Requested entity was not found.');
 
+/**
+ * A real Sheets API feature this test double leaves out on purpose (it emulates only what the push sends), answered
+ * with the status Google uses for unimplemented methods so that no caller mistakes it for success or a 404.
+ */
+export const notEmulated = (what: string): ApiError =>
+  new ApiError(
+    501,
+    'UNIMPLEMENTED',
+    `${what} is not emulated by the Sheets emulator (see test/sheets-emulator/README.md for what is).`,
+  );
+
 export const methodNotFound = (): ApiError => new ApiError(404, 'NOT_FOUND', 'Method not found.');
 
 export const payloadTooLarge = (limit: number): ApiError =>

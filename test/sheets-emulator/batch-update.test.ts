@@ -9,11 +9,18 @@ afterEach(() => h.emulator.close());
 const batchUpdate = (requests: unknown[], extra: object = {}) =>
   h.call('POST', `${SPREADSHEET_PATH}:batchUpdate`, { requests, ...extra });
 const invalid = (message: string) => ({ error: { code: 400, message, status: 'INVALID_ARGUMENT' } });
+const notEmulated = (what: string) => ({
+  error: {
+    code: 501,
+    message: `${what} is not emulated by the Sheets emulator (see test/sheets-emulator/README.md for what is).`,
+    status: 'UNIMPLEMENTED',
+  },
+});
 const put = (range: string, values: unknown[][]) =>
   h.call('PUT', valuesPath(range, '', '?valueInputOption=RAW'), { values });
 
 describe('addSheet', () => {
-  it('adds a sheet and replies with its properties', async () => {
+  it('adds a sheet at the end and replies with its properties', async () => {
     const res = await batchUpdate([
       { addSheet: { properties: { title: 'Orders', gridProperties: { rowCount: 1016, columnCount: 12 } } } },
     ]);
@@ -26,22 +33,18 @@ describe('addSheet', () => {
       sheetType: 'GRID',
       gridProperties: { rowCount: 1016, columnCount: 12 },
     });
+    expect(properties.sheetId).toBeGreaterThan(0);
     expect(res.body.spreadsheetId).toBe(SPREADSHEET_ID);
     expect(h.emulator.sheetTitles(SPREADSHEET_ID)).toEqual(['Sheet1', 'Orders']);
     expect(h.emulator.grid(SPREADSHEET_ID, 'Orders')).toEqual({ rowCount: 1016, columnCount: 12 });
   });
 
-  it('uses the default grid, a default title and the requested index and sheetId', async () => {
-    const res = await batchUpdate([
-      { addSheet: {} },
-      { addSheet: { properties: { title: 'First', index: 0, sheetId: 42 } } },
-    ]);
+  it('uses the default 1000 × 26 grid and a default title when they are not set', async () => {
+    const res = await batchUpdate([{ addSheet: {} }]);
     expect(res.body.replies[0].addSheet.properties).toMatchObject({
       title: 'Sheet2',
       gridProperties: { rowCount: 1000, columnCount: 26 },
     });
-    expect(res.body.replies[1].addSheet.properties).toMatchObject({ title: 'First', index: 0, sheetId: 42 });
-    expect(h.emulator.sheetTitles(SPREADSHEET_ID)).toEqual(['First', 'Sheet1', 'Sheet2']);
   });
 
   it('refuses a duplicate title, whatever its case', async () => {
@@ -55,13 +58,13 @@ describe('addSheet', () => {
     });
   });
 
-  it('can return the updated spreadsheet', async () => {
-    const res = await batchUpdate([{ addSheet: { properties: { title: 'X' } } }], {
-      includeSpreadsheetInResponse: true,
-    });
-    expect(
-      res.body.updatedSpreadsheet.sheets.map((s: { properties: { title: string } }) => s.properties.title),
-    ).toEqual(['Sheet1', 'X']);
+  it('answers properties the push never sets as not emulated', async () => {
+    const frozen = { title: 'X', gridProperties: { rowCount: 5, frozenRowCount: 1 } };
+    expect((await batchUpdate([{ addSheet: { properties: frozen } }])).body).toEqual(
+      notEmulated('requests[0].addSheet.properties.gridProperties.frozenRowCount'),
+    );
+    expect((await batchUpdate([{ addSheet: { properties: { title: 'X', index: 0 } } }])).status).toBe(501);
+    expect(h.emulator.sheetTitles(SPREADSHEET_ID)).toEqual(['Sheet1']);
   });
 });
 
@@ -98,54 +101,22 @@ describe('updateSheetProperties', () => {
     });
   });
 
-  it('applies only the fields listed', async () => {
-    await update(
-      { sheetId: 0, title: 'Ignored', gridProperties: { rowCount: 5, columnCount: 3 } },
-      'gridProperties.rowCount',
-    );
+  it('applies only the fields listed; a listed field missing from properties is its default', async () => {
+    expect((await update({ sheetId: 0, title: 'Ignored', index: 0 }, 'index')).status).toBe(200);
     expect(h.emulator.sheetTitles(SPREADSHEET_ID)).toEqual(['Sheet1']);
-    expect(h.emulator.grid(SPREADSHEET_ID, 'Sheet1')).toEqual({ rowCount: 5, columnCount: 26 });
-    await update({ sheetId: 0, gridProperties: { rowCount: 7, columnCount: 4, frozenRowCount: 1 } }, 'gridProperties');
-    expect(h.emulator.grid(SPREADSHEET_ID, 'Sheet1')).toEqual({ rowCount: 7, columnCount: 4 });
-    const res = await h.call('GET', `${SPREADSHEET_PATH}?fields=sheets.properties.gridProperties`);
-    expect(res.body.sheets[0].properties.gridProperties).toEqual({ rowCount: 7, columnCount: 4, frozenRowCount: 1 });
-  });
-
-  it('treats a selected field missing from properties as its default, as a FieldMask does', async () => {
-    const res = await update({ sheetId: 0, gridProperties: { rowCount: 10 } }, 'gridProperties(rowCount,columnCount)');
-    expect(res).toEqual({
-      status: 400,
-      body: invalid("Invalid requests[0].updateSheetProperties: You can't delete all the columns on the sheet."),
-    });
-  });
-
-  it('truncates the values outside a smaller grid', async () => {
-    await put('Sheet1!A1', [
-      ['a1', 'b1', 'c1'],
-      ['a2', 'b2', 'c2'],
-      ['a3', 'b3', 'c3'],
-    ]);
-    await update(
-      { sheetId: 0, gridProperties: { rowCount: 2, columnCount: 2 } },
-      'gridProperties.rowCount,gridProperties.columnCount',
+    expect((await update({ sheetId: 0 }, 'title')).body).toEqual(
+      invalid('Invalid requests[0].updateSheetProperties: Sheet title cannot be empty.'),
     );
-    await update(
-      { sheetId: 0, gridProperties: { rowCount: 10, columnCount: 10 } },
-      'gridProperties.rowCount,gridProperties.columnCount',
-    );
-    expect(h.emulator.values(SPREADSHEET_ID, 'Sheet1')).toEqual([
-      ['a1', 'b1'],
-      ['a2', 'b2'],
-    ]);
+    expect((await update({ sheetId: 0, title: 'x' }, '')).status).toBe(400);
   });
 
   it('moves a sheet, counting the index before the move', async () => {
-    await batchUpdate([
-      { addSheet: { properties: { title: 'B', sheetId: 1 } } },
-      { addSheet: { properties: { title: 'C' } } },
-    ]);
+    await batchUpdate([{ addSheet: { properties: { title: 'B' } } }, { addSheet: { properties: { title: 'C' } } }]);
     await update({ sheetId: 0, index: 2 }, 'index');
     expect(h.emulator.sheetTitles(SPREADSHEET_ID)).toEqual(['B', 'Sheet1', 'C']);
+    const c = (await h.call('GET', `${SPREADSHEET_PATH}?fields=sheets.properties`)).body.sheets[2].properties;
+    await update({ sheetId: c.sheetId, title: 'C2', index: 0 }, 'title,index');
+    expect(h.emulator.sheetTitles(SPREADSHEET_ID)).toEqual(['C2', 'B', 'Sheet1']);
   });
 
   it('answers an unknown sheetId with "No grid with id"', async () => {
@@ -153,25 +124,17 @@ describe('updateSheetProperties', () => {
       invalid('Invalid requests[0].updateSheetProperties: No grid with id: 99'),
     );
   });
-});
 
-describe('dimensions', () => {
-  it('appends rows and columns', async () => {
-    await batchUpdate([
-      { appendDimension: { sheetId: 0, dimension: 'ROWS', length: 16 } },
-      { appendDimension: { sheetId: 0, dimension: 'COLUMNS', length: 2 } },
-    ]);
-    expect(h.emulator.grid(SPREADSHEET_ID, 'Sheet1')).toEqual({ rowCount: 1016, columnCount: 28 });
-  });
-
-  it('inserts and deletes rows, moving the values', async () => {
-    await put('Sheet1!A1', [['r1'], ['r2'], ['r3']]);
-    await batchUpdate([
-      { insertDimension: { range: { sheetId: 0, dimension: 'ROWS', startIndex: 1, endIndex: 3 } } },
-      { deleteDimension: { range: { sheetId: 0, dimension: 'ROWS', startIndex: 0, endIndex: 1 } } },
-    ]);
-    expect(h.emulator.values(SPREADSHEET_ID, 'Sheet1')).toEqual([[], [], ['r2'], ['r3']]);
-    expect(h.emulator.grid(SPREADSHEET_ID, 'Sheet1').rowCount).toBe(1001);
+  it('answers fields the push never updates, such as the grid size, as not emulated', async () => {
+    const resize = await update({ sheetId: 0, gridProperties: { rowCount: 5 } }, 'gridProperties.rowCount');
+    expect(resize).toEqual({
+      status: 501,
+      body: notEmulated(
+        "Updating the sheet property 'gridProperties.rowCount' (requests[0].updateSheetProperties.fields)",
+      ),
+    });
+    expect((await update({ sheetId: 0, title: 'x' }, '*')).status).toBe(501);
+    expect(h.emulator.grid(SPREADSHEET_ID, 'Sheet1')).toEqual({ rowCount: 1000, columnCount: 26 });
   });
 });
 
@@ -180,24 +143,35 @@ describe('atomicity', () => {
     await put('Sheet1!A1', [['keep']]);
     const res = await batchUpdate([
       { addSheet: { properties: { title: 'Orders' } } },
-      {
-        updateSheetProperties: {
-          properties: { sheetId: 0, title: 'Renamed', gridProperties: { rowCount: 1 } },
-          fields: 'title,gridProperties.rowCount',
-        },
-      },
-      { addSheet: { properties: { title: 'Orders' } } },
+      { deleteSheet: { sheetId: 0 } },
+      { updateSheetProperties: { properties: { sheetId: 0, title: 'Renamed' }, fields: 'title' } },
     ]);
     expect(res).toEqual({
       status: 400,
-      body: invalid(
-        'Invalid requests[2].addSheet: A sheet with the name "Orders" already exists. Please enter another name.',
-      ),
+      body: invalid('Invalid requests[2].updateSheetProperties: No grid with id: 0'),
     });
     expect(h.emulator.sheetTitles(SPREADSHEET_ID)).toEqual(['Sheet1']);
-    expect(h.emulator.grid(SPREADSHEET_ID, 'Sheet1')).toEqual({ rowCount: 1000, columnCount: 26 });
     expect(h.emulator.values(SPREADSHEET_ID, 'Sheet1')).toEqual([['keep']]);
     expect(h.emulator.history).toHaveLength(1);
+  });
+
+  it('swaps a sheet in one request: delete the old one, rename the staging one into its place', async () => {
+    const added = await batchUpdate([
+      { addSheet: { properties: { title: 'Orders' } } },
+      { addSheet: { properties: { title: 'Orders (updating)' } } },
+    ]);
+    const [orders, staging] = added.body.replies.map(
+      (r: { addSheet: { properties: { sheetId: number } } }) => r.addSheet.properties.sheetId,
+    );
+    await put("'Orders (updating)'!A1", [['id'], ['1']]);
+    const swap = await batchUpdate([
+      { deleteSheet: { sheetId: orders } },
+      { updateSheetProperties: { properties: { sheetId: staging, title: 'Orders', index: 1 }, fields: 'title,index' } },
+    ]);
+    expect(swap.status).toBe(200);
+    expect(h.emulator.sheetTitles(SPREADSHEET_ID)).toEqual(['Sheet1', 'Orders']);
+    expect(h.emulator.values(SPREADSHEET_ID, 'Orders')).toEqual([['id'], ['1']]);
+    expect(h.emulator.history.map((s) => s.Orders)).toEqual([0, 0, 2]);
   });
 });
 
@@ -205,15 +179,16 @@ describe('the 10,000,000-cell limit', () => {
   const limitMessage =
     'This action would increase the number of cells in the workbook above the limit of 10000000 cells.';
 
-  it('allows exactly the limit and refuses one more row', async () => {
+  it('counts every sheet’s whole grid: allows exactly the limit and refuses one more cell', async () => {
     // Sheet1 holds 26,000 cells; 997,400 rows × 10 columns make 9,974,000 more.
     const fill = await batchUpdate([
       { addSheet: { properties: { title: 'Big', gridProperties: { rowCount: 997_400, columnCount: 10 } } } },
     ]);
     expect(fill.status).toBe(200);
-    const bigId = fill.body.replies[0].addSheet.properties.sheetId;
-    const res = await batchUpdate([{ appendDimension: { sheetId: bigId, dimension: 'ROWS', length: 1 } }]);
-    expect(res).toEqual({ status: 400, body: invalid(`Invalid requests[0].appendDimension: ${limitMessage}`) });
+    const res = await batchUpdate([
+      { addSheet: { properties: { title: 'One', gridProperties: { rowCount: 1, columnCount: 1 } } } },
+    ]);
+    expect(res).toEqual({ status: 400, body: invalid(`Invalid requests[0].addSheet: ${limitMessage}`) });
   });
 
   it('refuses a sheet that alone would pass the limit', async () => {
@@ -223,42 +198,36 @@ describe('the 10,000,000-cell limit', () => {
     expect(res.body.error.message).toBe(`Invalid requests[0].addSheet: ${limitMessage}`);
   });
 
-  it('checks after rowCount before columnCount, like the real API', async () => {
-    // 2,000,000 × 26 is over the limit even though the final 2,000,000 × 4 would fit.
+  it('frees the cells of a deleted sheet in the same request', async () => {
+    const big = { rowCount: 997_400, columnCount: 10 };
+    const fill = await batchUpdate([{ addSheet: { properties: { title: 'Big', gridProperties: big } } }]);
+    const bigId = fill.body.replies[0].addSheet.properties.sheetId;
     const res = await batchUpdate([
-      {
-        updateSheetProperties: {
-          properties: { sheetId: 0, gridProperties: { rowCount: 2_000_000, columnCount: 4 } },
-          fields: 'gridProperties.rowCount,gridProperties.columnCount',
-        },
-      },
+      { deleteSheet: { sheetId: bigId } },
+      { addSheet: { properties: { title: 'Big (new)', gridProperties: big } } },
     ]);
-    expect(res.body.error.message).toBe(`Invalid requests[0].updateSheetProperties: ${limitMessage}`);
+    expect(res.status).toBe(200);
   });
 });
 
 describe('request validation', () => {
-  it('names empty, unknown and unsupported requests', async () => {
+  it('names empty requests, and answers every kind the push never sends as not emulated', async () => {
     expect((await batchUpdate([])).body).toEqual(invalid('Must specify at least one request.'));
     expect((await batchUpdate([{}])).body).toEqual(invalid('Invalid requests[0]: No request set.'));
-    expect((await batchUpdate([{ frobnicate: {} }])).body.error.message).toBe(
-      `Invalid JSON payload received. Unknown name "frobnicate" at 'requests[0]': Cannot find field.`,
-    );
-    expect((await batchUpdate([{ updateCells: {} }])).body.error.message).toMatch(
-      /requests\[0\]\.updateCells: not supported/,
-    );
+    const append = { appendDimension: { sheetId: 0, dimension: 'ROWS', length: 1 } };
+    expect(await batchUpdate([{ addSheet: {} }, append])).toEqual({
+      status: 501,
+      body: notEmulated('The batchUpdate request requests[1].appendDimension'),
+    });
+    for (const kind of ['repeatCell', 'insertDimension', 'deleteDimension', 'updateCells', 'frobnicate']) {
+      expect((await batchUpdate([{ [kind]: {} }])).status).toBe(501);
+    }
+    expect(h.emulator.sheetTitles(SPREADSHEET_ID)).toEqual(['Sheet1']);
+    expect(h.emulator.grid(SPREADSHEET_ID, 'Sheet1')).toEqual({ rowCount: 1000, columnCount: 26 });
   });
 
-  it('accepts formatting requests as no-ops on existing sheets', async () => {
-    const repeatCell = {
-      range: { sheetId: 0, startRowIndex: 0, endRowIndex: 1 },
-      cell: {},
-      fields: 'userEnteredFormat',
-    };
-    expect((await batchUpdate([{ repeatCell }])).status).toBe(200);
-    const missing = { ...repeatCell, range: { sheetId: 5 } };
-    expect((await batchUpdate([{ repeatCell: missing }])).body).toEqual(
-      invalid('Invalid requests[0].repeatCell: No grid with id: 5'),
-    );
+  it('answers includeSpreadsheetInResponse as not emulated', async () => {
+    const res = await batchUpdate([{ addSheet: {} }], { includeSpreadsheetInResponse: true });
+    expect(res.body).toEqual(notEmulated('batchUpdate with includeSpreadsheetInResponse'));
   });
 });

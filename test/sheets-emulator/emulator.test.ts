@@ -126,24 +126,33 @@ describe('spreadsheets.get', () => {
     });
   });
 
-  it('returns only the requested fields', async () => {
-    const nested = await h.call('GET', `${SPREADSHEET_PATH}?fields=sheets(properties(sheetId,title))`);
-    expect(nested.body).toEqual({ sheets: [{ properties: { sheetId: 0, title: 'Sheet1' } }] });
-    const dotted = await h.call('GET', `${SPREADSHEET_PATH}?fields=spreadsheetId,sheets.properties.gridProperties`);
-    expect(dotted.body).toEqual({
+  it('returns only the requested fields, given as dotted paths', async () => {
+    const res = await h.call('GET', `${SPREADSHEET_PATH}?fields=spreadsheetId,sheets.properties.gridProperties`);
+    expect(res.body).toEqual({
       spreadsheetId: SPREADSHEET_ID,
       sheets: [{ properties: { gridProperties: { rowCount: 1000, columnCount: 26 } } }],
     });
+    const push = await h.call('GET', `${SPREADSHEET_PATH}?fields=sheets.properties`);
+    expect(push.body.sheets[0].properties).toMatchObject({ sheetId: 0, title: 'Sheet1', index: 0 });
+    expect((await h.call('GET', `${SPREADSHEET_PATH}?fields=sheets..title`)).status).toBe(400);
   });
 
-  it('includes cell values with includeGridData=true', async () => {
-    await h.call('PUT', valuesPath('Sheet1!A1', '', '?valueInputOption=USER_ENTERED'), { values: [['x', '2', '=A1']] });
-    const res = await h.call('GET', `${SPREADSHEET_PATH}?includeGridData=true`);
-    expect(res.body.sheets[0].data[0].rowData[0].values).toEqual([
-      { userEnteredValue: { stringValue: 'x' }, effectiveValue: { stringValue: 'x' }, formattedValue: 'x' },
-      { userEnteredValue: { numberValue: 2 }, effectiveValue: { numberValue: 2 }, formattedValue: '2' },
-      { userEnteredValue: { formulaValue: '=A1' }, formattedValue: '=A1' },
-    ]);
+  it('answers grid data, ranges and the (…) field form as not emulated', async () => {
+    const grid = await h.call('GET', `${SPREADSHEET_PATH}?includeGridData=true`);
+    expect(grid).toEqual({
+      status: 501,
+      body: {
+        error: {
+          code: 501,
+          message:
+            'spreadsheets.get with includeGridData=true is not emulated by the Sheets emulator ' +
+            '(see test/sheets-emulator/README.md for what is).',
+          status: 'UNIMPLEMENTED',
+        },
+      },
+    });
+    expect((await h.call('GET', `${SPREADSHEET_PATH}?ranges=Sheet1!A1`)).status).toBe(501);
+    expect((await h.call('GET', `${SPREADSHEET_PATH}?fields=sheets(properties(title))`)).status).toBe(501);
   });
 });
 
@@ -179,13 +188,13 @@ describe('faults', () => {
       { status: 503, pathIncludes: ':batchUpdate', nth: 2 },
       { status: 500, method: 'GET', from: 3, times: 2 },
     ]);
-    const batch = { requests: [{ appendDimension: { sheetId: 0, dimension: 'ROWS', length: 1 } }] };
+    const batch = { requests: [{ addSheet: {} }] };
     const statuses: number[] = [];
     for (let i = 0; i < 3; i += 1)
       statuses.push((await h.call('POST', `${SPREADSHEET_PATH}:batchUpdate`, batch)).status);
     for (let i = 0; i < 5; i += 1) statuses.push((await h.call('GET', SPREADSHEET_PATH)).status);
     expect(statuses).toEqual([200, 503, 200, 200, 200, 500, 500, 200]);
-    expect(h.emulator.grid(SPREADSHEET_ID, 'Sheet1').rowCount).toBe(1002);
+    expect(h.emulator.sheetTitles(SPREADSHEET_ID)).toEqual(['Sheet1', 'Sheet2', 'Sheet3']);
 
     const unavailable = await (async () => {
       h.emulator.setFaults([{ status: 503 }]);
@@ -207,21 +216,22 @@ describe('history', () => {
     });
     await put('Orders!A1', [['id'], [1], [2]]);
     await put('Nope!A1', [['x']]);
-    await h.call('POST', valuesPath('Orders', ':clear'));
-    expect(h.emulator.history).toEqual([
-      { Sheet1: 0, Orders: 0 },
-      { Sheet1: 0, Orders: 3 },
-      { Sheet1: 0, Orders: 0 },
-    ]);
+    await h.call('POST', `${SPREADSHEET_PATH}:batchUpdate`, { requests: [{ deleteSheet: { sheetId: 0 } }] });
+    expect(h.emulator.history).toEqual([{ Sheet1: 0, Orders: 0 }, { Sheet1: 0, Orders: 3 }, { Orders: 3 }]);
     expect(h.emulator.historyOf(SPREADSHEET_ID)).toHaveLength(3);
     expect(h.emulator.historyOf('other')).toEqual([]);
   });
 });
 
 describe('server', () => {
-  it('answers unknown methods with 404, bad JSON with 400, and closes with keep-alive clients around', async () => {
+  it('answers other paths with 404, other spreadsheet methods with 501, bad JSON with 400', async () => {
     h = await startEmulator();
-    expect((await h.call('DELETE', SPREADSHEET_PATH)).status).toBe(404);
+    expect((await h.call('GET', 'v4/other')).body).toEqual({
+      error: { code: 404, message: 'Method not found.', status: 'NOT_FOUND' },
+    });
+    const del = await h.call('DELETE', SPREADSHEET_PATH);
+    expect(del.status).toBe(501);
+    expect(del.body.error.message).toMatch(/^DELETE \/v4\/spreadsheets\/sheet-abc is not emulated/);
     const res = await fetch(new URL(`${SPREADSHEET_PATH}:batchUpdate`, h.base), {
       method: 'POST',
       headers: { Authorization: `Bearer ${h.token()}`, 'Content-Type': 'application/json' },
@@ -235,16 +245,11 @@ describe('server', () => {
     h = await startEmulator();
     await h.call('POST', `${SPREADSHEET_PATH}:batchUpdate`, {
       requests: [
-        {
-          updateSheetProperties: {
-            properties: { sheetId: 0, gridProperties: { rowCount: 60000 } },
-            fields: 'gridProperties.rowCount',
-          },
-        },
+        { addSheet: { properties: { title: 'Orders', gridProperties: { rowCount: 60000, columnCount: 3 } } } },
       ],
     });
     const rows = (n: number) => Array.from({ length: n }, (_, i) => [`order-${i}`, 'x'.repeat(20), i]);
-    const path = valuesPath('Sheet1!A1', '', '?valueInputOption=RAW');
+    const path = valuesPath('Orders!A1', '', '?valueInputOption=RAW');
     const twoMb = { values: rows(50000) };
     expect(JSON.stringify(twoMb).length).toBeGreaterThan(2_000_000);
     expect((await h.call('PUT', path, twoMb)).status).toBe(200);

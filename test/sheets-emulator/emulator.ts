@@ -6,6 +6,7 @@ import {
   insufficientScopes,
   internalError,
   methodNotFound,
+  notEmulated,
   notFound,
   payloadTooLarge,
   permissionDenied,
@@ -13,14 +14,13 @@ import {
   unavailable,
 } from './api-error';
 import { JwtVerifier } from './auth';
-import { isFormula } from './cells';
 import { FaultSchedule } from './faults';
 import { applyFieldMask, parseFieldMask } from './field-mask';
 import { handleRoute } from './handlers';
 import type { JsonObject } from './json-input';
-import { matchRoute } from './router';
+import { matchRoute, SPREADSHEETS_PREFIX } from './router';
 import type { RequestLogEntry, SheetsEmulator, SheetsEmulatorOptions, SheetsFault } from './types';
-import { readBox } from './values-api';
+import { sheetValues } from './values-api';
 import { createWorkbook, findSheetByTitle, valueRowCount, type Sheet, type Workbook } from './workbook';
 
 // The real API documents no hard limit (it recommends 2 MB); Google's front end refuses bodies past 10 MiB.
@@ -98,17 +98,7 @@ class SheetsEmulatorServer implements SheetsEmulator {
   }
 
   values(spreadsheetId: string, sheetTitle: string): unknown[][] {
-    const sheet = this.sheet(spreadsheetId, sheetTitle);
-    const box = { startRow: 0, startCol: 0, endRow: sheet.rowCount, endCol: sheet.columnCount };
-    return readBox(sheet, box, 'UNFORMATTED_VALUE');
-  }
-
-  formulas(spreadsheetId: string, sheetTitle: string): number {
-    let count = 0;
-    for (const row of this.sheet(spreadsheetId, sheetTitle).rows) {
-      for (const cell of row ?? []) if (isFormula(cell)) count += 1;
-    }
-    return count;
+    return sheetValues(this.sheet(spreadsheetId, sheetTitle));
   }
 
   grid(spreadsheetId: string, sheetTitle: string): { rowCount: number; columnCount: number } {
@@ -168,6 +158,8 @@ class SheetsEmulatorServer implements SheetsEmulator {
 
   private dispatch(method: string, url: URL, auth: string | undefined, rawBody: Buffer): unknown {
     const route = matchRoute(method, url.pathname);
+    if (!route && url.pathname.startsWith(SPREADSHEETS_PREFIX))
+      throw notEmulated(`${method} ${safeDecode(url.pathname)}`);
     if (!route) throw methodNotFound();
     const caller = this.verifier.verify(auth);
     const workbook = this.workbooks.get(route.spreadsheetId);

@@ -1,57 +1,33 @@
+import { notEmulated } from './api-error';
+
 /** A parsed field selection: each name maps to its sub-selection, or null for "all of it". */
 export type FieldTree = Map<string, FieldTree | null>;
 
 /**
- * Parses Google's field selections, both 'sheets.properties.title' and 'sheets(properties(sheetId,title))' forms
- * (and '/' as a separator). Undefined when the text does not parse.
+ * Parses a field selection made of dotted paths separated by commas ('sheets.properties,spreadsheetId'; '/' also
+ * separates). Undefined when the text does not parse. Google's '(…)' sub-selection form is not emulated.
  */
 export function parseFieldMask(text: string): FieldTree | undefined {
-  const tokens = text.replace(/\s+/g, '').match(/[^.,/()]+|[.,/()]/g) ?? [];
-  let pos = 0;
-
-  const parseList = (): FieldTree | undefined => {
-    const tree: FieldTree = new Map();
-    for (;;) {
-      const path: string[] = [];
-      for (;;) {
-        const name = tokens[pos];
-        if (name === undefined || '.,/()'.includes(name)) return undefined;
-        path.push(name);
-        pos += 1;
-        if (tokens[pos] !== '.' && tokens[pos] !== '/') break;
-        pos += 1;
-      }
-      let sub: FieldTree | null = null;
-      if (tokens[pos] === '(') {
-        pos += 1;
-        const inner = parseList();
-        if (!inner || tokens[pos] !== ')') return undefined;
-        pos += 1;
-        sub = inner;
-      }
-      insert(tree, path, sub);
-      if (tokens[pos] !== ',') return tree;
-      pos += 1;
-    }
-  };
-
-  if (tokens.length === 0) return undefined;
-  const tree = parseList();
-  return tree && pos === tokens.length ? tree : undefined;
+  if (/[()]/.test(text)) throw notEmulated(`The field selection '${text}' (the '(…)' form)`);
+  const tree: FieldTree = new Map();
+  for (const field of text.replace(/\s+/g, '').split(',')) {
+    const path = field.split(/[./]/);
+    if (path.some((name) => name === '')) return undefined;
+    insert(tree, path);
+  }
+  return tree;
 }
 
-function insert(tree: FieldTree, path: string[], sub: FieldTree | null): void {
-  const [head, ...rest] = path;
-  const existing = tree.get(head);
-  if (existing === null) return;
+function insert(tree: FieldTree, [head, ...rest]: string[]): void {
   if (rest.length === 0) {
-    if (sub === null || existing === undefined) tree.set(head, sub);
-    else for (const [k, v] of sub) insert(existing, [k], v);
+    tree.set(head, null);
     return;
   }
+  const existing = tree.get(head);
+  if (existing === null) return;
   const child = existing ?? new Map();
   tree.set(head, child);
-  insert(child, rest, sub);
+  insert(child, rest);
 }
 
 /** Keeps only the selected fields of a JSON value (arrays are filtered element by element). */

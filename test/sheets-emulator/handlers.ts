@@ -1,12 +1,9 @@
-import { formatArea } from './a1';
-import { badRequest } from './api-error';
-import type { ValueInputOption, ValueRenderOption } from './cells';
-import { optionalEnum, optionalList, optionalString, type JsonObject } from './json-input';
-import { resolveRange } from './ranges';
+import { badRequest, notEmulated } from './api-error';
+import { optionalEnum, optionalString, type JsonObject } from './json-input';
 import type { Route } from './router';
 import { applySheetRequests } from './sheet-requests';
 import { spreadsheetResource } from './spreadsheet-json';
-import { clearValues, readValues, writeValueBatch, writeValues, type MajorDimension } from './values-api';
+import { resolveAnchor, writeValues } from './values-api';
 import { WorkbookDraft, type Workbook } from './workbook';
 
 export interface HandlerResult {
@@ -18,93 +15,54 @@ export interface HandlerResult {
 /** Runs one Sheets API method against a workbook; throws ApiError for the API's error responses. */
 export function handleRoute(workbook: Workbook, route: Route, query: URLSearchParams, body: JsonObject): HandlerResult {
   const { spreadsheetId } = route;
-  const range = route.range ?? '';
   switch (route.kind) {
     case 'getSpreadsheet':
-      return { body: spreadsheetResource(workbook, query.get('includeGridData') === 'true') };
+      if (query.has('ranges')) throw notEmulated('spreadsheets.get with ranges');
+      if (query.get('includeGridData') === 'true') throw notEmulated('spreadsheets.get with includeGridData=true');
+      return { body: spreadsheetResource(workbook) };
 
     case 'batchUpdate': {
+      for (const option of ['includeSpreadsheetInResponse', 'responseRanges', 'responseIncludeGridData']) {
+        if (body[option]) throw notEmulated(`batchUpdate with ${option}`);
+      }
       const draft = new WorkbookDraft(workbook.sheets);
-      const replies = applySheetRequests(draft, body.requests);
-      const updated =
-        body.includeSpreadsheetInResponse === true
-          ? { updatedSpreadsheet: spreadsheetResource({ ...workbook, sheets: draft.sheets }, false) }
-          : {};
-      return { body: { spreadsheetId, replies, ...updated }, changed: draft };
-    }
-
-    case 'valuesGet':
-      return { body: readValues(workbook.sheets, range, renderOption(query), majorDimension(query)) };
-
-    case 'valuesBatchGet': {
-      const valueRanges = query
-        .getAll('ranges')
-        .map((r) => readValues(workbook.sheets, r, renderOption(query), majorDimension(query)));
-      return { body: valueRanges.length > 0 ? { spreadsheetId, valueRanges } : { spreadsheetId } };
+      return { body: { spreadsheetId, replies: applySheetRequests(draft, body.requests) }, changed: draft };
     }
 
     case 'valuesUpdate': {
-      const option = inputOption(query.get('valueInputOption'));
+      const range = route.range ?? '';
+      checkInputOption(query.get('valueInputOption'));
+      for (const option of ['includeValuesInResponse', 'responseValueRenderOption', 'responseDateTimeRenderOption']) {
+        if (query.has(option)) throw notEmulated(`values.update with ${option}`);
+      }
+      const dimension = optionalEnum(body.majorDimension, 'major_dimension', 'Dimension', [
+        'ROWS',
+        'COLUMNS',
+        'DIMENSION_UNSPECIFIED',
+      ]);
+      if (dimension === 'COLUMNS') throw notEmulated('values.update with majorDimension COLUMNS');
       checkBodyRange(workbook, range, body.range);
       const draft = new WorkbookDraft(workbook.sheets);
-      const dimension = bodyDimension(body.majorDimension, 'major_dimension');
-      return { body: writeValues(draft, spreadsheetId, range, body.values, dimension, option), changed: draft };
+      return { body: writeValues(draft, spreadsheetId, range, body.values), changed: draft };
     }
-
-    case 'valuesBatchUpdate': {
-      const option = inputOption(optionalString(body.valueInputOption, 'value_input_option'));
-      const draft = new WorkbookDraft(workbook.sheets);
-      const dimensionOf = (item: JsonObject, path: string) => bodyDimension(item.majorDimension, path);
-      return { body: writeValueBatch(draft, spreadsheetId, body.data, option, dimensionOf), changed: draft };
-    }
-
-    case 'valuesClear': {
-      const draft = new WorkbookDraft(workbook.sheets);
-      return { body: { spreadsheetId, clearedRange: clearValues(draft, range) }, changed: draft };
-    }
-
-    case 'valuesBatchClear': {
-      const draft = new WorkbookDraft(workbook.sheets);
-      const ranges = optionalList(body.ranges, 'ranges') ?? [];
-      const clearedRanges = ranges.map((r, i) => clearValues(draft, optionalString(r, `ranges[${i}]`) ?? ''));
-      return { body: clearedRanges.length > 0 ? { spreadsheetId, clearedRanges } : { spreadsheetId }, changed: draft };
-    }
-
-    case 'valuesAppend':
-      throw badRequest('spreadsheets.values.append is not supported by the Sheets emulator');
   }
 }
 
-function inputOption(value: string | null | undefined): ValueInputOption {
+function checkInputOption(value: string | null): void {
   if (!value) throw badRequest("'valueInputOption' is required but not specified");
-  if (value === 'INPUT_VALUE_OPTION_UNSPECIFIED') throw badRequest(`Invalid valueInputOption: ${value}`);
-  return optionalEnum(value, 'value_input_option', 'ValueInputOption', ['RAW', 'USER_ENTERED'] as const) ?? 'RAW';
+  if (value === 'USER_ENTERED') throw notEmulated('valueInputOption USER_ENTERED (only RAW is)');
+  if (value !== 'RAW') throw badRequest(`Invalid value at 'value_input_option' (TYPE_ENUM), "${value}"`);
 }
 
-function renderOption(query: URLSearchParams): ValueRenderOption {
-  const allowed = ['FORMATTED_VALUE', 'UNFORMATTED_VALUE', 'FORMULA'] as const;
-  const value = query.get('valueRenderOption') ?? undefined;
-  return optionalEnum(value, 'value_render_option', 'ValueRenderOption', allowed) ?? 'FORMATTED_VALUE';
-}
-
-function majorDimension(query: URLSearchParams): MajorDimension {
-  return bodyDimension(query.get('majorDimension') ?? undefined, 'major_dimension');
-}
-
-function bodyDimension(value: unknown, path: string): MajorDimension {
-  const allowed = ['ROWS', 'COLUMNS', 'DIMENSION_UNSPECIFIED'] as const;
-  return optionalEnum(value, path, 'Dimension', allowed) === 'COLUMNS' ? 'COLUMNS' : 'ROWS';
-}
-
-/** values.update may repeat the range in the body; it has to name the same cells as the URL. */
+/** values.update may repeat the range in the body; it has to name the same cell as the URL. */
 function checkBodyRange(workbook: Workbook, urlRange: string, bodyRange: unknown): void {
   const text = optionalString(bodyRange, 'range');
   if (text === undefined || text === urlRange) return;
-  const describe = (r: string) => {
-    const resolved = resolveRange(workbook.sheets, r);
-    return `${resolved.sheet.sheetId}:${formatArea('', resolved.area, resolved.single)}`;
+  const cell = (r: string) => {
+    const { sheet, anchor } = resolveAnchor(workbook.sheets, r);
+    return `${sheet.sheetId}:${anchor.row}:${anchor.col}`;
   };
-  if (describe(text) !== describe(urlRange)) {
+  if (cell(text) !== cell(urlRange)) {
     throw badRequest(`Requested range [${urlRange}] does not match the range in the request body [${text}].`);
   }
 }

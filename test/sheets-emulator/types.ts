@@ -46,10 +46,8 @@ export interface SheetsEmulator {
   setFaults(faults: SheetsFault[]): void;
   /** The sheet titles in order. */
   sheetTitles(spreadsheetId: string): string[];
-  /** Stored cell values, trailing empties trimmed like values.get; formulas come back as their text. */
+  /** Stored cell values, trailing empties trimmed like values.get. */
   values(spreadsheetId: string, sheetTitle: string): unknown[][];
-  /** How many cells hold a formula (written with USER_ENTERED and starting with '='). */
-  formulas(spreadsheetId: string, sheetTitle: string): number;
   grid(spreadsheetId: string, sheetTitle: string): { rowCount: number; columnCount: number };
   /**
    * After each successful mutating request, the mutated spreadsheet's {title → row count of values}: every state a

@@ -7,6 +7,13 @@ beforeEach(async () => {
 afterEach(() => h.emulator.close());
 
 const invalid = (message: string) => ({ error: { code: 400, message, status: 'INVALID_ARGUMENT' } });
+const notEmulated = (what: string) => ({
+  error: {
+    code: 501,
+    message: `${what} is not emulated by the Sheets emulator (see test/sheets-emulator/README.md for what is).`,
+    status: 'UNIMPLEMENTED',
+  },
+});
 const put = (range: string, values: unknown[][], option = 'RAW') =>
   h.call('PUT', valuesPath(range, '', `?valueInputOption=${option}`), { majorDimension: 'ROWS', values });
 const addSheet = (title: string, rowCount = 1000, columnCount = 26) =>
@@ -15,7 +22,7 @@ const addSheet = (title: string, rowCount = 1000, columnCount = 26) =>
   });
 
 describe('values.update', () => {
-  it('writes a block and reports what it updated', async () => {
+  it('writes a block from the anchor and reports what it updated', async () => {
     const res = await put('Sheet1!B2', [
       ['id', 'total'],
       [1, 9.5],
@@ -33,16 +40,9 @@ describe('values.update', () => {
     expect(h.emulator.values(SPREADSHEET_ID, 'Sheet1')).toEqual([[], ['', 'id', 'total'], ['', 1, 9.5]]);
   });
 
-  it('stores RAW strings as they are', async () => {
-    await put('Sheet1!A1', [['=1+1', '42', 'TRUE', "'007", '1,234.5']], 'RAW');
-    expect(h.emulator.values(SPREADSHEET_ID, 'Sheet1')).toEqual([['=1+1', '42', 'TRUE', "'007", '1,234.5']]);
-    expect(h.emulator.formulas(SPREADSHEET_ID, 'Sheet1')).toBe(0);
-  });
-
-  it('parses USER_ENTERED strings like typed input', async () => {
-    await put('Sheet1!A1', [['=1+1', '42', 'TRUE', "'007", '1,234.5', '50%', 'plain', 3]], 'USER_ENTERED');
-    expect(h.emulator.values(SPREADSHEET_ID, 'Sheet1')).toEqual([['=1+1', 42, true, '007', 1234.5, 0.5, 'plain', 3]]);
-    expect(h.emulator.formulas(SPREADSHEET_ID, 'Sheet1')).toBe(1);
+  it('stores RAW strings as they are: formula-like text stays text', async () => {
+    await put('Sheet1!A1', [['=1+1', '42', 'TRUE', "'007", '1,234.5', true, 3]]);
+    expect(h.emulator.values(SPREADSHEET_ID, 'Sheet1')).toEqual([['=1+1', '42', 'TRUE', "'007", '1,234.5', true, 3]]);
   });
 
   it('skips nulls and clears cells written as empty strings', async () => {
@@ -51,12 +51,16 @@ describe('values.update', () => {
     expect(h.emulator.values(SPREADSHEET_ID, 'Sheet1')).toEqual([['a', '', 'C']]);
   });
 
-  it('requires valueInputOption', async () => {
-    const res = await h.call('PUT', valuesPath('Sheet1!A1'), { values: [['x']] });
-    expect(res).toEqual({ status: 400, body: invalid("'valueInputOption' is required but not specified") });
+  it('requires valueInputOption, and answers USER_ENTERED as not emulated rather than storing it', async () => {
+    const missing = await h.call('PUT', valuesPath('Sheet1!A1'), { values: [['x']] });
+    expect(missing).toEqual({ status: 400, body: invalid("'valueInputOption' is required but not specified") });
+    const userEntered = await put('Sheet1!A1', [['=1+1']], 'USER_ENTERED');
+    expect(userEntered).toEqual({ status: 501, body: notEmulated('valueInputOption USER_ENTERED (only RAW is)') });
+    expect((await put('Sheet1!A1', [['x']], 'BOGUS')).status).toBe(400);
+    expect(h.emulator.values(SPREADSHEET_ID, 'Sheet1')).toEqual([]);
   });
 
-  it('refuses a write past the grid, naming the first cell outside it', async () => {
+  it('refuses a write past the grid, naming the first cell outside it, and writes nothing', async () => {
     await addSheet('Orders', 1016);
     const rows = Array.from({ length: 1017 }, (_, i) => [i, 'x']);
     const res = await put("'Orders'!A1", rows);
@@ -71,32 +75,39 @@ describe('values.update', () => {
     expect(wide.body).toEqual(invalid("Range ('Big Orders'!AA2) exceeds grid limits. Max rows: 10, max columns: 26"));
   });
 
-  it('refuses a range that itself lies past the grid', async () => {
-    const res = await put('Sheet1!A1001:B1001', [['x']]);
-    expect(res.body).toEqual(
-      invalid('Range (Sheet1!A1001:B1001) exceeds grid limits. Max rows: 1000, max columns: 26'),
-    );
-  });
-
-  it('refuses more values than the range holds', async () => {
-    const rows = await put('Sheet1!A1:B2', [['a'], ['b'], ['c']]);
-    expect(rows.body).toEqual(invalid('Requested writing within range [Sheet1!A1:B2], but tried writing to row [3]'));
-    const cols = await put('Sheet1!A1:B2', [['a', 'b', 'c']]);
-    expect(cols.body).toEqual(
-      invalid('Requested writing within range [Sheet1!A1:B2], but tried writing to column [C]'),
-    );
+  it('refuses an anchor that itself lies past the grid', async () => {
+    const res = await put('Sheet1!A1001', [['x']]);
+    expect(res.body).toEqual(invalid('Range (Sheet1!A1001) exceeds grid limits. Max rows: 1000, max columns: 26'));
   });
 
   it('refuses an unknown sheet', async () => {
     expect((await put('Foo!A1', [['x']])).body).toEqual(invalid('Unable to parse range: Foo!A1'));
   });
 
-  it('writes columns with majorDimension COLUMNS', async () => {
-    await h.call('PUT', valuesPath('Sheet1!A1', '', '?valueInputOption=RAW'), {
-      majorDimension: 'COLUMNS',
-      values: [['a1', 'a2'], ['b1']],
+  it('reads quoted names with doubled quotes, and columns past Z', async () => {
+    await addSheet("It's (updating)", 5, 30);
+    const res = await put("'It''s (updating)'!AA1", [
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(res.body.updatedRange).toBe("'It''s (updating)'!AA1:AB2");
+    const row = (a: number, b: number) => [...Array<string>(26).fill(''), a, b];
+    expect(h.emulator.values(SPREADSHEET_ID, "It's (updating)")).toEqual([row(1, 2), row(3, 4)]);
+  });
+
+  it('accepts the same cell repeated in the body, and refuses another one', async () => {
+    const same = await h.call('PUT', valuesPath('Sheet1!A1', '', '?valueInputOption=RAW'), {
+      range: "'Sheet1'!A1",
+      values: [['x']],
     });
-    expect(h.emulator.values(SPREADSHEET_ID, 'Sheet1')).toEqual([['a1', 'b1'], ['a2']]);
+    expect(same.status).toBe(200);
+    const other = await h.call('PUT', valuesPath('Sheet1!A1', '', '?valueInputOption=RAW'), {
+      range: 'Sheet1!B1',
+      values: [['x']],
+    });
+    expect(other.body).toEqual(
+      invalid('Requested range [Sheet1!A1] does not match the range in the request body [Sheet1!B1].'),
+    );
   });
 
   it('refuses a cell over 50,000 characters', async () => {
@@ -105,144 +116,45 @@ describe('values.update', () => {
       invalid('Your input contains more than the maximum of 50000 characters in a single cell.'),
     );
   });
-});
 
-describe('A1 ranges', () => {
-  it('reads quoted names with doubled quotes, and columns past Z', async () => {
-    await addSheet("It's", 5, 30);
-    const res = await put("'It''s'!AA1:AB2", [
-      [1, 2],
-      [3, 4],
-    ]);
-    expect(res.body.updatedRange).toBe("'It''s'!AA1:AB2");
-    const row = (a: number, b: number) => [...Array<string>(26).fill(''), a, b];
-    expect(h.emulator.values(SPREADSHEET_ID, "It's")).toEqual([row(1, 2), row(3, 4)]);
-  });
-
-  it('takes a bare sheet name as the whole sheet and bare cells as the first sheet', async () => {
-    await put('B1', [['first sheet']]);
-    await addSheet('Orders');
-    await put('Orders', [['whole sheet']]);
-    expect(h.emulator.values(SPREADSHEET_ID, 'Sheet1')).toEqual([['', 'first sheet']]);
-    expect(h.emulator.values(SPREADSHEET_ID, 'Orders')).toEqual([['whole sheet']]);
-  });
-});
-
-describe('values.batchUpdate', () => {
-  it('writes every range and totals the counts', async () => {
-    await addSheet('Orders');
-    const res = await h.call('POST', `${SPREADSHEET_PATH}/values:batchUpdate`, {
-      valueInputOption: 'RAW',
-      data: [
-        { range: 'Sheet1!A1', values: [['a', 'b']] },
-        { range: "'Orders'!A1:A2", majorDimension: 'ROWS', values: [['x'], ['y']] },
-      ],
-    });
-    expect(res.body).toEqual({
-      spreadsheetId: SPREADSHEET_ID,
-      totalUpdatedRows: 3,
-      totalUpdatedColumns: 3,
-      totalUpdatedCells: 4,
-      totalUpdatedSheets: 2,
-      responses: [
-        {
-          spreadsheetId: SPREADSHEET_ID,
-          updatedRange: 'Sheet1!A1:B1',
-          updatedRows: 1,
-          updatedColumns: 2,
-          updatedCells: 2,
-        },
-        {
-          spreadsheetId: SPREADSHEET_ID,
-          updatedRange: 'Orders!A1:A2',
-          updatedRows: 2,
-          updatedColumns: 1,
-          updatedCells: 2,
-        },
-      ],
-    });
-  });
-
-  it('applies nothing when one range fails', async () => {
-    const res = await h.call('POST', `${SPREADSHEET_PATH}/values:batchUpdate`, {
-      valueInputOption: 'RAW',
-      data: [
-        { range: 'Sheet1!A1', values: [['a']] },
-        { range: 'Nope!A1', values: [['b']] },
-      ],
-    });
-    expect(res).toEqual({ status: 400, body: invalid('Invalid data[1]: Unable to parse range: Nope!A1') });
-    expect(h.emulator.values(SPREADSHEET_ID, 'Sheet1')).toEqual([]);
-    expect(h.emulator.history).toEqual([]);
-  });
-
-  it('requires valueInputOption', async () => {
-    const res = await h.call('POST', `${SPREADSHEET_PATH}/values:batchUpdate`, { data: [] });
-    expect(res.body).toEqual(invalid("'valueInputOption' is required but not specified"));
-  });
-});
-
-describe('clear', () => {
-  beforeEach(async () => {
-    await put('Sheet1!A1', [
-      ['a1', 'b1', 'c1'],
-      ['a2', 'b2', 'c2'],
-    ]);
-  });
-
-  it('clears a range, keeping the grid', async () => {
-    const res = await h.call('POST', valuesPath('Sheet1!B1:B2', ':clear'), {});
-    expect(res.body).toEqual({ spreadsheetId: SPREADSHEET_ID, clearedRange: 'Sheet1!B1:B2' });
-    expect(h.emulator.values(SPREADSHEET_ID, 'Sheet1')).toEqual([
-      ['a1', '', 'c1'],
-      ['a2', '', 'c2'],
-    ]);
-    expect(h.emulator.grid(SPREADSHEET_ID, 'Sheet1')).toEqual({ rowCount: 1000, columnCount: 26 });
-  });
-
-  it('clears whole sheets and several ranges with batchClear', async () => {
-    await addSheet('Orders');
-    await put('Orders!A1', [['x']]);
-    const res = await h.call('POST', `${SPREADSHEET_PATH}/values:batchClear`, { ranges: ['Sheet1', "'Orders'!A:A"] });
-    expect(res.body).toEqual({ spreadsheetId: SPREADSHEET_ID, clearedRanges: ['Sheet1!A1:Z1000', 'Orders!A1:A1000'] });
-    expect(h.emulator.values(SPREADSHEET_ID, 'Sheet1')).toEqual([]);
-    expect(h.emulator.values(SPREADSHEET_ID, 'Orders')).toEqual([]);
-  });
-});
-
-describe('values.get', () => {
-  it('returns the range clamped to the grid with trailing empties trimmed', async () => {
-    await put('Sheet1!A1', [['a', 1, true, '']], 'RAW');
-    await put('Sheet1!A3', [['=A1']], 'USER_ENTERED');
-    const formatted = await h.call('GET', valuesPath('Sheet1'));
-    expect(formatted.body).toEqual({
-      range: 'Sheet1!A1:Z1000',
-      majorDimension: 'ROWS',
-      values: [['a', '1', 'TRUE'], [], ['=A1']],
-    });
-    const typed = await h.call('GET', valuesPath('Sheet1!A1:C1', '', '?valueRenderOption=UNFORMATTED_VALUE'));
-    expect(typed.body.values).toEqual([['a', 1, true]]);
-    const columns = await h.call('GET', valuesPath('Sheet1!A1:B3', '', '?majorDimension=COLUMNS'));
-    expect(columns.body.values).toEqual([['a', '', '=A1'], ['1']]);
-  });
-
-  it('leaves out values for an empty range, and batchGets several', async () => {
-    expect((await h.call('GET', valuesPath('Sheet1!C3:D4'))).body).toEqual({
-      range: 'Sheet1!C3:D4',
-      majorDimension: 'ROWS',
-    });
-    await put('Sheet1!A1', [['x']]);
-    const res = await h.call(
-      'GET',
-      `${SPREADSHEET_PATH}/values:batchGet?ranges=Sheet1!A1&ranges=${encodeURIComponent("'Sheet1'!B1")}`,
+  it('answers ranges, dimensions and options the push never sends as not emulated', async () => {
+    expect((await put('Sheet1!A1:B2', [['x']])).body).toEqual(
+      notEmulated("The range Sheet1!A1:B2 (only a single-cell anchor such as 'Sheet'!A1 is)"),
     );
-    expect(res.body).toEqual({
-      spreadsheetId: SPREADSHEET_ID,
-      valueRanges: [
-        { range: 'Sheet1!A1', majorDimension: 'ROWS', values: [['x']] },
-        { range: 'Sheet1!B1', majorDimension: 'ROWS' },
-      ],
+    expect((await put('Sheet1', [['x']])).status).toBe(501);
+    const columns = await h.call('PUT', valuesPath('Sheet1!A1', '', '?valueInputOption=RAW'), {
+      majorDimension: 'COLUMNS',
+      values: [['a1', 'a2']],
     });
+    expect(columns.body).toEqual(notEmulated('values.update with majorDimension COLUMNS'));
+    const echo = await h.call(
+      'PUT',
+      valuesPath('Sheet1!A1', '', '?valueInputOption=RAW&includeValuesInResponse=true'),
+      {
+        values: [['x']],
+      },
+    );
+    expect(echo.body).toEqual(notEmulated('values.update with includeValuesInResponse'));
+    expect(h.emulator.values(SPREADSHEET_ID, 'Sheet1')).toEqual([]);
+  });
+});
+
+describe('values methods the push never calls', () => {
+  it('are answered 501 as not emulated, never as a success or a 404', async () => {
+    const calls: Array<[string, string]> = [
+      ['GET', valuesPath('Sheet1!A1')],
+      ['POST', valuesPath('Sheet1!A1', ':append', '?valueInputOption=RAW')],
+      ['POST', valuesPath('Sheet1', ':clear')],
+      ['GET', `${SPREADSHEET_PATH}/values:batchGet?ranges=Sheet1`],
+      ['POST', `${SPREADSHEET_PATH}/values:batchUpdate`],
+      ['POST', `${SPREADSHEET_PATH}/values:batchClear`],
+    ];
+    for (const [method, path] of calls) {
+      const res = await h.call(method, path, method === 'POST' ? { values: [['x']] } : undefined);
+      expect(res.status).toBe(501);
+      expect(res.body.error.message).toMatch(/^(GET|POST) \/v4\/spreadsheets\/sheet-abc\S* is not emulated/);
+    }
+    expect(h.emulator.history).toEqual([]);
   });
 });
 
@@ -259,10 +171,6 @@ describe('large sheets', () => {
     expect(values).toHaveLength(100_000);
     expect(values[99_999][19]).toBe('r99999c19');
     expect(h.emulator.history.map((snapshot) => snapshot.Orders)).toEqual([0, 25_000, 50_000, 75_000, 100_000]);
-
-    const cleared = await h.call('POST', valuesPath('Orders', ':clear'));
-    expect(cleared.body.clearedRange).toBe('Orders!A1:T100000');
-    expect(h.emulator.values(SPREADSHEET_ID, 'Orders')).toEqual([]);
     expect(Date.now() - started).toBeLessThan(20_000);
   }, 40_000);
 });

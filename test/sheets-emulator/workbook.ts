@@ -10,8 +10,6 @@ export interface Sheet {
   title: string;
   rowCount: number;
   columnCount: number;
-  frozenRowCount: number;
-  frozenColumnCount: number;
   /** Cell values by row; may be shorter than rowCount (and rows shorter than columnCount). */
   rows: Row[];
 }
@@ -29,8 +27,6 @@ export function createWorkbook(id: string, title: string, editors: string[]): Wo
     title: 'Sheet1',
     rowCount: DEFAULT_ROW_COUNT,
     columnCount: DEFAULT_COLUMN_COUNT,
-    frozenRowCount: 0,
-    frozenColumnCount: 0,
     rows: [],
   };
   return { id, title, editors: new Set(editors), sheets: [sheet1] };
@@ -93,14 +89,6 @@ export class WorkbookDraft {
   replaceRows(sheet: Sheet, rows: Row[]): void {
     sheet.rows = rows;
     this.ownedRowLists.add(rows);
-  }
-
-  /** Drops the values that a smaller grid no longer holds. */
-  truncateToGrid(sheet: Sheet): void {
-    if (sheet.rows.length > sheet.rowCount) this.rowsOf(sheet).length = sheet.rowCount;
-    sheet.rows.forEach((row, r) => {
-      if (row.length > sheet.columnCount) this.rowOf(sheet, r).length = sheet.columnCount;
-    });
   }
 
   /** Drops trailing empty rows so that later scans stay short. */
