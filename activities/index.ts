@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { AppConfig, ShopifyConfig } from '../common/config';
 import type { OpenRun } from '../common/temporal-runs';
+import { createBulkSyncActivities } from './bulk-sync-activities';
 import { createConnectionCheckActivities } from './connection-check-activities';
 import { createOutputActivities } from './output-activities';
 import { createRedactionActivities } from './redaction-activities';
@@ -32,11 +33,13 @@ interface Deps {
   openReader: () => Db;
   shopify: () => ShopifyClient;
   source?: () => RecordSource;
+  graphql?: () => GraphqlClient;
 }
 
 function buildActivities(deps: Deps) {
   return {
     ...createSyncActivities(deps),
+    ...createBulkSyncActivities(deps),
     ...createOutputActivities(deps),
     ...createRedactionActivities(deps),
   };
@@ -54,8 +57,10 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
   const store = storeConnections(config.app.dataDir, { fileMode: config.app.outputFileMode });
   let shopify: ShopifyClient | undefined;
   const shopifyClient = () => (shopify ??= new ShopifyClient(config.shopify));
+  let graphqlClient: GraphqlClient | undefined;
+  const graphqlClientOf = () => (graphqlClient ??= createGraphqlClient(config.shopify));
   let graphql: GraphqlPagedSource | undefined;
-  const graphqlSource = () => (graphql ??= createGraphqlSource(config.shopify));
+  const graphqlSource = () => (graphql ??= new GraphqlPagedSource(graphqlClientOf(), activitySignal));
   const built = buildActivities({
     app: config.app,
     pageBudget: config.pageBudget,
@@ -65,6 +70,7 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
     openReader: store.openReader,
     shopify: shopifyClient,
     source: config.shopify.api === 'graphql' ? graphqlSource : undefined,
+    graphql: config.shopify.api === 'graphql' ? graphqlClientOf : undefined,
   });
   const activities = Object.fromEntries([
     ...Object.entries(built).map(([name, fn]) => [
@@ -81,8 +87,8 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
 }
 
 /** SHOPIFY_API=graphql: one client per process, paced by the store's one cost budget. */
-function createGraphqlSource(shopify: ShopifyConfig): GraphqlPagedSource {
-  const client = new GraphqlClient({
+function createGraphqlClient(shopify: ShopifyConfig): GraphqlClient {
+  return new GraphqlClient({
     store: shopify.store,
     baseUrl: shopify.baseUrl,
     apiVersion: shopify.apiVersion,
@@ -90,7 +96,6 @@ function createGraphqlSource(shopify: ShopifyConfig): GraphqlPagedSource {
     tokens: accessTokenSource(shopify),
     pacer: costPacerFor(shopify.store),
   });
-  return new GraphqlPagedSource(client, activitySignal);
 }
 
 /** The running activity's cancellation signal; none outside an activity (Context.current throws there). */
