@@ -55,7 +55,8 @@ const { planSync, commitWatermark } = proxyActivities<Activities>({
 
 /** Bulk operations: starting one and checking it are single short requests; waiting is the workflow's timers. */
 const { startBulkSync, pollBulkSync } = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
+  // One or two requests: a check lost with a killed worker is retried after this, not after minutes.
+  startToCloseTimeout: '30 seconds',
   retry: shopifyRetry,
 });
 /** Storing a bulk result streams the whole file: long, heartbeating, resumed from its SQLite checkpoints. */
