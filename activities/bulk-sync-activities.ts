@@ -45,18 +45,18 @@ const maxKey = (resource: ResourceName) => `bulk_max_updated_at:${resource}`;
  * returns a few fields; the workflow keeps the operation id and waits with timers between checks.
  */
 export function createBulkSyncActivities(deps: BulkSyncDeps) {
+  const graphqlOnly = () =>
+    ApplicationFailure.nonRetryable(
+      'Bulk operations read Shopify through the GraphQL Admin API, but this worker is configured for REST. ' +
+        'Set SHOPIFY_API=graphql on the worker and start the sync again.',
+      'ConfigError',
+    );
   const context = (resource: ResourceName): BulkContext => {
-    if (!deps.graphql) {
-      throw ApplicationFailure.nonRetryable(
-        'Bulk operations read Shopify through the GraphQL Admin API, but this worker is configured for REST. ' +
-          'Set SHOPIFY_API=graphql on the worker (or run the sync without bulk operations).',
-        'ConfigError',
-      );
-    }
+    if (!deps.graphql) throw graphqlOnly();
     return { client: deps.graphql(), store: deps.store, scopes: SCOPES[resource], resource, signal: signal() };
   };
   const spec = async (resource: ResourceName) => {
-    if (!deps.source) throw ApplicationFailure.nonRetryable('No GraphQL source configured.', 'ConfigError');
+    if (!deps.source) throw graphqlOnly();
     return deps.source().spec(resource);
   };
 
