@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { AppConfig, ShopifyConfig } from '../common/config';
 import type { OpenRun } from '../common/temporal-runs';
+import { createBulkSyncActivities } from './bulk-sync-activities';
 import { createConnectionCheckActivities } from './connection-check-activities';
 import { createDeletionActivities, type ReadDeletionEvents } from './deletion-activities';
 import { createOutputActivities } from './output-activities';
@@ -35,11 +36,13 @@ interface Deps {
   shopify: () => ShopifyClient;
   source?: () => RecordSource;
   deletionEvents?: () => ReadDeletionEvents;
+  graphql?: () => GraphqlClient;
 }
 
 function buildActivities(deps: Deps) {
   return {
     ...createSyncActivities(deps),
+    ...createBulkSyncActivities(deps),
     ...createOutputActivities(deps),
     ...createRedactionActivities(deps),
     ...createDeletionActivities(deps),
@@ -74,6 +77,7 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
     shopify: shopifyClient,
     source: config.shopify.api === 'graphql' ? graphqlSource : undefined,
     deletionEvents: config.shopify.api === 'graphql' ? () => readDeletionEvents : undefined,
+    graphql: config.shopify.api === 'graphql' ? graphqlClient : undefined,
   });
   const activities = Object.fromEntries([
     ...Object.entries(built).map(([name, fn]) => [

@@ -1,6 +1,6 @@
 import { Context, heartbeat, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ResourceName, SyncPageInput, SyncPageResult } from '../common/contract';
+import type { ResourceName, SyncMethod, SyncPageInput, SyncPageResult } from '../common/contract';
 import { describeRun, type OpenRun } from '../common/temporal-runs';
 import type { ShopifyClient, ShopifyPage } from './shopify/client';
 import { type RecordSource, restSource } from './shopify/record-source';
@@ -47,6 +47,9 @@ export interface ResourcePlan {
   updatedAtMin: string | null;
   /** Records Shopify counts for the resource (full syncs only, for progress and ETA). */
   expected: number | null;
+  /** Full syncs through the GraphQL source use one bulk operation per resource; REST and increments page.
+   * Optional: results recorded before bulk operations have none (pages). */
+  method?: SyncMethod;
 }
 
 /**
@@ -84,6 +87,7 @@ export function createSyncActivities(deps: SyncDeps) {
         plan[name] = {
           updatedAtMin: updatedAtMinFrom(watermark),
           expected: input.full ? await source().count(spec) : null,
+          method: input.full && deps.source ? 'bulk' : 'pages',
         };
       }
       log.info('Sync planned', { plan });

@@ -21,6 +21,8 @@ export interface SyncInput {
   sheets?: boolean;
   /** Continue as new past this many history events (default 10,000, far below Temporal's 51,200 limit). */
   historyLimit?: number;
+  /** First wait between a bulk operation's status checks, growing to 30 s (default 2 s; tests pass less). */
+  bulkPollMs?: number;
   /** Internal: the state carried across continue-as-new. */
   resume?: SyncState;
 }
@@ -44,7 +46,17 @@ export interface ResourceProgress {
   startedAt: string | null;
   /** Records Shopify counted before a full sync, for the ETA; null when not counted. */
   expected: number | null;
+  /** How the resource is read: one bulk operation, or pages (absent in runs started before bulk operations). */
+  method?: SyncMethod;
+  /** The bulk operation this run waits for or stores; kept across continue-as-new so no second one is started. */
+  bulkOperationId?: string | null;
+  /** Operations started again after Shopify failed one or its result expired. */
+  bulkReruns?: number;
+  /** Status checks of the current operation (they set the wait before the next). */
+  bulkPolls?: number;
 }
+
+export type SyncMethod = 'bulk' | 'pages';
 
 export type SyncStage = 'starting' | 'shopify' | 'outputs' | 'done' | 'failed';
 
@@ -124,6 +136,37 @@ export interface SyncPageResult {
   throttledMs: number;
   maxUpdatedAt: string | null;
 }
+
+/** Inputs and outputs of the bulk activities: ids and counts only, never records or the signed result URL. */
+export interface BulkStartInput {
+  resource: ResourceName;
+  updatedAtMin: string | null;
+}
+
+export interface BulkPollInput {
+  resource: ResourceName;
+  operationId: string;
+}
+
+export type BulkIngestInput = BulkPollInput;
+
+/** `rerun`: the operation's result cannot be had (failed on Shopify's side, or expired): start a new one. */
+export type BulkRerun = { state: 'rerun'; reason: string; message: string };
+
+export type BulkPollResult =
+  { state: 'running'; status: string; objectCount: number } | { state: 'completed'; objectCount: number } | BulkRerun;
+
+export type BulkIngestResult =
+  | {
+      state: 'stored';
+      records: number;
+      childRecords: number;
+      lines: number;
+      /** Lines whose parent was not in the file (only a partial result has any). */
+      orphans: number;
+      maxUpdatedAt: string | null;
+    }
+  | BulkRerun;
 
 /**
  * Failure types that retrying cannot fix (a person must change a setting, a permission or the data): activities

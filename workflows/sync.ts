@@ -1,6 +1,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  condition,
   ContinueAsNew,
   continueAsNew,
   log,
@@ -9,11 +10,13 @@ import {
   proxyActivities,
   setHandler,
   setCurrentDetails,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RetryPolicy } from '@temporalio/common';
 import type { Activities } from '../activities';
 import {
+  BulkRerun,
   NON_RETRYABLE_ERROR_TYPES,
   PROGRESS_QUERY,
   RESOURCE_NAMES,
@@ -55,6 +58,19 @@ const { applyDeletionEvents } = proxyActivities<Activities>({
   retry: shopifyRetry,
 });
 
+/** Bulk operations: starting one and checking it are single short requests; waiting is the workflow's timers. */
+const { startBulkSync, pollBulkSync } = proxyActivities<Activities>({
+  // One or two requests: a check lost with a killed worker is retried after this, not after minutes.
+  startToCloseTimeout: '30 seconds',
+  retry: shopifyRetry,
+});
+/** Storing a bulk result streams the whole file: long, heartbeating, resumed from its SQLite checkpoints. */
+const { ingestBulkSync } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '30 seconds',
+  retry: shopifyRetry,
+});
+
 /** Local outputs: a failure here is a disk or data problem, retried a few times. */
 const { exportCsv, computeAnalytics, renderDashboard } = proxyActivities<Activities>({
   startToCloseTimeout: '30 minutes',
@@ -79,6 +95,18 @@ const { pushToSheets } = proxyActivities<Activities>({
     nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
   },
 });
+
+/** Shopify runs up to 5 bulk queries at once per app and shop on API 2026-01 and later. */
+const MAX_CONCURRENT_BULK_OPERATIONS = 5;
+/** A bulk operation Shopify failed (or whose result expired) is run again this many times, then the sync fails. */
+const MAX_BULK_RERUNS = 3;
+
+const FIRST_BULK_POLL_MS = 2_000;
+
+/** 2 s after the first check, then half as long again each time, at most 30 s: short exports finish fast. */
+function bulkPollDelayMs(polls: number, firstMs: number): number {
+  return Math.min(30_000, Math.round(firstMs * 1.5 ** Math.max(0, polls - 1)));
+}
 
 /** Continue-as-new well before Temporal's history limits even if the server does not suggest it. */
 const MAX_HISTORY_EVENTS = 10_000;
@@ -126,7 +154,7 @@ export async function shopifySync(input: SyncInput = {}): Promise<SyncResult> {
   const report = () => setCurrentDetails(describeProgress(state));
   try {
     await plan(state, report);
-    if (!(await syncResources(state, input.historyLimit ?? MAX_HISTORY_EVENTS, report))) {
+    if (!(await syncResources(state, input.historyLimit ?? MAX_HISTORY_EVENTS, report, input.bulkPollMs))) {
       state.continuedAsNew += 1;
       await continueAsNew<typeof shopifySync>({ ...input, resume: state });
     }
@@ -161,20 +189,41 @@ async function plan(state: SyncState, report: () => void): Promise<void> {
   for (const name of unplanned) {
     state.resources[name].updatedAtMin = plans[name].updatedAtMin;
     state.resources[name].expected = plans[name].expected;
+    if (plans[name].method) state.resources[name].method = plans[name].method;
   }
   state.planned = true;
 }
 
 /** Pages every resource to its end, or until the history is long: returns whether all are done. */
-async function syncResources(state: SyncState, historyLimit: number, report: () => void): Promise<boolean> {
+async function syncResources(
+  state: SyncState,
+  historyLimit: number,
+  report: () => void,
+  bulkPollMs = FIRST_BULK_POLL_MS,
+): Promise<boolean> {
   state.stage = 'shopify';
   report();
   log.info(`Shopify stages started (${state.mode})`);
   const historyIsLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit;
+  // Runs recorded before bulk operations replay without them (and page, as they did); runs that page throughout
+  // record no marker at all.
+  const bulkOperations =
+    RESOURCE_NAMES.some((name) => state.resources[name].method === 'bulk') && patched('bulk-operations');
+  let bulkRunning = 0;
 
   async function syncResource(name: ResourceName): Promise<void> {
     const progress = state.resources[name];
     progress.startedAt ??= new Date().toISOString();
+    if (bulkOperations && progress.method === 'bulk') {
+      await condition(() => bulkRunning < MAX_CONCURRENT_BULK_OPERATIONS);
+      bulkRunning += 1;
+      try {
+        await bulkResource(name, progress);
+      } finally {
+        bulkRunning -= 1;
+      }
+      return;
+    }
     while (!progress.done) {
       if (historyIsLong()) return;
       const page = await syncPage.executeWithOptions({ summary: `${name} from page ${progress.pages + 1}` }, [
@@ -202,6 +251,75 @@ async function syncResources(state: SyncState, historyLimit: number, report: () 
       }
       report();
     }
+  }
+
+  /**
+   * One bulk operation for the resource: started once (its id kept in the state, so a new worker or a continued run
+   * waits for the same one), checked with timers in between, then stored by one activity, then the watermark.
+   */
+  async function bulkResource(name: ResourceName, progress: ResourceProgress): Promise<void> {
+    while (!progress.done) {
+      if (historyIsLong()) return;
+      if (!progress.bulkOperationId) {
+        const started = await startBulkSync.executeWithOptions({ summary: `start ${name} bulk operation` }, [
+          { resource: name, updatedAtMin: progress.updatedAtMin },
+        ]);
+        progress.bulkOperationId = started.operationId;
+        progress.bulkPolls = 0;
+        report();
+      }
+      const operationId = progress.bulkOperationId;
+      const poll = await pollBulkSync.executeWithOptions({ summary: `check ${name} bulk operation` }, [
+        { resource: name, operationId },
+      ]);
+      progress.bulkPolls = (progress.bulkPolls ?? 0) + 1;
+      if (poll.state === 'running') {
+        await sleep(bulkPollDelayMs(progress.bulkPolls, bulkPollMs));
+        continue;
+      }
+      if (poll.state === 'rerun') {
+        rerunBulk(name, progress, poll);
+        continue;
+      }
+      const stored = await ingestBulkSync.executeWithOptions({ summary: `store ${name} bulk result` }, [
+        { resource: name, operationId },
+      ]);
+      if (stored.state === 'rerun') {
+        rerunBulk(name, progress, stored);
+        continue;
+      }
+      progress.records += stored.records;
+      progress.childRecords += stored.childRecords;
+      if (
+        stored.maxUpdatedAt !== null &&
+        (progress.maxUpdatedAt === null || Date.parse(stored.maxUpdatedAt) > Date.parse(progress.maxUpdatedAt))
+      ) {
+        progress.maxUpdatedAt = stored.maxUpdatedAt;
+      }
+      // The watermark is capped at startedAt, taken before the first operation started: never later than it.
+      await commitWatermark.executeWithOptions({ summary: `commit ${name} watermark` }, [
+        { resource: name, maxUpdatedAt: progress.maxUpdatedAt, startedAt: progress.startedAt! },
+      ]);
+      progress.done = true;
+      log.info(`Stage ${name} done: ${progress.records} records through bulk operation ${operationId}`, {
+        resource: name,
+      });
+      report();
+    }
+  }
+
+  function rerunBulk(name: ResourceName, progress: ResourceProgress, why: BulkRerun): void {
+    progress.bulkReruns = (progress.bulkReruns ?? 0) + 1;
+    if (progress.bulkReruns > MAX_BULK_RERUNS) {
+      throw ApplicationFailure.nonRetryable(
+        `The ${name} bulk operation failed ${progress.bulkReruns} times on Shopify's side; last: ${why.message} ` +
+          `Nothing more was started. Try again later; if it keeps timing out, sync increments (smaller windows) first.`,
+        'ShopifyBulkFailed',
+      );
+    }
+    log.warn(`${name}: running the bulk operation again (${why.reason}): ${why.message}`, { resource: name });
+    progress.bulkOperationId = null;
+    report();
   }
 
   // Resources page concurrently; the worker's shared rate limiter keeps the shop's bucket from overflowing.

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Activities } from '../../activities';
-import type { ResourceName, StageReport, SyncPageInput } from '../../common/contract';
+import type { BulkPollInput, BulkStartInput, ResourceName, StageReport, SyncPageInput } from '../../common/contract';
 
 /** Pages per resource in the stubbed shop; every page holds `RECORDS_PER_PAGE` records. */
 export type ShopPages = Record<ResourceName, number>;
@@ -12,7 +12,23 @@ export interface Calls {
   plans: Array<{ full: boolean; resources: ResourceName[] }>;
   pages: SyncPageInput[];
   watermarks: Array<{ resource: ResourceName; maxUpdatedAt: string | null; startedAt: string }>;
+  bulkStarts: BulkStartInput[];
+  bulkPolls: BulkPollInput[];
+  bulkIngests: BulkPollInput[];
 }
+
+/**
+ * Full syncs through bulk operations: each operation answers RUNNING to its first `runningPolls` checks, then
+ * COMPLETED; the first `failures[resource]` operations of a resource end FAILED (INTERNAL_SERVER_ERROR) instead.
+ */
+export interface BulkScript {
+  runningPolls: number;
+  failures?: Partial<Record<ResourceName, number>>;
+  /** Called at each check, e.g. to wait for the test before answering. */
+  onPoll?: (input: BulkPollInput, calls: Calls) => Promise<void>;
+}
+/** Every record of a stubbed bulk result was last updated then. */
+export const BULK_UPDATED_AT = '2026-11-20T08:00:00.000Z';
 
 /** Page n of a resource was last updated on day n of November 2026: the watermark is the last page's. */
 export function pageUpdatedAt(page: number): string {
@@ -25,8 +41,22 @@ const UPDATED_AT_MIN = '2026-10-31T00:00:00.000Z';
  * Activities with the real signatures and no I/O: one page per `syncPage`, cursors `<resource>:<next page>`, local
  * outputs that report done, and a Sheets push that fails when told to.
  */
-export function stubActivities(shop: ShopPages, options: { sheetsFailure?: ApplicationFailure } = {}) {
-  const calls: Calls = { order: [], plans: [], pages: [], watermarks: [] };
+export function stubActivities(
+  shop: ShopPages,
+  options: { sheetsFailure?: ApplicationFailure; bulk?: BulkScript } = {},
+) {
+  const calls: Calls = {
+    order: [],
+    plans: [],
+    pages: [],
+    watermarks: [],
+    bulkStarts: [],
+    bulkPolls: [],
+    bulkIngests: [],
+  };
+  const bulk = options.bulk;
+  const operationResource = (id: string) => id.split('/')[0] as ResourceName;
+  const operationNumber = (id: string) => Number(id.split('/')[1]);
   const output = (name: string) => async (): Promise<StageReport> => {
     calls.order.push(name);
     return { name, status: 'done', detail: `${name} written` };
@@ -41,7 +71,10 @@ export function stubActivities(shop: ShopPages, options: { sheetsFailure?: Appli
       calls.order.push('planSync');
       calls.plans.push(input);
       return Object.fromEntries(
-        input.resources.map((name) => [name, { updatedAtMin: UPDATED_AT_MIN, expected: null }]),
+        input.resources.map((name) => [
+          name,
+          { updatedAtMin: UPDATED_AT_MIN, expected: null, method: input.full && bulk ? 'bulk' : 'pages' },
+        ]),
       );
     },
     async syncPage(input) {
@@ -57,6 +90,35 @@ export function stubActivities(shop: ShopPages, options: { sheetsFailure?: Appli
         requests: 1,
         throttledMs: 0,
         maxUpdatedAt: pageUpdatedAt(page),
+      };
+    },
+    async startBulkSync(input) {
+      calls.order.push('startBulkSync');
+      calls.bulkStarts.push(input);
+      const n = calls.bulkStarts.filter((s) => s.resource === input.resource).length;
+      return { operationId: `${input.resource}/${n}` };
+    },
+    async pollBulkSync(input) {
+      calls.order.push('pollBulkSync');
+      calls.bulkPolls.push(input);
+      await bulk?.onPoll?.(input, calls);
+      const polls = calls.bulkPolls.filter((p) => p.operationId === input.operationId).length;
+      if (polls <= (bulk?.runningPolls ?? 0)) return { state: 'running', status: 'RUNNING', objectCount: 0 };
+      if (operationNumber(input.operationId) <= (bulk?.failures?.[operationResource(input.operationId)] ?? 0)) {
+        return { state: 'rerun', reason: 'INTERNAL_SERVER_ERROR', message: `${input.operationId} failed.` };
+      }
+      return { state: 'completed', objectCount: shop[input.resource] * RECORDS_PER_PAGE };
+    },
+    async ingestBulkSync(input) {
+      calls.order.push('ingestBulkSync');
+      calls.bulkIngests.push(input);
+      return {
+        state: 'stored',
+        records: shop[input.resource] * RECORDS_PER_PAGE,
+        childRecords: 0,
+        lines: shop[input.resource] * RECORDS_PER_PAGE,
+        orphans: 0,
+        maxUpdatedAt: BULK_UPDATED_AT,
       };
     },
     async commitWatermark(input) {

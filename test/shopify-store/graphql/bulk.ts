@@ -182,6 +182,21 @@ export class BulkOperations {
     return latest ? this.shape(latest) : null;
   }
 
+  /**
+   * `bulkOperations(query:)` (2026-01+), oldest first (CREATED_AT; `reverse` for newest first). Search terms:
+   * `status:<status>` and `operation_type:query|mutation` (this emulator runs queries only); others are refused.
+   */
+  search(query: string | null): Json[] {
+    let ops = [...this.ops.values()].map((op) => this.refresh(op));
+    for (const term of (query ?? '').split(/\s+/).filter(Boolean)) {
+      const [key, value = ''] = term.split(':');
+      if (key === 'status') ops = ops.filter((op) => op.status === value.toUpperCase());
+      else if (key === 'operation_type') ops = value.toLowerCase() === 'query' ? ops : [];
+      else throw new Error(`bulkOperations: the emulator does not support the search term "${term}".`);
+    }
+    return ops.map((op) => this.shape(op));
+  }
+
   /** A completed operation whose URL has expired reads EXPIRED. */
   private refresh(op: Operation): Operation {
     if (op.status === 'COMPLETED' && this.deps.now() >= op.expiresAt) op.status = 'EXPIRED';

@@ -51,6 +51,7 @@ export interface RootDeps {
   events: EventLog;
   bulk: {
     get(id: string): Rec | null;
+    search(query: string | null): Rec[];
     current(): Rec | null;
     run(query: string, groupObjects: boolean, ctx: RequestContext): Rec;
     cancel(id: string): Rec;
@@ -195,6 +196,8 @@ export function createRoot(deps: RootDeps): { root: Rec; lookup: Lookup } {
     },
     bulkOperation: (args: Rec) => deps.bulk.get(String(args.id)),
     currentBulkOperation: () => deps.bulk.current(),
+    bulkOperations: (args: Rec) =>
+      listConnection(deps.bulk.search(args.query == null ? null : String(args.query)), args, 'bulkOperations', false),
     bulkOperationRunQuery: (args: Rec, ctx: RequestContext) =>
       deps.bulk.run(String(args.query), Boolean(args.groupObjects), ctx),
     bulkOperationCancel: (args: Rec) => deps.bulk.cancel(String(args.id)),

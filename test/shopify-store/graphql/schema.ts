@@ -350,6 +350,9 @@ type BulkOperation implements Node {
   query: String!
   type: BulkOperationType!
 }
+type BulkOperationEdge { cursor: String! node: BulkOperation! }
+type BulkOperationConnection { edges: [BulkOperationEdge!]! nodes: [BulkOperation!]! pageInfo: PageInfo! }
+enum BulkOperationsSortKeys { COMPLETED_AT CREATED_AT ID STATUS }
 type BulkOperationUserError { code: BulkOperationUserErrorCode field: [String!] message: String! }
 type BulkOperationRunQueryPayload { bulkOperation: BulkOperation userErrors: [BulkOperationUserError!]! }
 type BulkOperationCancelPayload { bulkOperation: BulkOperation userErrors: [BulkOperationUserError!]! }
@@ -371,6 +374,7 @@ type QueryRoot {
   bulkOperation(id: ID!): BulkOperation
   currentBulkOperation(type: BulkOperationType = QUERY): BulkOperation
   events(first: Int, after: String, last: Int, before: String, reverse: Boolean = false, sortKey: EventSortKeys = ID, query: String): EventConnection!
+  bulkOperations(first: Int, after: String, last: Int, before: String, reverse: Boolean = false, sortKey: BulkOperationsSortKeys = CREATED_AT, query: String): BulkOperationConnection!
 }
 
 type Mutation {

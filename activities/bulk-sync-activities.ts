@@ -1,0 +1,161 @@
+import { Context, heartbeat, log } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type {
+  BulkIngestInput,
+  BulkIngestResult,
+  BulkPollInput,
+  BulkPollResult,
+  BulkStartInput,
+  ResourceName,
+} from '../common/contract';
+import { type BulkContext, pollBulkOperation, startBulkQuery } from './shopify/graphql/bulk-operation';
+import { asPagedRecord, bulkChildFields, bulkQuery } from './shopify/graphql/bulk-query';
+import type { GraphqlClient } from './shopify/graphql/graphql-client';
+import type { RecordSource } from './shopify/record-source';
+import { laterOf } from './shopify/watermark';
+import { dropBulkIngest, ingestBulkResult } from './store/bulk-ingest';
+import type { Db } from './store/database';
+import { getMetadata, setMetadata } from './store/metadata';
+import { recordUpdatedAt, SHOP_TIME_ZONE_KEY } from './store/resources';
+import { InvalidRecordError, upsertRecords } from './store/upsert';
+
+export interface BulkSyncDeps {
+  db: () => Db;
+  /** The GraphQL client and source (SHOPIFY_API=graphql); bulk activities fail clearly without them. */
+  graphql?: () => GraphqlClient;
+  source?: () => RecordSource;
+  store: string;
+}
+
+/** The scopes each resource's bulk query needs, named when Shopify answers ACCESS_DENIED. */
+const SCOPES: Record<ResourceName, string[]> = {
+  products: ['read_products'],
+  customers: ['read_customers'],
+  orders: ['read_orders'],
+};
+
+/**
+ * The newest updated_at stored from one operation's result so far, kept in the same transaction as each stored batch:
+ * a resumed ingest still reports the newest of the whole file, not of the batches it stored itself.
+ */
+const maxKey = (resource: ResourceName) => `bulk_max_updated_at:${resource}`;
+
+/**
+ * Full syncs through Shopify bulk operations: start, one status check, store the result. Each activity is short and
+ * returns a few fields; the workflow keeps the operation id and waits with timers between checks.
+ */
+export function createBulkSyncActivities(deps: BulkSyncDeps) {
+  const graphqlOnly = () =>
+    ApplicationFailure.nonRetryable(
+      'Bulk operations read Shopify through the GraphQL Admin API, but this worker is configured for REST. ' +
+        'Set SHOPIFY_API=graphql on the worker and start the sync again.',
+      'ConfigError',
+    );
+  const context = (resource: ResourceName): BulkContext => {
+    if (!deps.graphql) throw graphqlOnly();
+    return { client: deps.graphql(), store: deps.store, scopes: SCOPES[resource], resource, signal: signal() };
+  };
+  const spec = async (resource: ResourceName) => {
+    if (!deps.source) throw graphqlOnly();
+    return deps.source().spec(resource);
+  };
+
+  return {
+    /** Starts the resource's bulk query (or adopts the same query already running, after a lost reply). */
+    async startBulkSync(input: BulkStartInput): Promise<{ operationId: string }> {
+      const { graphql } = await spec(input.resource);
+      const started = await startBulkQuery(context(input.resource), bulkQuery(graphql, input.updatedAtMin));
+      log.info(`${input.resource}: bulk operation ${started.id} ${started.adopted ? 'adopted' : 'started'}`, {
+        resource: input.resource,
+        operationId: started.id,
+      });
+      return { operationId: started.id };
+    },
+
+    /** One status check, no waiting. */
+    async pollBulkSync(input: BulkPollInput): Promise<BulkPollResult> {
+      const poll = await pollBulkOperation(context(input.resource), input.operationId);
+      if (poll.state === 'running') return { state: 'running', status: poll.status, objectCount: poll.objectCount };
+      if (poll.state === 'completed') return { state: 'completed', objectCount: poll.objectCount };
+      log.warn(`${input.resource}: ${poll.message}`, { resource: input.resource, operationId: input.operationId });
+      return { state: 'rerun', reason: poll.reason, message: poll.message };
+    },
+
+    /**
+     * Downloads and stores a completed operation's result. The signed URL is read here, not passed through the
+     * workflow: it stays out of Temporal history. A retry resumes from the ingest's checkpoints in SQLite.
+     */
+    async ingestBulkSync(input: BulkIngestInput): Promise<BulkIngestResult> {
+      const resourceSpec = await spec(input.resource);
+      const poll = await pollBulkOperation(context(input.resource), input.operationId);
+      if (poll.state === 'rerun') return { state: 'rerun', reason: poll.reason, message: poll.message };
+      if (poll.state === 'running') {
+        throw ApplicationFailure.retryable(`Bulk operation ${input.operationId} is not complete yet.`, 'BulkNotReady');
+      }
+      if (poll.url === null) {
+        // The query matched nothing: Shopify writes no file.
+        return { state: 'stored', records: 0, childRecords: 0, lines: 0, orphans: 0, maxUpdatedAt: null };
+      }
+      const db = deps.db();
+      const key = maxKey(input.resource);
+      const readMax = () => {
+        const saved = getMetadata(db, key);
+        const parsed = saved ? (JSON.parse(saved) as { operationId: string; maxUpdatedAt: string | null }) : null;
+        return parsed?.operationId === input.operationId ? parsed.maxUpdatedAt : null;
+      };
+      const beat = setInterval(() => heartbeat(), 1_000);
+      try {
+        heartbeat();
+        const result = await ingestBulkResult(db, {
+          operationId: input.operationId,
+          url: poll.url,
+          childFields: bulkChildFields(resourceSpec.graphql),
+          signal: signal(),
+          onProgress: (state) => heartbeat({ phase: state.phase, lines: state.lines, records: state.records }),
+          // Runs inside the batch's transaction, with its checkpoint.
+          store: (records) => {
+            let max = readMax();
+            for (const record of records) max = laterOf(max, recordUpdatedAt(record));
+            upsertRecords(
+              db,
+              resourceSpec,
+              records.map((r) => asPagedRecord(resourceSpec.graphql, r)),
+            );
+            if (resourceSpec.timeZone !== null) setMetadata(db, SHOP_TIME_ZONE_KEY, resourceSpec.timeZone);
+            setMetadata(db, key, JSON.stringify({ operationId: input.operationId, maxUpdatedAt: max }));
+          },
+        });
+        log.info(
+          `${input.resource}: bulk result stored, ${result.records} records and ${result.childRecords} child rows`,
+          { resource: input.resource, operationId: input.operationId, linesRead: result.linesRead },
+        );
+        return {
+          state: 'stored',
+          records: result.records,
+          childRecords: result.childRecords,
+          lines: result.lines,
+          orphans: result.orphans.count,
+          maxUpdatedAt: readMax(),
+        };
+      } catch (error) {
+        if (error instanceof InvalidRecordError) throw ApplicationFailure.nonRetryable(error.message, 'InvalidRecord');
+        if (error instanceof ApplicationFailure && error.type === 'BulkResultExpired') {
+          dropBulkIngest(db, input.operationId);
+          return { state: 'rerun', reason: 'EXPIRED', message: error.message };
+        }
+        throw error;
+      } finally {
+        clearInterval(beat);
+      }
+    },
+  };
+}
+
+/** The running activity's cancellation signal (none outside an activity). */
+function signal(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined;
+  }
+}

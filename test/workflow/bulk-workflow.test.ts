@@ -1,0 +1,106 @@
+/**
+ * Full syncs through bulk operations, against stubbed activities on a local Temporal dev server: the workflow starts
+ * one operation per resource, waits with timers between short checks, stores the result once, and keeps the
+ * operation id across continue-as-new. The activities themselves are tested in test/unit, the chain in test/e2e.
+ */
+import { WorkflowFailedError } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker, WorkflowBundlePath } from '@temporalio/worker';
+import { RESOURCE_NAMES, type SyncInput } from '../../common/contract';
+import { shopifySync } from '../../workflows';
+import { startTemporal, workflowBundle } from '../helpers/temporal';
+import { BULK_UPDATED_AT, type BulkScript, RECORDS_PER_PAGE, ShopPages, stubActivities } from './stub-activities';
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundlePath;
+let runs = 0;
+
+beforeAll(async () => {
+  [env, bundle] = await Promise.all([startTemporal(), workflowBundle()]);
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+const shop: ShopPages = { products: 3, customers: 2, orders: 7 };
+
+async function runBulkSync(bulk: BulkScript, input: SyncInput = {}) {
+  const { activities, calls } = stubActivities(shop, { bulk });
+  const taskQueue = `bulk-workflow-test-${++runs}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: bundle,
+    activities,
+  });
+  const outcome = await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start(shopifySync, {
+      workflowId: `${taskQueue}-sync`,
+      taskQueue,
+      args: [{ full: true, bulkPollMs: 50, ...input }],
+      workflowExecutionTimeout: '60 seconds',
+    });
+    return handle.result().then(
+      (result) => ({ result, error: undefined }),
+      (error: unknown) => ({ result: undefined, error }),
+    );
+  });
+  return { ...outcome, calls };
+}
+
+const forResource = <T extends { resource: string }>(list: T[], name: string) =>
+  list.filter((x) => x.resource === name);
+
+describe('shopifySync full through bulk operations (stubbed activities)', () => {
+  it('starts one operation per resource, checks it until COMPLETED, stores it once, commits its watermark', async () => {
+    const { result, error, calls } = await runBulkSync({ runningPolls: 3 });
+    expect(error).toBeUndefined();
+
+    expect(calls.pages).toEqual([]);
+    for (const name of RESOURCE_NAMES) {
+      expect(forResource(calls.bulkStarts, name)).toEqual([{ resource: name, updatedAtMin: expect.any(String) }]);
+      // Three RUNNING answers, then COMPLETED: four checks of the same operation, with timers in between.
+      expect(forResource(calls.bulkPolls, name)).toEqual(Array(4).fill({ resource: name, operationId: `${name}/1` }));
+      expect(forResource(calls.bulkIngests, name)).toEqual([{ resource: name, operationId: `${name}/1` }]);
+      expect(result!.resources[name].records).toBe(shop[name] * RECORDS_PER_PAGE);
+    }
+    expect(calls.watermarks.map((w) => [w.resource, w.maxUpdatedAt]).sort()).toEqual(
+      RESOURCE_NAMES.map((name) => [name, BULK_UPDATED_AT]).sort(),
+    );
+    // Outputs only after every resource is stored.
+    expect(calls.order.indexOf('csv')).toBeGreaterThan(calls.order.lastIndexOf('commitWatermark'));
+  });
+
+  it('runs a failed operation again as a new one, and stores only the one that completed', async () => {
+    const { error, calls } = await runBulkSync({ runningPolls: 1, failures: { orders: 2 } });
+    expect(error).toBeUndefined();
+
+    expect(forResource(calls.bulkStarts, 'orders')).toHaveLength(3);
+    expect(forResource(calls.bulkIngests, 'orders')).toEqual([{ resource: 'orders', operationId: 'orders/3' }]);
+    expect(forResource(calls.bulkStarts, 'products')).toHaveLength(1);
+  });
+
+  it('fails clearly after three reruns instead of starting operations forever', async () => {
+    const { error, calls } = await runBulkSync({ runningPolls: 0, failures: { customers: 10 } });
+
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    const cause = (error as WorkflowFailedError).cause;
+    expect(cause?.message).toMatch(/customers bulk operation failed 4 times on Shopify's side/);
+    expect(forResource(calls.bulkStarts, 'customers')).toHaveLength(4);
+    expect(forResource(calls.bulkIngests, 'customers')).toEqual([]);
+  });
+
+  it('continues as new while waiting and the next run waits for the same operation: no second one', async () => {
+    const { result, error, calls } = await runBulkSync({ runningPolls: 8 }, { historyLimit: 40 });
+    expect(error).toBeUndefined();
+
+    expect(result!.continuedAsNew).toBeGreaterThanOrEqual(1);
+    for (const name of RESOURCE_NAMES) {
+      expect(forResource(calls.bulkStarts, name)).toHaveLength(1);
+      const polled = new Set(forResource(calls.bulkPolls, name).map((p) => p.operationId));
+      expect([...polled]).toEqual([`${name}/1`]);
+      expect(forResource(calls.bulkPolls, name)).toHaveLength(9);
+      expect(forResource(calls.bulkIngests, name)).toHaveLength(1);
+    }
+  });
+});
