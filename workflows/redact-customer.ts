@@ -2,6 +2,7 @@ import { ActivityFailure, ApplicationFailure, proxyActivities, setCurrentDetails
 import type { Activities } from '../activities';
 import { NON_RETRYABLE_ERROR_TYPES, StageReport } from '../common/contract';
 import type { RedactionInput, RedactionResult } from '../common/redaction-contract';
+import { computeAnalytics, exportCsv, pushToSheets, renderDashboard } from './output-steps';
 
 /** The database steps: short; a busy WAL (a reader still on it) is retried until the reader is done. */
 const { redactCustomerData, purgeErasedData } = proxyActivities<Activities>({
@@ -10,28 +11,6 @@ const { redactCustomerData, purgeErasedData } = proxyActivities<Activities>({
     initialInterval: '2s',
     maximumInterval: '1 minute',
     maximumAttempts: 30,
-    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
-  },
-});
-
-const { exportCsv, computeAnalytics, renderDashboard } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: {
-    initialInterval: '2s',
-    maximumInterval: '30s',
-    maximumAttempts: 5,
-    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
-  },
-});
-
-const { pushToSheets } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 hour',
-  heartbeatTimeout: '30 seconds',
-  retry: {
-    initialInterval: '5s',
-    maximumInterval: '1 minute',
-    maximumAttempts: 8,
     nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
   },
 });

@@ -27,6 +27,7 @@ import {
   StageReport,
   SyncState,
 } from '../common/contract';
+import { computeAnalytics, exportCsv, pushToSheets, renderDashboard } from './output-steps';
 import { describeProgress } from './progress-text';
 
 export const progressQuery = defineQuery<SyncState>(PROGRESS_QUERY);
@@ -69,31 +70,6 @@ const { ingestBulkSync } = proxyActivities<Activities>({
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '30 seconds',
   retry: shopifyRetry,
-});
-
-/** Local outputs: a failure here is a disk or data problem, retried a few times. */
-const { exportCsv, computeAnalytics, renderDashboard } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 minutes',
-  // A killed worker's stage is retried after this, not after the 30 minutes.
-  heartbeatTimeout: '30 seconds',
-  retry: {
-    initialInterval: '2s',
-    maximumInterval: '30s',
-    maximumAttempts: 5,
-    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
-  },
-});
-
-/** Sheets: 429 and 5xx retried with backoff; heartbeats carry which worksheets are done. */
-const { pushToSheets } = proxyActivities<Activities>({
-  startToCloseTimeout: '1 hour',
-  heartbeatTimeout: '30 seconds',
-  retry: {
-    initialInterval: '5s',
-    maximumInterval: '1 minute',
-    maximumAttempts: 8,
-    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
-  },
 });
 
 /** Shopify runs up to 5 bulk queries at once per app and shop on API 2026-01 and later. */
