@@ -1,20 +1,11 @@
 import { Client, TimeoutFailure, WorkflowFailedError } from '@temporalio/client';
 import { ConnectionReport, formatConnectionReport } from '../common/connection-report';
 import { shopifyConnectionCheck } from '../workflows';
+import { rootMessage } from './failure-message';
 
 /** The check failed before it could report (bad credentials, unreachable store): the message says what to fix. */
 export class CheckFailedError extends Error {
   override name = 'CheckFailedError';
-}
-
-function rootMessage(error: unknown): string {
-  let current: unknown = error;
-  let message = error instanceof Error ? error.message : String(error);
-  while (current instanceof Error && current.cause) {
-    current = current.cause;
-    if (current instanceof Error && current.message) message = current.message;
-  }
-  return message;
 }
 
 /**

@@ -9,6 +9,7 @@ import { openSyncRuns } from '../common/temporal-runs';
 import { progressQuery, shopifySync } from '../workflows';
 import { ProgressReporter } from './progress-reporter';
 import { describeRetry, retryStatus } from './retry-status';
+import { rootMessage } from './failure-message';
 
 export interface RunSyncOptions {
   client: Client;
@@ -24,16 +25,6 @@ export interface RunSyncOptions {
 /** Failure of the sync run, with the message the workflow failed with (e.g. the 401 explanation). */
 export class SyncFailedError extends Error {
   override name = 'SyncFailedError';
-}
-
-function rootMessage(error: unknown): string {
-  let current: unknown = error;
-  let message = error instanceof Error ? error.message : String(error);
-  while (current instanceof Error && current.cause) {
-    current = current.cause;
-    if (current instanceof Error && current.message) message = current.message;
-  }
-  return message;
 }
 
 async function hasWorker(client: Client, taskQueue: string): Promise<boolean> {
