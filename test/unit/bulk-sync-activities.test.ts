@@ -12,9 +12,7 @@ import { GraphqlPagedSource } from '../../activities/shopify/graphql/paged-sourc
 import { openDatabase, type Db } from '../../activities/store/database';
 import { createShopifyStore, type ShopifyStore } from '../shopify-store';
 import { TEST_TOKEN } from '../helpers/sync-harness';
-
-const quiet = () => undefined;
-const logger = { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet };
+import { quietLogger } from '../helpers/quiet-logger';
 
 /** The bulk activities against the emulator: what the workflow gets back, and what a retried ingest does. */
 describe('bulk sync activities', () => {
@@ -22,7 +20,7 @@ describe('bulk sync activities', () => {
   let db: Db;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bulk-activities-'));
   type Bulk = ReturnType<typeof createBulkSyncActivities>;
-  const env = () => new MockActivityEnvironment({ activityId: 'bulk' }, { logger });
+  const env = () => new MockActivityEnvironment({ activityId: 'bulk' }, { logger: quietLogger });
   const start = (bulk: Bulk, input: BulkStartInput): ReturnType<Bulk['startBulkSync']> =>
     env().run(bulk.startBulkSync, input) as ReturnType<Bulk['startBulkSync']>;
   const poll = (bulk: Bulk, input: BulkPollInput): ReturnType<Bulk['pollBulkSync']> =>

@@ -10,6 +10,7 @@ import { resourceSpec } from '../../activities/store/resources';
 import { upsertRecords } from '../../activities/store/upsert';
 import { createShopifyStore, type ShopifyStore } from '../shopify-store';
 import { tempDir } from '../helpers/tmp';
+import { quietLogger } from '../helpers/quiet-logger';
 
 /**
  * applyDeletionEvents against the emulator's `events` query through the real GraphQL client, on a real SQLite file:
@@ -29,7 +30,7 @@ describe('applyDeletionEvents', () => {
   let db: Db;
   let cleanup: () => void;
   let clock: number;
-  const env = new MockActivityEnvironment();
+  const env = new MockActivityEnvironment(undefined, { logger: quietLogger });
 
   beforeEach(async () => {
     clock = Date.parse('2026-11-30T08:00:00Z');

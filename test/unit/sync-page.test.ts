@@ -24,11 +24,9 @@ import { createShopifyStore, FaultRule, ShopifyStore } from '../shopify-store';
 import { compareWithStore, EQUAL } from '../helpers/compare';
 import { TEST_TOKEN } from '../helpers/sync-harness';
 import { tempDir } from '../helpers/tmp';
+import { quietLogger } from '../helpers/quiet-logger';
 
 /** The page activity against the emulator over real HTTP and a real SQLite file, in a mock activity context. */
-
-const quietLogger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined };
-const logger = { ...quietLogger, warn: () => undefined, error: () => undefined };
 
 interface Harness {
   store: ShopifyStore;
@@ -78,7 +76,7 @@ function attempt(
       attempt: options.attempt ?? 1,
       workflowExecution: { workflowId: 'shopify-sync-unit', runId: 'run-1' },
     },
-    { logger },
+    { logger: quietLogger },
   );
   env.on('heartbeat', (details: unknown) => options.heartbeats?.push(details));
   return env.run(createSyncActivities(deps).syncPage, input);
