@@ -1,12 +1,18 @@
 /**
  * Two tiers. `fast` runs in-process: unit tests, the emulators' own tests and the workflow against stubbed
- * activities (one local Temporal dev server) — `npm run test:fast`, well under a minute. `processes` starts real
+ * activities (one local Temporal dev server) — `npm run test:fast`, two files at a time, under a minute. `processes` starts real
  * Temporal servers, workers and CLIs: end-to-end, replay, and the worker's refusal of bad settings (eight worker
- * processes). `npm test` (what CI runs) runs both.
+ * processes), and the million-order emulator sanity checks. `npm test` (what CI runs) runs both, in band.
  */
 // Absolute: Jest expands <rootDir> only at the start of a glob, not after the `!` of a negated one.
 const FAST = [`${__dirname}/test/{unit,workflow,sheets-emulator,shopify-store}/**/*.test.ts`];
-const SPAWNS_PROCESSES = [`${__dirname}/test/unit/bad-config.test.ts`];
+const SPAWNS_PROCESSES = [
+  `${__dirname}/test/unit/bad-config.test.ts`,
+  // 1,000,000-order emulators with sanity bounds on response times: they need a core of their own, so they run in
+  // band with the end-to-end tests, not beside the fast tier's other files.
+  `${__dirname}/test/shopify-store/scale.test.ts`,
+  `${__dirname}/test/shopify-store/graphql/scale.test.ts`,
+];
 
 const common = {
   testEnvironment: 'node',
