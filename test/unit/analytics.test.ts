@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { openDatabase, Db } from '../../activities/store/database';
+import type { Db } from '../../activities/store/database';
 import { resourceSpec } from '../../activities/store/resources';
 import { upsertRecords } from '../../activities/store/upsert';
 import { AnalyticsSummary, computeAnalytics, writeAnalytics } from '../../activities/exports/analytics';
@@ -12,7 +12,7 @@ import {
   thousandthsSql as t,
 } from '../../activities/exports/money';
 import { analyticsFromApiRecords } from '../helpers/independent-analytics';
-import { tempDir } from '../helpers/tmp';
+import { withTempDatabase } from '../helpers/temp-database';
 
 type Rec = Record<string, unknown>;
 const NOW = new Date('2024-06-01T12:00:00Z');
@@ -203,16 +203,8 @@ function load(db: Db, orders: Rec[], customers: Rec[], products: Rec[]): void {
 
 describe('analytics', () => {
   let dir: string;
-  let cleanup: () => void;
   let db: Db;
-  beforeEach(() => {
-    ({ dir, cleanup } = tempDir());
-    db = openDatabase(dir);
-  });
-  afterEach(() => {
-    db.close();
-    cleanup();
-  });
+  withTempDatabase((d, p) => ((db = d), (dir = p)));
 
   it('SQLite julianday honours UTC offsets', () => {
     const row = db

@@ -7,6 +7,7 @@ import { resourceSpec } from '../../activities/store/resources';
 import { SCHEMA_VERSION } from '../../activities/store/schema';
 import { upsertRecords } from '../../activities/store/upsert';
 import { tempDir } from '../helpers/tmp';
+import { withTempDatabase } from '../helpers/temp-database';
 
 /** Store-level deletions against real SQLite files: what remains, row for row, and what `deletions` says. */
 
@@ -178,17 +179,8 @@ describe('deleteRecords', () => {
 });
 
 describe('variants missing from a re-fetched product', () => {
-  let dir: string;
-  let cleanup: () => void;
   let db: Db;
-  beforeEach(() => {
-    ({ dir, cleanup } = tempDir());
-    db = openDatabase(dir);
-  });
-  afterEach(() => {
-    db.close();
-    cleanup();
-  });
+  withTempDatabase((d) => (db = d));
 
   it('are removed with the page and recorded as variant-missing in the same transaction, once', () => {
     upsertRecords(db, resourceSpec('products'), [product(7, [701, 702, 703]), product(8, [801])]);

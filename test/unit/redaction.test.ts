@@ -10,6 +10,7 @@ import { SCHEMA_VERSION } from '../../activities/store/schema';
 import { upsertRecords } from '../../activities/store/upsert';
 import { createShopifyStore } from '../shopify-store';
 import { tempDir } from '../helpers/tmp';
+import { withTempDatabase } from '../helpers/temp-database';
 
 const EMAIL = 'Zelda.Quistorp-4711@example.org';
 const PERSON = {
@@ -152,16 +153,8 @@ function sales(db: Db): { orders: number; total: string; refunded: string } {
 
 describe('erasure of a customer in the store', () => {
   let dir: string;
-  let cleanup: () => void;
   let db: Db;
-  beforeEach(() => {
-    ({ dir, cleanup } = tempDir());
-    db = openDatabase(dir);
-  });
-  afterEach(() => {
-    db.close();
-    cleanup();
-  });
+  withTempDatabase((d, p) => ((db = d), (dir = p)));
 
   function seed(): void {
     upsertRecords(db, resourceSpec('customers'), [customer(1), other(2)]);
