@@ -5,13 +5,13 @@
  * processes), and the million-order emulator sanity checks. `npm test` (what CI runs) runs both, in band.
  */
 // Absolute: Jest expands <rootDir> only at the start of a glob, not after the `!` of a negated one.
-const FAST = [`${__dirname}/test/{unit,workflow,sheets-emulator,shopify-store}/**/*.test.ts`];
+const FAST = [`${__dirname}/test/{unit,workflow}/**/*.test.ts`, `${__dirname}/emulators/**/*.test.ts`];
 const SPAWNS_PROCESSES = [
   `${__dirname}/test/unit/bad-config.test.ts`,
   // 1,000,000-order emulators with sanity bounds on response times: they need a core of their own, so they run in
   // band with the end-to-end tests, not beside the fast tier's other files.
-  `${__dirname}/test/shopify-store/scale.test.ts`,
-  `${__dirname}/test/shopify-store/graphql/scale.test.ts`,
+  `${__dirname}/emulators/shopify/scale.test.ts`,
+  `${__dirname}/emulators/shopify/graphql/scale.test.ts`,
 ];
 
 const common = {
@@ -29,7 +29,7 @@ module.exports = {
     {
       ...common,
       displayName: 'processes',
-      testMatch: ['<rootDir>/test/**/*.test.ts', ...FAST.map((glob) => `!${glob}`), ...SPAWNS_PROCESSES],
+      testMatch: ['<rootDir>/{test,emulators}/**/*.test.ts', ...FAST.map((glob) => `!${glob}`), ...SPAWNS_PROCESSES],
     },
   ],
 };

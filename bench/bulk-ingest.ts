@@ -16,8 +16,8 @@ import { ingestBulkResult, type BulkRecord } from '../activities/store/bulk-inge
 import { openDatabase } from '../activities/store/database';
 import { resourceSpec } from '../activities/store/resources';
 import { upsertRecords } from '../activities/store/upsert';
-import { createShopifyStore } from '../test/shopify-store';
-import { startBulk, waitForBulk } from '../test/shopify-store/graphql/test-gql';
+import { createShopifyStore } from '../emulators/shopify';
+import { startBulk, waitForBulk } from '../emulators/shopify/graphql/test-gql';
 import { WORKER_RUNTIME_ENV } from '../worker/runtime-settings';
 
 const ORDERS_BULK = `{ orders { edges { node { id legacyResourceId name email updatedAt createdAt displayFinancialStatus

@@ -9,7 +9,7 @@
  */
 import http from 'node:http';
 import { parseArgs } from 'node:util';
-import { createShopifyStore, type ResourceName } from '../test/shopify-store';
+import { createShopifyStore, type ResourceName } from '../emulators/shopify';
 import { summarizeLog } from './store-log';
 
 const { values } = parseArgs({

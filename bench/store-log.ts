@@ -1,4 +1,4 @@
-import type { RequestLogEntry } from '../test/shopify-store';
+import type { RequestLogEntry } from '../emulators/shopify';
 
 export interface ResourceRequests {
   list: number;

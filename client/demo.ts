@@ -7,7 +7,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { DEFAULT_API_VERSION, loadAppConfig } from '../common/config';
 import { syncWorkflowId } from '../common/contract';
 import { createLogger } from '../common/logger';
-import { createShopifyStore } from '../test/shopify-store';
+import { createShopifyStore } from '../emulators/shopify';
 import { DATABASE_FILE } from '../activities/store/database';
 import { allTables } from '../activities/store/resources';
 import { createSyncWorker } from '../worker/create-worker';

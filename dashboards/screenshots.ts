@@ -14,7 +14,7 @@ import { openDatabase } from '../activities/store/database';
 import { RESOURCES } from '../activities/store/resources';
 import { upsertRecords } from '../activities/store/upsert';
 import { startDashboardServer } from '../client/dashboard';
-import { createShopifyStore } from '../test/shopify-store';
+import { createShopifyStore } from '../emulators/shopify';
 import { launchChromium } from '../test/helpers/browser';
 
 /** The range each screenshot shows: the scorecards need a previous period to compare with. */

@@ -10,7 +10,7 @@ import { openDatabase } from '../../activities/store/database';
 import { setMetadata, watermarkKey } from '../../activities/store/metadata';
 import { resourceSpec } from '../../activities/store/resources';
 import { upsertRecords } from '../../activities/store/upsert';
-import { createShopifyStore, RESOURCE_NAMES } from '../../test/shopify-store';
+import { createShopifyStore, RESOURCE_NAMES } from '../../emulators/shopify';
 import { markBaseline, report, runMain } from './report';
 
 const { values } = parseArgs({

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { createShopifyStore, ShopifyStore } from '../shopify-store';
+import { createShopifyStore, ShopifyStore } from '../../emulators/shopify';
 import { compareWithStore, EQUAL } from '../helpers/compare';
 import { processEnv, spawnTs, Spawned, waitFor } from '../helpers/processes';
 import { openReadOnly, runSyncInProcess, testConfig } from '../helpers/sync-harness';

@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { RESOURCE_NAMES, syncWorkflowId } from '../../common/contract';
 import { shopifySync } from '../../workflows';
-import { createShopifyStore, ShopifyStore } from '../shopify-store';
+import { createShopifyStore, ShopifyStore } from '../../emulators/shopify';
 import { compareWithGraphqlStore } from '../helpers/compare-graphql';
 import { EQUAL } from '../helpers/compare';
 import { resultWithin, startWorker } from '../helpers/faults-processes';

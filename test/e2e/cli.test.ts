@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { syncWorkflowId } from '../../common/contract';
-import { createShopifyStore, ShopifyStore } from '../shopify-store';
+import { createShopifyStore, ShopifyStore } from '../../emulators/shopify';
 import { expectExactOutputs } from '../helpers/faults-outputs';
 import { startWorker as startWorkerProcess, WorkerProcess } from '../helpers/faults-processes';
 import { processEnv, spawnTs, waitFor } from '../helpers/processes';

@@ -7,7 +7,7 @@ import { DASHBOARD_DIR, DASHBOARD_INDEX, renderDashboard } from '../../activitie
 import { PAGES } from '../../activities/dashboard/pages';
 import type { SyncResult } from '../../common/contract';
 import { DashboardServer, startDashboardServer } from '../../client/dashboard';
-import { createShopifyStore, ShopifyStore } from '../shopify-store';
+import { createShopifyStore, ShopifyStore } from '../../emulators/shopify';
 import { launchChromium, screenshot as takeScreenshot } from '../helpers/browser';
 import { analyticsFromApiRecords } from '../helpers/independent-analytics';
 import { openReadOnly, runSyncInProcess, testConfig } from '../helpers/sync-harness';

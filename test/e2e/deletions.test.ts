@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CSV_EXPORTS } from '../../activities/exports/csv-export';
-import { createShopifyStore, ShopifyStore } from '../shopify-store';
+import { createShopifyStore, ShopifyStore } from '../../emulators/shopify';
 import { EQUAL } from '../helpers/compare';
 import { compareWithGraphqlStore } from '../helpers/compare-graphql';
 import { checkCsvs } from '../helpers/faults-outputs';

@@ -88,7 +88,7 @@ function buildOutputs(): Map<string, string> {
   const parsed = ts.parseJsonConfigFileContent(config, ts.sys, PROJECT_ROOT, undefined, file);
   const { outDir, rootDir } = parsed.options;
   if (!outDir || !rootDir) throw new Error('tsconfig.build.json must set outDir and rootDir');
-  // The program, not only `include`: files imported from elsewhere (client/demo.ts uses test/shopify-store) are
+  // The program, not only `include`: files imported from elsewhere (client/demo.ts uses emulators/shopify) are
   // emitted too, and must be in the build context.
   const program = ts.createProgram(parsed.fileNames, parsed.options);
   const outputs = new Map<string, string>();

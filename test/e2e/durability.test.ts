@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { syncWorkflowId } from '../../common/contract';
 import { shopifySync } from '../../workflows';
-import { createShopifyStore, ShopifyStore } from '../shopify-store';
+import { createShopifyStore, ShopifyStore } from '../../emulators/shopify';
 import { compareWithStore, EQUAL } from '../helpers/compare';
 import { processEnv, spawnTs, waitFor } from '../helpers/processes';
 import { openReadOnly } from '../helpers/sync-harness';

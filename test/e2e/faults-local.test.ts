@@ -15,7 +15,7 @@ import { DATABASE_FILE, openDatabase } from '../../activities/store/database';
 import { SyncResult, syncWorkflowId } from '../../common/contract';
 import { shopifySync } from '../../workflows';
 import { createSyncWorker } from '../../worker/create-worker';
-import { createShopifyStore, ShopifyStore } from '../shopify-store';
+import { createShopifyStore, ShopifyStore } from '../../emulators/shopify';
 import { EQUAL } from '../helpers/compare';
 import { compareDir } from '../helpers/faults-inspect';
 import { expectExactOutputs, fingerprints, recordFigures, sha256, tempFiles } from '../helpers/faults-outputs';

@@ -3,7 +3,12 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { RESOURCE_NAMES, type ResourceName, type SyncResult } from '../../common/contract';
 import { watermarkKey } from '../../activities/store/metadata';
-import { createShopifyStore, type FaultRule, type ShopifyStore, type ShopifyStoreOptions } from '../shopify-store';
+import {
+  createShopifyStore,
+  type FaultRule,
+  type ShopifyStore,
+  type ShopifyStoreOptions,
+} from '../../emulators/shopify';
 import { EQUAL } from '../helpers/compare';
 import { activityRuns, compareDir, gapsAfter429, snapshotTables, until } from '../helpers/faults-inspect';
 import { startTemporal, workflowBundle } from '../helpers/temporal';

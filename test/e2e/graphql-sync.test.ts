@@ -4,7 +4,7 @@ import { getMetadata, watermarkKey } from '../../activities/store/metadata';
 import { pageQuery } from '../../activities/shopify/graphql/query-builder';
 import { updatedAtMinFrom } from '../../activities/shopify/watermark';
 import { resourceSpec } from '../../activities/store/resources';
-import { createShopifyStore, ShopifyStore } from '../shopify-store';
+import { createShopifyStore, ShopifyStore } from '../../emulators/shopify';
 import { compareWithGraphqlStore } from '../helpers/compare-graphql';
 import { EQUAL } from '../helpers/compare';
 import { startTemporal, workflowBundle } from '../helpers/temporal';

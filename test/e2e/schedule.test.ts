@@ -1,7 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { describeSchedule } from '../../client/schedule';
-import { createShopifyStore, ShopifyStore } from '../shopify-store';
+import { createShopifyStore, ShopifyStore } from '../../emulators/shopify';
 import { processEnv, spawnTs, waitFor } from '../helpers/processes';
 import { testConfig } from '../helpers/sync-harness';
 import { startTemporal, workflowBundle } from '../helpers/temporal';

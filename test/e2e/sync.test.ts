@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError } from '@temporalio/client';
-import { createShopifyStore, ShopifyStore } from '../shopify-store';
+import { createShopifyStore, ShopifyStore } from '../../emulators/shopify';
 import { compareWithStore, EQUAL } from '../helpers/compare';
 import { startTemporal, workflowBundle } from '../helpers/temporal';
 import { openReadOnly, runSyncInProcess, testConfig } from '../helpers/sync-harness';

@@ -7,7 +7,7 @@ import type { Worker } from '@temporalio/worker';
 import { syncWorkflowId, type SyncResult } from '../../common/contract';
 import type { shopifySync } from '../../workflows';
 import { createSyncWorker } from '../../worker/create-worker';
-import { createShopifyStore, ShopifyStore } from '../shopify-store';
+import { createShopifyStore, ShopifyStore } from '../../emulators/shopify';
 import { compareWithStore, EQUAL } from '../helpers/compare';
 import { processEnv, PROJECT_ROOT, spawnTs, waitFor } from '../helpers/processes';
 import { openReadOnly, testConfig } from '../helpers/sync-harness';

@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { SyncResult, syncWorkflowId } from '../../common/contract';
 import { shopifySync } from '../../workflows';
 import { createSyncWorker } from '../../worker/create-worker';
-import { createShopifyStore, ShopifyStore } from '../shopify-store';
+import { createShopifyStore, ShopifyStore } from '../../emulators/shopify';
 import { launchChromium, screenshot as takeScreenshot } from '../helpers/browser';
 import { freePort } from '../helpers/processes';
 import { testConfig } from '../helpers/sync-harness';

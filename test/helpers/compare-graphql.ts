@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
 import { RESOURCE_NAMES, type ResourceName } from '../../common/contract';
-import type { ShopifyStore } from '../shopify-store';
-import type { Customer } from '../shopify-store/customers';
-import type { Order } from '../shopify-store/orders';
-import type { Product } from '../shopify-store/products';
-import { customerNode, orderNode, productNode, type Lookup } from '../shopify-store/graphql/shapes';
+import type { ShopifyStore } from '../../emulators/shopify';
+import type { Customer } from '../../emulators/shopify/customers';
+import type { Order } from '../../emulators/shopify/orders';
+import type { Product } from '../../emulators/shopify/products';
+import { customerNode, orderNode, productNode, type Lookup } from '../../emulators/shopify/graphql/shapes';
 import type { Comparison } from './compare';
 
 type Rec = Record<string, unknown>;

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { RESOURCE_NAMES, ResourceName } from '../../common/contract';
 import { sumMoney } from '../../activities/store/resources';
-import type { ShopifyStore } from '../shopify-store';
+import type { ShopifyStore } from '../../emulators/shopify';
 
 type Rec = Record<string, unknown>;
 const CHILD_ARRAYS: Record<ResourceName, Array<{ table: string; key: string }>> = {

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { syncWorkflowId } from '../../common/contract';
 import { DATABASE_FILE } from '../../activities/store/database';
-import type { RequestLogEntry } from '../shopify-store';
+import type { RequestLogEntry } from '../../emulators/shopify';
 import { compareWithStore, type Comparison } from './compare';
 import { openReadOnly } from './sync-harness';
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { RESOURCE_NAMES, type ResourceName } from '../../common/contract';
-import type { ShopifyStore } from '../shopify-store';
+import type { ShopifyStore } from '../../emulators/shopify';
 import { TEST_TOKEN } from './sync-harness';
 
 /**

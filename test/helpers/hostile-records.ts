@@ -1,4 +1,4 @@
-import { createShopifyStore } from '../shopify-store';
+import { createShopifyStore } from '../../emulators/shopify';
 
 type Rec = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { createSheetsEmulator, generateServiceAccountKeys, type SheetsEmulator } from '../sheets-emulator';
+import { createSheetsEmulator, generateServiceAccountKeys, type SheetsEmulator } from '../../emulators/google-sheets';
 
 export interface SheetsFixture {
   emulator: SheetsEmulator;

@@ -4,7 +4,7 @@ import { ClientCredentialsTokenSource, StaticTokenSource } from '../../activitie
 import { exchangeFailure } from '../../activities/shopify/client-credentials';
 import { ShopifyClient } from '../../activities/shopify/client';
 import { resourceSpec } from '../../activities/store/resources';
-import { createShopifyStore, type ShopifyStore } from '../shopify-store';
+import { createShopifyStore, type ShopifyStore } from '../../emulators/shopify';
 import { failureOf } from '../helpers/failures';
 
 /** Tokens from the client-credentials grant, against the emulator's grant over real HTTP. */

@@ -8,8 +8,8 @@ import { readIngestState } from '../../activities/store/bulk-ingest-state';
 import { CheckpointMovedError } from '../../activities/store/checkpoints';
 import { openDatabase, type Db } from '../../activities/store/database';
 import { streamJsonl, type JsonlLine } from '../../activities/shopify/graphql/jsonl-stream';
-import { createShopifyStore, type ShopifyStore } from '../shopify-store';
-import { data, pageAll, startBulk, waitForBulk } from '../shopify-store/graphql/test-gql';
+import { createShopifyStore, type ShopifyStore } from '../../emulators/shopify';
+import { data, pageAll, startBulk, waitForBulk } from '../../emulators/shopify/graphql/test-gql';
 
 /**
  * The bulk ingest against the emulator over real HTTP: an ungrouped JSONL result staged, joined by __parentId and

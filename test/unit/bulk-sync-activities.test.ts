@@ -10,7 +10,7 @@ import { CostPacer } from '../../activities/shopify/graphql/cost-pacer';
 import { GraphqlClient } from '../../activities/shopify/graphql/graphql-client';
 import { GraphqlPagedSource } from '../../activities/shopify/graphql/paged-source';
 import { openDatabase, type Db } from '../../activities/store/database';
-import { createShopifyStore, type ShopifyStore } from '../shopify-store';
+import { createShopifyStore, type ShopifyStore } from '../../emulators/shopify';
 import { TEST_TOKEN } from '../helpers/sync-harness';
 import { quietLogger } from '../helpers/quiet-logger';
 

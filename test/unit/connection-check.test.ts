@@ -3,7 +3,7 @@ import { DEFAULT_API_VERSION, type ShopifyConfig } from '../../common/config';
 import { formatConnectionReport } from '../../common/connection-report';
 import { ShopifyClient } from '../../activities/shopify/client';
 import { checkConnection } from '../../activities/shopify/connection-check';
-import { createShopifyStore, type ShopifyStoreOptions } from '../shopify-store';
+import { createShopifyStore, type ShopifyStoreOptions } from '../../emulators/shopify';
 
 /** The connection check against the emulator: what it reads from Shopify and what it calls a problem. */
 

@@ -14,7 +14,7 @@ import { Db, openDatabase } from '../../activities/store/database';
 import { resourceSpec } from '../../activities/store/resources';
 import { upsertRecords } from '../../activities/store/upsert';
 import { startDashboardServer } from '../../client/dashboard';
-import { createShopifyStore } from '../shopify-store';
+import { createShopifyStore } from '../../emulators/shopify';
 import { analyticsFromApiRecords } from '../helpers/independent-analytics';
 import { tempDir } from '../helpers/tmp';
 

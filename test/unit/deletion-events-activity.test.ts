@@ -8,7 +8,7 @@ import { openDatabase, type Db } from '../../activities/store/database';
 import { getMetadata } from '../../activities/store/metadata';
 import { resourceSpec } from '../../activities/store/resources';
 import { upsertRecords } from '../../activities/store/upsert';
-import { createShopifyStore, type ShopifyStore } from '../shopify-store';
+import { createShopifyStore, type ShopifyStore } from '../../emulators/shopify';
 import { tempDir } from '../helpers/tmp';
 import { quietLogger } from '../helpers/quiet-logger';
 

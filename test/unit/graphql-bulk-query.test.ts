@@ -6,10 +6,10 @@ import { asPagedRecord, bulkChildFields, bulkQuery } from '../../activities/shop
 import { ingestBulkResult, type BulkRecord } from '../../activities/store/bulk-ingest';
 import { openDatabase } from '../../activities/store/database';
 import { resourceSpec } from '../../activities/store/resources';
-import { createShopifyStore, type ShopifyStore } from '../shopify-store';
-import { prepareBulkQuery } from '../shopify-store/graphql/bulk-query';
-import { adminSchema } from '../shopify-store/graphql/schema';
-import { startBulk, waitForBulk } from '../shopify-store/graphql/test-gql';
+import { createShopifyStore, type ShopifyStore } from '../../emulators/shopify';
+import { prepareBulkQuery } from '../../emulators/shopify/graphql/bulk-query';
+import { adminSchema } from '../../emulators/shopify/graphql/schema';
+import { startBulk, waitForBulk } from '../../emulators/shopify/graphql/test-gql';
 import { graphqlSourceFor } from '../helpers/graphql-source';
 
 /**

@@ -1,6 +1,6 @@
 import { allTables, type TableSpec } from '../../activities/store/resources';
 import { Db, openDatabase } from '../../activities/store/database';
-import { createShopifyStore, ShopifyStore } from '../shopify-store';
+import { createShopifyStore, ShopifyStore } from '../../emulators/shopify';
 import { syncAll, syncDeps } from '../helpers/graphql-source';
 import { tempDir } from '../helpers/tmp';
 

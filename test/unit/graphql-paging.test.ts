@@ -21,8 +21,8 @@ import {
   type TableSpec,
 } from '../../activities/store/resources';
 import { upsertRecords } from '../../activities/store/upsert';
-import { findOperation, queryCost } from '../shopify-store/graphql/cost';
-import { adminSchema } from '../shopify-store/graphql/schema';
+import { findOperation, queryCost } from '../../emulators/shopify/graphql/cost';
+import { adminSchema } from '../../emulators/shopify/graphql/schema';
 import { tempDir } from '../helpers/tmp';
 
 /** The paged GraphQL source's pure parts: documents and their cost, and how a GraphQL node becomes rows. */

@@ -8,7 +8,7 @@ import { CSV_EXPORTS, CsvExportOptions, exportCsvs } from '../../activities/expo
 import { Db, openDatabase } from '../../activities/store/database';
 import { allTables, resourceSpec } from '../../activities/store/resources';
 import { upsertRecords } from '../../activities/store/upsert';
-import { createShopifyStore } from '../shopify-store';
+import { createShopifyStore } from '../../emulators/shopify';
 import { hostileRecords } from '../helpers/hostile-records';
 import { tempDir } from '../helpers/tmp';
 

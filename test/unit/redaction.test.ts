@@ -8,7 +8,7 @@ import { purgeFreedPages, redactCustomer, WalBusyError } from '../../activities/
 import { ApiRecord, RESOURCES, resourceSpec } from '../../activities/store/resources';
 import { SCHEMA_VERSION } from '../../activities/store/schema';
 import { upsertRecords } from '../../activities/store/upsert';
-import { createShopifyStore } from '../shopify-store';
+import { createShopifyStore } from '../../emulators/shopify';
 import { tempDir } from '../helpers/tmp';
 import { withTempDatabase } from '../helpers/temp-database';
 

@@ -1,7 +1,7 @@
 import { DEFAULT_API_VERSION, type ShopifyConfig } from '../../common/config';
 import { nextLinkPath, ShopifyClient } from '../../activities/shopify/client';
 import { resourceSpec } from '../../activities/store/resources';
-import { createShopifyStore, type FaultRule, type ShopifyStore } from '../shopify-store';
+import { createShopifyStore, type FaultRule, type ShopifyStore } from '../../emulators/shopify';
 import { startCountingProxy } from '../helpers/faults-tcp-proxy';
 import { startStaticShop } from '../helpers/faults-static-shop';
 import { TEST_TOKEN } from '../helpers/sync-harness';

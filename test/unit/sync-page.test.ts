@@ -20,7 +20,7 @@ import {
   MAX_PAGES_PER_ACTIVITY,
   SyncDeps,
 } from '../../activities/sync-activities';
-import { createShopifyStore, FaultRule, ShopifyStore } from '../shopify-store';
+import { createShopifyStore, FaultRule, ShopifyStore } from '../../emulators/shopify';
 import { compareWithStore, EQUAL } from '../helpers/compare';
 import { TEST_TOKEN } from '../helpers/sync-harness';
 import { tempDir } from '../helpers/tmp';

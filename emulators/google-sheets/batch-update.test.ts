@@ -12,7 +12,7 @@ const invalid = (message: string) => ({ error: { code: 400, message, status: 'IN
 const notEmulated = (what: string) => ({
   error: {
     code: 501,
-    message: `${what} is not emulated by the Sheets emulator (see test/sheets-emulator/README.md for what is).`,
+    message: `${what} is not emulated by the Sheets emulator (see emulators/google-sheets/README.md for what is).`,
     status: 'UNIMPLEMENTED',
   },
 });

@@ -46,7 +46,7 @@ export const notEmulated = (what: string): ApiError =>
   new ApiError(
     501,
     'UNIMPLEMENTED',
-    `${what} is not emulated by the Sheets emulator (see test/sheets-emulator/README.md for what is).`,
+    `${what} is not emulated by the Sheets emulator (see emulators/google-sheets/README.md for what is).`,
   );
 
 export const methodNotFound = (): ApiError => new ApiError(404, 'NOT_FOUND', 'Method not found.');

@@ -146,7 +146,7 @@ describe('spreadsheets.get', () => {
           code: 501,
           message:
             'spreadsheets.get with includeGridData=true is not emulated by the Sheets emulator ' +
-            '(see test/sheets-emulator/README.md for what is).',
+            '(see emulators/google-sheets/README.md for what is).',
           status: 'UNIMPLEMENTED',
         },
       },

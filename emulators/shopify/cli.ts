@@ -1,6 +1,6 @@
 /**
  * Runs the Shopify emulator until SIGINT/SIGTERM:
- *   npx tsx test/shopify-store/cli.ts --port 4010 --orders 1000 --products 50 --customers 300 --seed 1 [--no-rate-limit]
+ *   npx tsx emulators/shopify/cli.ts --port 4010 --orders 1000 --products 50 --customers 300 --seed 1 [--no-rate-limit]
  */
 import { parseArgs } from 'util';
 import { DEFAULTS, createShopifyStore } from './index';
