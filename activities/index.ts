@@ -75,9 +75,9 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
     db: store.writer,
     openReader: store.openReader,
     shopify: shopifyClient,
-    source: config.shopify.api === 'graphql' ? graphqlSource : undefined,
-    deletionEvents: config.shopify.api === 'graphql' ? () => readDeletionEvents : undefined,
-    graphql: config.shopify.api === 'graphql' ? graphqlClient : undefined,
+    source: config.shopify.api !== 'rest' ? graphqlSource : undefined,
+    deletionEvents: config.shopify.api !== 'rest' ? () => readDeletionEvents : undefined,
+    graphql: config.shopify.api !== 'rest' ? graphqlClient : undefined,
   });
   const activities = Object.fromEntries([
     ...Object.entries(built).map(([name, fn]) => [

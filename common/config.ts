@@ -38,7 +38,7 @@ export interface ShopifyConfig {
   /** SHOPIFY_CLIENT_ID + SHOPIFY_CLIENT_SECRET: a Dev Dashboard app that gets its tokens by the client-credentials grant. */
   clientCredentials?: { clientId: string; clientSecret: string };
   timeoutMs: number;
-  /** SHOPIFY_API: read through the REST Admin API (default for now) or the GraphQL Admin API. Absent: REST. */
+  /** SHOPIFY_API: read through the GraphQL Admin API (the default) or the legacy REST Admin API. */
   api?: ShopifyApi;
 }
 
@@ -221,11 +221,11 @@ export function loadShopifyConfig(env: Env = process.env): ShopifyConfig {
         `"${DEFAULT_API_VERSION}" (year and quarter month: 01, 04, 07 or 10).`,
     );
   }
-  const api = (value(env, 'SHOPIFY_API') ?? 'rest').toLowerCase();
+  const api = (value(env, 'SHOPIFY_API') ?? 'graphql').toLowerCase();
   if (!(SHOPIFY_APIS as readonly string[]).includes(api)) {
     throw new ConfigError(
-      `SHOPIFY_API must be "rest" or "graphql", got "${value(env, 'SHOPIFY_API')}". "graphql" reads through the ` +
-        `GraphQL Admin API (every variant of a product, not REST's first 100); "rest" (the default) through REST.`,
+      `SHOPIFY_API must be "rest" or "graphql", got "${value(env, 'SHOPIFY_API')}". "graphql" (the default) reads through the ` +
+        `GraphQL Admin API (every variant of a product, not REST's first 100); "rest" through the legacy REST Admin API.`,
     );
   }
   const baseUrl = value(env, 'SHOPIFY_BASE_URL') ?? `https://${store}.myshopify.com`;
