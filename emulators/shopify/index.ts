@@ -17,7 +17,14 @@ import type { RequestLogEntry, ResourceName, ShopifyStore, ShopifyStoreOptions }
 
 export type { DeletableResource, DeleteOptions } from './deletions';
 export type { FaultRule, RequestLogEntry, ResourceName, ShopifyStore, ShopifyStoreOptions } from './types';
-export type { BulkFault, BulkOperationInfo, CostLimit, GraphqlControls, GraphqlStoreOptions } from './graphql/types';
+export type {
+  BulkFault,
+  BulkOperationInfo,
+  CompetingClient,
+  CostLimit,
+  GraphqlControls,
+  GraphqlStoreOptions,
+} from './graphql/types';
 export { RESOURCE_NAMES } from './types';
 
 export const DEFAULTS = {
@@ -112,6 +119,7 @@ export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifySt
       cancelBulkOperation: (id) => void graphql.bulk.cancel(id),
       expireBulkResults: () => graphql.bulk.expireResults(),
       setAccessScopes: (scopes) => (graphql.accessScopes = [...scopes]),
+      competingClient: (client) => graphql.compete(auth.bucketKey(options.accessToken ?? DEFAULTS.accessToken), client),
     },
   };
 }

@@ -11,7 +11,7 @@ import { findOperation, queryCost } from './cost';
 import { createRoot, fieldResolver, type RequestContext } from './resolvers';
 import { adminSchema } from './schema';
 import { EventLog } from './events';
-import { CostBucket, type CostLimit } from './throttle';
+import { competeForBucket, CostBucket, type CompetingClient, type CostLimit } from './throttle';
 import { DEFAULT_SCOPES } from '../oauth';
 
 type Json = Record<string, unknown>;
@@ -181,6 +181,11 @@ export class AdminGraphql {
       requestedCost: requested,
       actualCost: actual,
     };
+  }
+
+  /** Another client of the same app spending from the bucket of `token` (a throttling storm); resolves when it stops. */
+  compete(token: string, client: CompetingClient): Promise<number> {
+    return competeForBucket(this.bucket, token, client);
   }
 
   close(): Promise<void> {

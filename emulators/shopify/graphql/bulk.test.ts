@@ -262,6 +262,16 @@ describe('Shopify store emulator: bulk operation lifecycle and faults', () => {
     expect((await download(op.url.replace(/signature=\w+/, 'signature=forged'))).status).toBe(403);
   });
 
+  it('a resultExpired fault completes the nth operation with a result already expired, the next one readable', async () => {
+    store.graphql.setBulkFaults([{ resultExpired: true, resource: 'products', nth: 1 }]);
+    const first = await waitForBulk(url, (await startBulk(url, PRODUCTS_BULK)).bulkOperation.id);
+    expect(first.status).toBe('EXPIRED');
+    expect((await download(first.url)).status).toBe(400);
+    const second = await waitForBulk(url, (await startBulk(url, PRODUCTS_BULK)).bulkOperation.id);
+    expect(second.status).toBe('COMPLETED');
+    expect((await download(second.url)).status).toBe(200);
+  });
+
   it('result URLs expire after bulk.urlTtlMs', async () => {
     const shortLived = createShopifyStore({ products: 5, graphql: { bulk: { urlTtlMs: 300 } } });
     const base = await shortLived.listen(0);

@@ -29,16 +29,23 @@ export interface BulkOptions {
   chunkSize?: number;
 }
 
-/** A failure Shopify may report for an operation. */
-export interface BulkFault {
-  errorCode: BulkErrorCode;
+/**
+ * What may go wrong with an operation: Shopify fails it (`errorCode`), or it completes but its result has expired by
+ * the time anyone reads it (`resultExpired`, as when it is read more than 7 days after it completed).
+ */
+export type BulkFault = (
+  | {
+      errorCode: BulkErrorCode;
+      /** INTERNAL_SERVER_ERROR and TIMEOUT: top-level records written before the failure (default: half). */
+      partialRecords?: number;
+    }
+  | { resultExpired: true }
+) & {
   /** Only operations over this resource; undefined = any. */
   resource?: ResourceName;
   /** Only the nth matching operation (1-based, counted since the faults were set); undefined = every one. */
   nth?: number;
-  /** INTERNAL_SERVER_ERROR and TIMEOUT: top-level records written before the failure (default: half). */
-  partialRecords?: number;
-}
+};
 
 export interface BulkOperationInfo {
   id: string;
@@ -283,13 +290,14 @@ export class BulkOperations {
     await pause();
     if (op.cancelRequested) return this.finish(op, 'CANCELED', started);
     op.status = 'RUNNING';
-    const denied = fault?.errorCode === 'ACCESS_DENIED' || !this.deps.accessScopes().includes(SCOPE_OF[q.resource]);
+    const failure = fault && 'errorCode' in fault ? fault : undefined;
+    const denied = failure?.errorCode === 'ACCESS_DENIED' || !this.deps.accessScopes().includes(SCOPE_OF[q.resource]);
     if (denied) {
       op.errorCode = 'ACCESS_DENIED';
       return this.finish(op, 'FAILED', started);
     }
     const stopAfter =
-      fault === undefined ? Infinity : (fault.partialRecords ?? Math.floor(this.deps.count(q.resource) / 2));
+      failure === undefined ? Infinity : (failure.partialRecords ?? Math.floor(this.deps.count(q.resource) / 2));
     const out = createWriteStream(op.file);
     this.streams.add(out);
     let size = 0;
@@ -348,9 +356,10 @@ export class BulkOperations {
     op.fileSize = size;
     const url = (partial: boolean) =>
       `${base}/bulk-results/${op.numericId}${partial ? '-partial' : ''}.jsonl?signature=${op.signature}`;
-    op.expiresAt = this.deps.now() + (this.options.urlTtlMs ?? 7 * 86_400_000);
-    if (fault) {
-      op.errorCode = fault.errorCode;
+    op.expiresAt =
+      fault && 'resultExpired' in fault ? this.deps.now() : this.deps.now() + (this.options.urlTtlMs ?? 7 * 86_400_000);
+    if (failure) {
+      op.errorCode = failure.errorCode;
       op.partialDataUrl = size > 0 ? url(true) : null;
       return this.finish(op, 'FAILED', started);
     }

@@ -79,6 +79,29 @@ describe('Shopify store emulator: GraphQL cost, throttling and errors', () => {
     expect(after.body.data.orders.nodes).toHaveLength(30);
   }
 
+  it('a competing client of the same app empties the bucket and keeps spending its restore, then lets it refill', async () => {
+    const limited = createShopifyStore({
+      orders: 60,
+      graphql: { costLimit: { maximumAvailable: 200, restoreRate: 100 } },
+    });
+    const base = await limited.listen(0);
+    try {
+      const query = '{ orders(first: 10) { nodes { id } } }'; // 12 points
+      const storm = limited.graphql.competingClient({ burst: Infinity, pointsPerSecond: 100, durationMs: 600 });
+      const during = await gql(base, query);
+      expect(during.body.errors?.[0]?.extensions?.code).toBe('THROTTLED');
+      expect(during.body.extensions.cost.throttleStatus.currentlyAvailable).toBeLessThan(12);
+      // The burst took the whole bucket, then about 100 points/s for 0.6 s.
+      expect(await storm).toBeGreaterThan(200 + 40);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const after = await gql(base, query);
+      expect(after.body.errors).toBeUndefined();
+      expect(after.body.data.orders.nodes).toHaveLength(10);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('never throttles a store without rate limit (rateLimit: false, the CLI’s --no-rate-limit)', async () => {
     const unlimited = createShopifyStore({ orders: 300, rateLimit: false });
     const base = await unlimited.listen(0);

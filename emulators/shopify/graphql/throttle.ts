@@ -44,6 +44,15 @@ export class CostBucket {
     return true;
   }
 
+  /** Takes up to `points` as another client of the same app would (never below empty); returns what it took. */
+  spend(key: string, points: number): number {
+    if (!this.limit || points <= 0) return 0;
+    const s = this.state(key);
+    const taken = Math.min(points, s.points);
+    s.points -= taken;
+    return taken;
+  }
+
   refund(key: string, points: number): void {
     if (!this.limit || points <= 0) return;
     const s = this.state(key);
@@ -60,4 +69,29 @@ export class CostBucket {
       restoreRate: limit.restoreRate,
     };
   }
+}
+
+/** Another client of the same app and store (a second worker, a script with the same token) using the same bucket. */
+export interface CompetingClient {
+  /** Points it spends at once when it starts (default 0; `Infinity` empties the bucket). */
+  burst?: number;
+  /** Points it spends per second afterwards, taken every 50 ms (default 0). */
+  pointsPerSecond?: number;
+  /** How long it keeps spending after the burst. */
+  durationMs: number;
+}
+
+/** Runs a competing client against `bucket[key]`; resolves with the points it spent once it has stopped. */
+export async function competeForBucket(bucket: CostBucket, key: string, client: CompetingClient): Promise<number> {
+  let spent = bucket.spend(key, client.burst ?? 0);
+  const rate = client.pointsPerSecond ?? 0;
+  const started = performance.now();
+  let last = started;
+  while (performance.now() - started < client.durationMs) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = performance.now();
+    spent += bucket.spend(key, ((now - last) / 1000) * rate);
+    last = now;
+  }
+  return spent;
 }

@@ -1,9 +1,9 @@
 import type { ResourceName } from '../types';
 import type { BulkFault, BulkOperationInfo, BulkOptions } from './bulk';
-import type { CostLimit } from './throttle';
+import type { CompetingClient, CostLimit } from './throttle';
 
 export type { BulkFault, BulkOperationInfo, BulkOptions } from './bulk';
-export type { CostLimit } from './throttle';
+export type { CompetingClient, CostLimit } from './throttle';
 
 export interface GraphqlStoreOptions {
   /**
@@ -30,4 +30,9 @@ export interface GraphqlControls {
   expireBulkResults(): void;
   /** Replaces the granted scopes (e.g. to provoke ACCESS_DENIED). */
   setAccessScopes(scopes: string[]): void;
+  /**
+   * Another client of the same app (same token, same cost bucket) spending points: a burst and/or a steady rate for a
+   * while, so the sync's queries meet an emptier bucket than they expect. Resolves with the points it spent.
+   */
+  competingClient(client: CompetingClient): Promise<number>;
 }
