@@ -8,6 +8,7 @@ import {
 } from '../../activities/shopify/graphql/bulk-operation';
 import { CostPacer } from '../../activities/shopify/graphql/cost-pacer';
 import { GraphqlClient } from '../../activities/shopify/graphql/graphql-client';
+import { createShopifyStore } from '../../emulators/shopify';
 import { failureOf } from '../helpers/failures';
 
 /** Bulk operations against a tiny local server answering in the shapes of Shopify's bulk operation docs. */
@@ -356,5 +357,34 @@ describe('cancelBulkOperation', () => {
       id: 'gid://shopify/BulkOperation/9',
       status: 'COMPLETED',
     });
+  });
+});
+
+describe('cost of the bulk requests', () => {
+  it('a fresh pacer lets five status checks through at once: each states its small cost instead of 1,000 points', async () => {
+    const store = createShopifyStore({ accessToken: 't', products: 5, graphql: { bulk: { durationMs: 5_000 } } });
+    const url = await store.listen(0);
+    try {
+      const ids: string[] = [];
+      for (let k = 1; k <= 5; k++) {
+        const window = `{ products(query: "updated_at:>='2026-0${k}-01T00:00:00Z'") { edges { node { id } } } }`;
+        ids.push((await startBulkQuery(context(url), window)).id);
+      }
+      expect(new Set(ids).size).toBe(5);
+      store.clearRequestLog();
+      // Another client of the app spent some of the bucket: 1,000-point reservations would have to wait for it.
+      await store.graphql.competingClient({ burst: 600, durationMs: 0 });
+      const shared = context(url);
+      const started = Date.now();
+      const polls = await Promise.all(ids.map((id) => pollBulkOperation(shared, id)));
+      expect(polls.map((p) => p.state)).toEqual(Array(5).fill('running'));
+      // Reserving 1,000 points for each check of a document not yet answered, the later ones waited seconds.
+      expect(Date.now() - started).toBeLessThan(2_000);
+      const requested = store.requestLog.map((entry) => entry.graphql?.requestedCost);
+      expect(requested.every((cost) => cost !== undefined && cost <= 12)).toBe(true);
+      expect(store.requestLog.filter((entry) => entry.graphql?.code === 'THROTTLED')).toEqual([]);
+    } finally {
+      await store.close();
+    }
   });
 });
