@@ -1,0 +1,176 @@
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { RESOURCE_NAMES, type ResourceName, type SyncInput, type SyncResult } from '../../common/contract';
+import { shopifySync } from '../../workflows';
+import { createShopifyStore, type ShopifyStore, type ShopifyStoreOptions } from '../../emulators/shopify';
+import { createSyncWorker } from '../../worker/create-worker';
+import { compareWithGraphqlStore } from '../helpers/compare-graphql';
+import { EQUAL } from '../helpers/compare';
+import { waitFor } from '../helpers/processes';
+import { openReadOnly, testConfig } from '../helpers/sync-harness';
+import { startTemporal, workflowBundle } from '../helpers/temporal';
+import { tempDir } from '../helpers/tmp';
+
+/**
+ * Bulk operations that Shopify fails, expires or someone else cancels, on a real Temporal dev server against the
+ * emulator: what the user sees (a finished run with exact data, or a failure that says what happened and what to do)
+ * and what the emulator saw (how many operations, in which state).
+ */
+describe('bulk operation faults (real Temporal dev server)', () => {
+  let env: TestWorkflowEnvironment;
+  let runs = 0;
+  const stores: ShopifyStore[] = [];
+  const dirs: { cleanup: () => void }[] = [];
+
+  beforeAll(async () => {
+    [env] = await Promise.all([startTemporal(), workflowBundle()]);
+  });
+  afterAll(async () => {
+    await Promise.all(stores.map((store) => store.close()));
+    for (const dir of dirs) dir.cleanup();
+    await env?.teardown();
+  });
+
+  /** A small store of its own per test, so its operation counts and faults are the test's alone. */
+  async function smallStore(options: ShopifyStoreOptions = {}): Promise<ShopifyStore> {
+    const store = createShopifyStore({ seed: 13, products: 8, customers: 12, orders: 16, ...options });
+    stores.push(store);
+    await store.listen(0);
+    return store;
+  }
+
+  type Outcome = { result?: SyncResult; error?: unknown; dataDir: string; ms: number };
+
+  /** One full GraphQL sync with an in-process worker; `during` acts while the run is under way. */
+  async function fullSync(
+    store: ShopifyStore,
+    during?: (handle: WorkflowHandle<typeof shopifySync>) => Promise<void>,
+    input: SyncInput = {},
+  ): Promise<Outcome> {
+    const data = tempDir('bulk-faults-');
+    dirs.push(data);
+    const taskQueue = `bulk-faults-${++runs}`;
+    const config = testConfig(data.dir, store.url, { api: 'graphql' }, taskQueue);
+    const { worker, close } = await createSyncWorker({
+      ...config,
+      connection: env.nativeConnection,
+      workflowBundle: await workflowBundle(),
+    });
+    const started = Date.now();
+    try {
+      return await worker.runUntil(async () => {
+        const handle = await env.client.workflow.start(shopifySync, {
+          workflowId: taskQueue,
+          taskQueue,
+          args: [{ full: true, bulkPollMs: 100, ...input }],
+        });
+        await during?.(handle);
+        const outcome = await handle.result().then(
+          (result) => ({ result }),
+          (error: unknown) => ({ error }),
+        );
+        return { ...outcome, dataDir: data.dir, ms: Date.now() - started };
+      });
+    } finally {
+      close();
+    }
+  }
+
+  const expectExact = (dataDir: string, store: ShopifyStore) => {
+    const db = openReadOnly(dataDir);
+    try {
+      const comparison = compareWithGraphqlStore(db, store);
+      expect(comparison.firstDifferences).toEqual([]);
+      expect(comparison).toMatchObject(EQUAL);
+    } finally {
+      db.close();
+    }
+  };
+  /** The run's failure message as the CLI and the Web UI show it. */
+  const failureMessage = (error: unknown): string => {
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    return (error as WorkflowFailedError).cause?.message ?? '';
+  };
+  const operations = (store: ShopifyStore, resource: ResourceName) =>
+    store.graphql
+      .bulkOperations()
+      .filter((op) => op.resource === resource)
+      .map(({ status, errorCode, downloads }) => ({ status, errorCode, downloads }));
+  const onePerResource = (except: Partial<Record<ResourceName, number>>) =>
+    Object.fromEntries(RESOURCE_NAMES.map((name) => [name, except[name] ?? 1]));
+
+  it.each(['INTERNAL_SERVER_ERROR', 'TIMEOUT'] as const)(
+    'FAILED %s with partial data: a new operation runs, its result alone is stored, the data is exact',
+    async (errorCode) => {
+      const store = await smallStore();
+      store.graphql.setBulkFaults([{ errorCode, resource: 'orders', nth: 1, partialRecords: 5 }]);
+      const { result, error, dataDir } = await fullSync(store);
+      expect(error).toBeUndefined();
+      expect(result!.resources.orders.records).toBe(16);
+
+      expect(store.graphql.bulkOperationsStarted()).toEqual(onePerResource({ orders: 2 }));
+      // The partial file of the failed operation is never read: the new operation's result has every order.
+      expect(operations(store, 'orders')).toEqual([
+        { status: 'FAILED', errorCode, downloads: 0 },
+        { status: 'COMPLETED', errorCode: null, downloads: 1 },
+      ]);
+      expectExact(dataDir, store);
+    },
+  );
+
+  it('a result that expired before it was read: the operation runs again and the data is exact', async () => {
+    const store = await smallStore();
+    store.graphql.setBulkFaults([{ resultExpired: true, resource: 'products', nth: 1 }]);
+    const { result, error, dataDir } = await fullSync(store);
+    expect(error).toBeUndefined();
+    expect(result!.resources.products.records).toBe(8);
+    expect(store.graphql.bulkOperationsStarted()).toEqual(onePerResource({ products: 2 }));
+    expect(operations(store, 'products')).toEqual([
+      { status: 'EXPIRED', errorCode: null, downloads: 0 },
+      { status: 'COMPLETED', errorCode: null, downloads: 1 },
+    ]);
+    expectExact(dataDir, store);
+  });
+
+  it('ACCESS_DENIED: the run fails at once, without a second operation, naming the missing scope', async () => {
+    const store = await smallStore();
+    store.graphql.setBulkFaults([{ errorCode: 'ACCESS_DENIED', resource: 'customers' }]);
+    const { error, ms } = await fullSync(store);
+    const message = failureMessage(error);
+    expect(message).toContain('denied the customers bulk operation');
+    expect(message).toContain('ACCESS_DENIED');
+    expect(message).toContain('read_customers access scope');
+    expect(store.graphql.bulkOperationsStarted().customers).toBe(1);
+    expect(operations(store, 'customers')).toEqual([{ status: 'FAILED', errorCode: 'ACCESS_DENIED', downloads: 0 }]);
+    // No retry delays: the first check that saw the denial failed the run.
+    expect(ms).toBeLessThan(15_000);
+  });
+
+  it('an operation cancelled by someone else while it runs: the run fails saying so, nothing of it stored', async () => {
+    const store = await smallStore({ graphql: { bulk: { durationMs: 3_000 } } });
+    const { error } = await fullSync(store, async () => {
+      const running = await waitFor(
+        'the orders bulk operation to run',
+        () => store.graphql.bulkOperations().find((op) => op.resource === 'orders' && op.status === 'RUNNING'),
+        30_000,
+      );
+      store.graphql.cancelBulkOperation(running.id);
+    });
+    const message = failureMessage(error);
+    expect(message).toMatch(/The orders bulk operation gid:\/\/shopify\/BulkOperation\/\d+ .* was cancelled outside/);
+    expect(message).toContain('start the sync again');
+    expect(store.graphql.bulkOperationsStarted().orders).toBe(1);
+    expect(operations(store, 'orders')).toEqual([{ status: 'CANCELED', errorCode: null, downloads: 0 }]);
+  });
+
+  it('a failure on every attempt: the run fails after 3 reruns with Shopify’s reason, and starts no more', async () => {
+    const store = await smallStore();
+    store.graphql.setBulkFaults([{ errorCode: 'INTERNAL_SERVER_ERROR', resource: 'orders' }]);
+    const { error } = await fullSync(store);
+    const message = failureMessage(error);
+    expect(message).toContain('The orders bulk operation failed 4 times');
+    expect(message).toContain('INTERNAL_SERVER_ERROR');
+    expect(store.graphql.bulkOperationsStarted().orders).toBe(4);
+    expect(operations(store, 'orders').map((op) => op.status)).toEqual(Array(4).fill('FAILED'));
+  });
+});
