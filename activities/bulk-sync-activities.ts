@@ -8,7 +8,12 @@ import type {
   BulkStartInput,
   ResourceName,
 } from '../common/contract';
-import { type BulkContext, pollBulkOperation, startBulkQuery } from './shopify/graphql/bulk-operation';
+import {
+  type BulkContext,
+  cancelBulkOperation,
+  pollBulkOperation,
+  startBulkQuery,
+} from './shopify/graphql/bulk-operation';
 import { asPagedRecord, bulkChildFields, bulkQuery } from './shopify/graphql/bulk-query';
 import type { GraphqlClient } from './shopify/graphql/graphql-client';
 import type { RecordSource } from './shopify/record-source';
@@ -79,6 +84,19 @@ export function createBulkSyncActivities(deps: BulkSyncDeps) {
       if (poll.state === 'completed') return { state: 'completed', objectCount: poll.objectCount };
       log.warn(`${input.resource}: ${poll.message}`, { resource: input.resource, operationId: input.operationId });
       return { state: 'rerun', reason: poll.reason, message: poll.message };
+    },
+
+    /**
+     * Cancels the operation of a sync that was cancelled, so that it does not keep running at Shopify (it would hold
+     * one of the app's five bulk query slots); one that already finished is left as it is.
+     */
+    async cancelBulkSync(input: BulkPollInput): Promise<{ status: string }> {
+      const { status } = await cancelBulkOperation(context(input.resource), input.operationId);
+      log.info(`${input.resource}: bulk operation ${input.operationId} ${status} after the sync was cancelled`, {
+        resource: input.resource,
+        operationId: input.operationId,
+      });
+      return { status };
     },
 
     /**

@@ -1,12 +1,14 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
   condition,
   ContinueAsNew,
   continueAsNew,
   log,
   patched,
   defineQuery,
+  isCancellation,
   proxyActivities,
   setHandler,
   setCurrentDetails,
@@ -64,6 +66,11 @@ const { startBulkSync, pollBulkSync } = proxyActivities<Activities>({
   // One or two requests: a check lost with a killed worker is retried after this, not after minutes.
   startToCloseTimeout: '30 seconds',
   retry: shopifyRetry,
+});
+/** Cancelling the operations of a cancelled sync: a few quick attempts, as the run is ending either way. */
+const { cancelBulkSync } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { ...shopifyRetry, maximumAttempts: 3 },
 });
 /** Storing a bulk result streams the whole file: long, heartbeating, resumed from its SQLite checkpoints. */
 const { ingestBulkSync } = proxyActivities<Activities>({
@@ -298,8 +305,37 @@ async function syncResources(
     report();
   }
 
+  /**
+   * A cancelled sync cancels the bulk operations it started and has not stored, none left running at Shopify; in a
+   * scope of its own, since the run's is cancelled. Runs recorded before this replay without it.
+   */
+  async function cancelBulkOperations(): Promise<void> {
+    const running = RESOURCE_NAMES.filter(
+      (name) => state.resources[name].bulkOperationId && !state.resources[name].done,
+    );
+    if (running.length === 0 || !patched('cancel-bulk-operations')) return;
+    await CancellationScope.nonCancellable(() =>
+      Promise.all(
+        running.map((name) =>
+          cancelBulkSync
+            .executeWithOptions({ summary: `cancel ${name} bulk operation` }, [
+              { resource: name, operationId: state.resources[name].bulkOperationId! },
+            ])
+            .catch((error: unknown) =>
+              log.warn(`${name}: could not cancel bulk operation: ${rootCause(error)}`, { resource: name }),
+            ),
+        ),
+      ),
+    );
+  }
+
   // Resources page concurrently; the worker's shared rate limiter keeps the shop's bucket from overflowing.
-  await Promise.all(RESOURCE_NAMES.map(syncResource));
+  try {
+    await Promise.all(RESOURCE_NAMES.map(syncResource));
+  } catch (error) {
+    if (isCancellation(error)) await cancelBulkOperations();
+    throw error;
+  }
   return RESOURCE_NAMES.every((name) => state.resources[name].done);
 }
 

@@ -1,4 +1,5 @@
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { RESOURCE_NAMES, type ResourceName, type SyncInput, type SyncResult } from '../../common/contract';
 import { shopifySync } from '../../workflows';
@@ -172,5 +173,27 @@ describe('bulk operation faults (real Temporal dev server)', () => {
     expect(message).toContain('INTERNAL_SERVER_ERROR');
     expect(store.graphql.bulkOperationsStarted().orders).toBe(4);
     expect(operations(store, 'orders').map((op) => op.status)).toEqual(Array(4).fill('FAILED'));
+  });
+
+  it('the sync cancelled while Shopify runs its operations: every one is cancelled at Shopify, none left running', async () => {
+    const store = await smallStore({ graphql: { bulk: { durationMs: 20_000 } } });
+    const { error, ms } = await fullSync(store, async (handle) => {
+      await waitFor(
+        'an operation running for every resource',
+        () => store.graphql.bulkOperations().filter((op) => op.status === 'RUNNING').length === 3,
+        30_000,
+      );
+      await handle.cancel();
+    });
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect((error as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    // Cancelled, not waited for: the operations would have run 20 s.
+    expect(ms).toBeLessThan(15_000);
+    expect(store.graphql.bulkOperationsStarted()).toEqual(onePerResource({}));
+    await waitFor(
+      'every operation CANCELED at the emulator',
+      () => store.graphql.bulkOperations().every((op) => op.status === 'CANCELED'),
+      5_000,
+    );
   });
 });

@@ -3,7 +3,8 @@
  * one operation per resource, waits with timers between short checks, stores the result once, and keeps the
  * operation id across continue-as-new. The activities themselves are tested in test/unit, the chain in test/e2e.
  */
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, WorkflowBundlePath } from '@temporalio/worker';
 import { RESOURCE_NAMES, type SyncInput } from '../../common/contract';
@@ -24,7 +25,13 @@ afterAll(async () => {
 
 const shop: ShopPages = { products: 3, customers: 2, orders: 7 };
 
-async function runBulkSync(bulk: BulkScript, input: SyncInput = {}) {
+type Calls = ReturnType<typeof stubActivities>['calls'];
+
+async function runBulkSync(
+  bulk: BulkScript,
+  input: SyncInput = {},
+  during?: (handle: WorkflowHandle<typeof shopifySync>, calls: Calls) => Promise<void>,
+) {
   const { activities, calls } = stubActivities(shop, { bulk });
   const taskQueue = `bulk-workflow-test-${++runs}`;
   const worker = await Worker.create({
@@ -40,6 +47,7 @@ async function runBulkSync(bulk: BulkScript, input: SyncInput = {}) {
       args: [{ full: true, bulkPollMs: 50, ...input }],
       workflowExecutionTimeout: '60 seconds',
     });
+    await during?.(handle, calls);
     return handle.result().then(
       (result) => ({ result, error: undefined }),
       (error: unknown) => ({ result: undefined, error }),
@@ -102,5 +110,17 @@ describe('shopifySync full through bulk operations (stubbed activities)', () => 
       expect(forResource(calls.bulkPolls, name)).toHaveLength(9);
       expect(forResource(calls.bulkIngests, name)).toHaveLength(1);
     }
+  });
+
+  it('cancelled while Shopify runs the operations: each is cancelled at Shopify before the run ends as cancelled', async () => {
+    const { error, calls } = await runBulkSync({ runningPolls: 1_000 }, {}, async (handle, calls) => {
+      const deadline = Date.now() + 20_000;
+      while (calls.bulkPolls.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await handle.cancel();
+    });
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect((error as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    expect(calls.bulkCancels.map((c) => c.operationId).sort()).toEqual(RESOURCE_NAMES.map((n) => `${n}/1`).sort());
+    expect(calls.bulkIngests).toEqual([]);
   });
 });

@@ -15,6 +15,7 @@ export interface Calls {
   bulkStarts: BulkStartInput[];
   bulkPolls: BulkPollInput[];
   bulkIngests: BulkPollInput[];
+  bulkCancels: BulkPollInput[];
 }
 
 /**
@@ -53,6 +54,7 @@ export function stubActivities(
     bulkStarts: [],
     bulkPolls: [],
     bulkIngests: [],
+    bulkCancels: [],
   };
   const bulk = options.bulk;
   const operationResource = (id: string) => id.split('/')[0] as ResourceName;
@@ -108,6 +110,11 @@ export function stubActivities(
         return { state: 'rerun', reason: 'INTERNAL_SERVER_ERROR', message: `${input.operationId} failed.` };
       }
       return { state: 'completed', objectCount: shop[input.resource] * RECORDS_PER_PAGE };
+    },
+    async cancelBulkSync(input) {
+      calls.order.push('cancelBulkSync');
+      calls.bulkCancels.push(input);
+      return { status: 'CANCELING' };
     },
     async ingestBulkSync(input) {
       calls.order.push('ingestBulkSync');
