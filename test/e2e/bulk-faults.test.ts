@@ -1,4 +1,5 @@
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import path from 'node:path';
+import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { RESOURCE_NAMES, type ResourceName, type SyncInput, type SyncResult } from '../../common/contract';
@@ -7,6 +8,7 @@ import { createShopifyStore, type ShopifyStore, type ShopifyStoreOptions } from 
 import { createSyncWorker } from '../../worker/create-worker';
 import { compareWithGraphqlStore } from '../helpers/compare-graphql';
 import { EQUAL } from '../helpers/compare';
+import { DevServer, resultWithin, startWorker, workerEnv, type WorkerProcess } from '../helpers/faults-processes';
 import { waitFor } from '../helpers/processes';
 import { openReadOnly, testConfig } from '../helpers/sync-harness';
 import { startTemporal, workflowBundle } from '../helpers/temporal';
@@ -196,4 +198,78 @@ describe('bulk operation faults (real Temporal dev server)', () => {
       5_000,
     );
   });
+});
+
+describe('bulk operations across a Temporal server restart (dev server on its own SQLite file)', () => {
+  const data = tempDir('bulk-server-');
+  let server: DevServer;
+  let store: ShopifyStore;
+  let worker: WorkerProcess | undefined;
+  let connection: Connection | undefined;
+
+  beforeAll(async () => {
+    server = await DevServer.create(path.join(data.dir, 'temporal', 'temporal.db'));
+    // Long enough for the server to be killed and started again while every operation still runs.
+    store = createShopifyStore({
+      seed: 21,
+      products: 10,
+      customers: 14,
+      orders: 18,
+      graphql: { bulk: { durationMs: 8_000 } },
+    });
+    await Promise.all([server.start(), store.listen(0)]);
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await connection?.close();
+    await server?.stop();
+    await store?.close();
+    data.cleanup();
+  });
+
+  it('the server SIGKILLed and restarted mid-operation: the run waits for the same operations, one each, data exact', async () => {
+    const dataDir = path.join(data.dir, 'sync');
+    worker = await startWorker({
+      ...workerEnv({ storeUrl: store.url, dataDir, temporalAddress: server.address, taskQueue: 'bulk-server' }),
+      SHOPIFY_API: 'graphql',
+    });
+    connection = await Connection.connect({ address: server.address });
+    const handle = await new Client({ connection }).workflow.start(shopifySync, {
+      workflowId: 'bulk-server-restart',
+      taskQueue: 'bulk-server',
+      args: [{ full: true, bulkPollMs: 500 }],
+    });
+    await waitFor(
+      'an operation running for every resource',
+      () => store.graphql.bulkOperations().filter((op) => op.status === 'RUNNING').length === 3,
+      60_000,
+    );
+    await server.kill9();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(store.graphql.bulkOperations().map((op) => op.status)).toEqual(['RUNNING', 'RUNNING', 'RUNNING']);
+    await server.start();
+
+    await connection.close();
+    connection = await Connection.connect({ address: server.address });
+    const resumed = new Client({ connection }).workflow.getHandle<typeof shopifySync>(
+      'bulk-server-restart',
+      handle.firstExecutionRunId,
+    );
+    const result = await resultWithin(resumed, 90_000, 'the run after the server restart');
+    expect(result.resources.orders.records).toBe(18);
+
+    // The operations started before the kill were waited for and stored: none started twice, none left behind.
+    expect(store.graphql.bulkOperationsStarted()).toEqual({ products: 1, customers: 1, orders: 1 });
+    expect(store.graphql.bulkOperations().map((op) => [op.status, op.downloads])).toEqual(
+      Array(3).fill(['COMPLETED', 1]),
+    );
+    const db = openReadOnly(dataDir);
+    try {
+      const comparison = compareWithGraphqlStore(db, store);
+      expect(comparison.firstDifferences).toEqual([]);
+      expect(comparison).toMatchObject(EQUAL);
+    } finally {
+      db.close();
+    }
+  }, 180_000);
 });
