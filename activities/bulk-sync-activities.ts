@@ -69,7 +69,10 @@ export function createBulkSyncActivities(deps: BulkSyncDeps) {
     /** Starts the resource's bulk query (or adopts the same query already running, after a lost reply). */
     async startBulkSync(input: BulkStartInput): Promise<{ operationId: string }> {
       const { graphql } = await spec(input.resource);
-      const started = await startBulkQuery(context(input.resource), bulkQuery(graphql, input.updatedAtMin));
+      const started = await startBulkQuery(
+        context(input.resource),
+        bulkQuery(graphql, input.updatedAtMin, input.updatedAtMax ?? null),
+      );
       log.info(`${input.resource}: bulk operation ${started.id} ${started.adopted ? 'adopted' : 'started'}`, {
         resource: input.resource,
         operationId: started.id,

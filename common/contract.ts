@@ -54,6 +54,19 @@ export interface ResourceProgress {
   bulkReruns?: number;
   /** Status checks of the current operation (they set the wait before the next). */
   bulkPolls?: number;
+  /**
+   * After Shopify timed out an operation: the `updated_at` windows still to export, oldest first, one operation each
+   * (the first is the current one). Absent: one operation for everything since `updatedAtMin`.
+   */
+  bulkWindows?: BulkWindow[];
+  /** Windows split in two after a TIMEOUT so far (bounded). */
+  bulkSplits?: number;
+}
+
+/** Records updated at or after `min` (null: any time) and before `max` (null: no end). */
+export interface BulkWindow {
+  min: string | null;
+  max: string | null;
 }
 
 export type SyncMethod = 'bulk' | 'pages';
@@ -141,6 +154,8 @@ export interface SyncPageResult {
 export interface BulkStartInput {
   resource: ResourceName;
   updatedAtMin: string | null;
+  /** Only records updated before this (a window after a TIMEOUT); absent or null: no end. */
+  updatedAtMax?: string | null;
 }
 
 export interface BulkPollInput {

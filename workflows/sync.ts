@@ -19,6 +19,7 @@ import type { RetryPolicy } from '@temporalio/common';
 import type { Activities } from '../activities';
 import {
   BulkRerun,
+  BulkWindow,
   NON_RETRYABLE_ERROR_TYPES,
   PROGRESS_QUERY,
   RESOURCE_NAMES,
@@ -85,6 +86,30 @@ const MAX_CONCURRENT_BULK_OPERATIONS = 5;
 const MAX_BULK_RERUNS = 3;
 
 const FIRST_BULK_POLL_MS = 2_000;
+
+/**
+ * An operation Shopify timed out is run again as two, over the two halves of its `updated_at` window; at most this
+ * many times per resource, and never below an hour, after which a TIMEOUT counts as a rerun like the other failures.
+ */
+const MAX_BULK_SPLITS = 32;
+const MIN_BULK_WINDOW_MS = 3_600_000;
+/** The lower end of a window with none, for splitting: Shopify started in 2006, no record is older. */
+const EARLIEST_RECORD = '2006-01-01T00:00:00Z';
+
+/**
+ * The two halves of a window, split at the whole second halfway through it; a window without an end ends, for
+ * splitting, at `until` (when the resource started), and its second half keeps no end. Null when under an hour.
+ */
+function splitWindow(window: BulkWindow, until: string): [BulkWindow, BulkWindow] | null {
+  const from = Date.parse(window.min ?? EARLIEST_RECORD);
+  const to = Date.parse(window.max ?? until);
+  if (!(to - from >= 2 * MIN_BULK_WINDOW_MS)) return null;
+  const middle = new Date(Math.floor((from + to) / 2 / 1000) * 1000).toISOString();
+  return [
+    { min: window.min, max: middle },
+    { min: middle, max: window.max },
+  ];
+}
 
 /** 2 s after the first check, then half as long again each time, at most 30 s: short exports finish fast. */
 function bulkPollDelayMs(polls: number, firstMs: number): number {
@@ -244,9 +269,11 @@ async function syncResources(
     while (!progress.done) {
       if (historyIsLong()) return;
       if (!progress.bulkOperationId) {
-        const started = await startBulkSync.executeWithOptions({ summary: `start ${name} bulk operation` }, [
-          { resource: name, updatedAtMin: progress.updatedAtMin },
-        ]);
+        const window = progress.bulkWindows?.[0];
+        const input = window
+          ? { resource: name, updatedAtMin: window.min, updatedAtMax: window.max }
+          : { resource: name, updatedAtMin: progress.updatedAtMin };
+        const started = await startBulkSync.executeWithOptions({ summary: `start ${name} bulk operation` }, [input]);
         progress.bulkOperationId = started.operationId;
         progress.bulkPolls = 0;
         report();
@@ -279,6 +306,13 @@ async function syncResources(
       ) {
         progress.maxUpdatedAt = stored.maxUpdatedAt;
       }
+      if (progress.bulkWindows && progress.bulkWindows.length > 1) {
+        // The next narrower window, the watermark once the last (open-ended) one is stored.
+        progress.bulkWindows.shift();
+        progress.bulkOperationId = null;
+        report();
+        continue;
+      }
       // The watermark is capped at startedAt, taken before the first operation started: never later than it.
       await commitWatermark.executeWithOptions({ summary: `commit ${name} watermark` }, [
         { resource: name, maxUpdatedAt: progress.maxUpdatedAt, startedAt: progress.startedAt! },
@@ -292,6 +326,19 @@ async function syncResources(
   }
 
   function rerunBulk(name: ResourceName, progress: ResourceProgress, why: BulkRerun): void {
+    // Added with narrower windows: runs started before it ran the same window again after a TIMEOUT.
+    if (why.reason === 'TIMEOUT' && patched('bulk-timeout-windows')) {
+      const current = progress.bulkWindows?.[0] ?? { min: progress.updatedAtMin, max: null };
+      const halves = (progress.bulkSplits ?? 0) < MAX_BULK_SPLITS ? splitWindow(current, progress.startedAt!) : null;
+      if (halves) {
+        progress.bulkWindows = [...halves, ...(progress.bulkWindows ?? []).slice(1)];
+        progress.bulkSplits = (progress.bulkSplits ?? 0) + 1;
+        log.warn(`${name}: ${why.message} Exporting it in two windows, split at ${halves[0].max}.`, { resource: name });
+        progress.bulkOperationId = null;
+        report();
+        return;
+      }
+    }
     progress.bulkReruns = (progress.bulkReruns ?? 0) + 1;
     if (progress.bulkReruns > MAX_BULK_RERUNS) {
       throw ApplicationFailure.nonRetryable(

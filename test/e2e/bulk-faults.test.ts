@@ -102,24 +102,56 @@ describe('bulk operation faults (real Temporal dev server)', () => {
   const onePerResource = (except: Partial<Record<ResourceName, number>>) =>
     Object.fromEntries(RESOURCE_NAMES.map((name) => [name, except[name] ?? 1]));
 
-  it.each(['INTERNAL_SERVER_ERROR', 'TIMEOUT'] as const)(
-    'FAILED %s with partial data: a new operation runs, its result alone is stored, the data is exact',
-    async (errorCode) => {
-      const store = await smallStore();
-      store.graphql.setBulkFaults([{ errorCode, resource: 'orders', nth: 1, partialRecords: 5 }]);
-      const { result, error, dataDir } = await fullSync(store);
-      expect(error).toBeUndefined();
-      expect(result!.resources.orders.records).toBe(16);
+  it('FAILED INTERNAL_SERVER_ERROR with partial data: a new operation runs, its result alone is stored, data exact', async () => {
+    const store = await smallStore();
+    store.graphql.setBulkFaults([
+      { errorCode: 'INTERNAL_SERVER_ERROR', resource: 'orders', nth: 1, partialRecords: 5 },
+    ]);
+    const { result, error, dataDir } = await fullSync(store);
+    expect(error).toBeUndefined();
+    expect(result!.resources.orders.records).toBe(16);
 
-      expect(store.graphql.bulkOperationsStarted()).toEqual(onePerResource({ orders: 2 }));
-      // The partial file of the failed operation is never read: the new operation's result has every order.
-      expect(operations(store, 'orders')).toEqual([
-        { status: 'FAILED', errorCode, downloads: 0 },
-        { status: 'COMPLETED', errorCode: null, downloads: 1 },
-      ]);
-      expectExact(dataDir, store);
-    },
-  );
+    expect(store.graphql.bulkOperationsStarted()).toEqual(onePerResource({ orders: 2 }));
+    // The partial file of the failed operation is never read: the new operation's result has every order.
+    expect(operations(store, 'orders')).toEqual([
+      { status: 'FAILED', errorCode: 'INTERNAL_SERVER_ERROR', downloads: 0 },
+      { status: 'COMPLETED', errorCode: null, downloads: 1 },
+    ]);
+    expectExact(dataDir, store);
+  });
+
+  it('FAILED TIMEOUT with partial data: retried as two operations over the two halves of the window, data exact', async () => {
+    const store = await smallStore();
+    store.graphql.setBulkFaults([{ errorCode: 'TIMEOUT', resource: 'orders', nth: 1, partialRecords: 5 }]);
+    const { result, error, dataDir } = await fullSync(store);
+    expect(error).toBeUndefined();
+    expect(result!.resources.orders.records).toBe(16);
+
+    expect(store.graphql.bulkOperationsStarted()).toEqual(onePerResource({ orders: 3 }));
+    const [failed, ...halves] = store.graphql.bulkOperations().filter((op) => op.resource === 'orders');
+    expect(failed).toMatchObject({ status: 'FAILED', errorCode: 'TIMEOUT', downloads: 0 });
+    expect(halves.map((op) => op.status)).toEqual(['COMPLETED', 'COMPLETED']);
+    expect(halves.reduce((sum, op) => sum + op.rootObjectCount, 0)).toBe(16);
+    expectExact(dataDir, store);
+  });
+
+  it('TIMEOUT on every operation wider than 5 orders: narrower windows until none is, data exact', async () => {
+    const store = await smallStore();
+    store.graphql.setBulkFaults([{ errorCode: 'TIMEOUT', resource: 'orders', widerThan: 5 }]);
+    const { result, error, dataDir } = await fullSync(store);
+    expect(error).toBeUndefined();
+    expect(result!.resources.orders.records).toBe(16);
+
+    const orders = store.graphql.bulkOperations().filter((op) => op.resource === 'orders');
+    const completed = orders.filter((op) => op.status === 'COMPLETED');
+    expect(orders.filter((op) => op.status !== 'COMPLETED').map((op) => op.errorCode)).toEqual(
+      Array(orders.length - completed.length).fill('TIMEOUT'),
+    );
+    expect(completed.length).toBeGreaterThanOrEqual(Math.ceil(16 / 5));
+    expect(completed.every((op) => op.rootObjectCount <= 5)).toBe(true);
+    expect(completed.reduce((sum, op) => sum + op.rootObjectCount, 0)).toBe(16);
+    expectExact(dataDir, store);
+  });
 
   it('a result that expired before it was read: the operation runs again and the data is exact', async () => {
     const store = await smallStore();

@@ -27,6 +27,18 @@ describe('bulk queries built from the resource declarations', () => {
     expect(windowed).toContain(`${source.connection}(query: "updated_at:>='2026-11-01T10:00:00Z'")`);
   });
 
+  it('a narrower window after a TIMEOUT: at or after its start and before its end, as Shopify search terms', () => {
+    const source = resourceSpec('orders').graphql;
+    const both = bulkQuery(source, '2026-01-01T00:00:00.000Z', '2026-06-01T12:30:00.000Z');
+    expect(() => prepareBulkQuery(adminSchema(), both)).not.toThrow();
+    expect(both).toContain(
+      `orders(query: "updated_at:>='2026-01-01T00:00:00Z' AND updated_at:<'2026-06-01T12:30:00Z'")`,
+    );
+    expect(bulkQuery(source, null, '2026-06-01T12:30:00.000Z')).toContain(
+      `orders(query: "updated_at:<'2026-06-01T12:30:00Z'")`,
+    );
+  });
+
   describe('against the emulator', () => {
     let store: ShopifyStore;
     let url: string;

@@ -7,7 +7,7 @@ import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { CancelledFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, WorkflowBundlePath } from '@temporalio/worker';
-import { RESOURCE_NAMES, type SyncInput } from '../../common/contract';
+import { RESOURCE_NAMES, type BulkStartInput, type SyncInput } from '../../common/contract';
 import { shopifySync } from '../../workflows';
 import { startTemporal, workflowBundle } from '../helpers/temporal';
 import { BULK_UPDATED_AT, type BulkScript, RECORDS_PER_PAGE, ShopPages, stubActivities } from './stub-activities';
@@ -122,5 +122,31 @@ describe('shopifySync full through bulk operations (stubbed activities)', () => 
     expect((error as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
     expect(calls.bulkCancels.map((c) => c.operationId).sort()).toEqual(RESOURCE_NAMES.map((n) => `${n}/1`).sort());
     expect(calls.bulkIngests).toEqual([]);
+  });
+
+  it('TIMEOUT: the window is exported in halves, narrower until none times out, in order, then one watermark', async () => {
+    const DAY = 86_400_000;
+    // Shopify times out any orders operation over more than 8 days (an open-ended one ends now).
+    const wide = (start: BulkStartInput) =>
+      start.resource === 'orders' &&
+      (start.updatedAtMax ? Date.parse(start.updatedAtMax) : Date.now()) - Date.parse(start.updatedAtMin!) > 8 * DAY;
+    const { result, error, calls } = await runBulkSync({ runningPolls: 0, timesOut: wide });
+    expect((error as WorkflowFailedError | undefined)?.cause?.message).toBeUndefined();
+
+    const starts = forResource(calls.bulkStarts, 'orders');
+    const ingested = forResource(calls.bulkIngests, 'orders').map((i) => Number(i.operationId.split('/')[1]));
+    const stored = ingested.map((n) => starts[n - 1]);
+    expect(starts.length).toBeGreaterThan(stored.length);
+    // The windows stored cover the planned range without gap or overlap, oldest first, the last one open-ended.
+    expect(stored[0].updatedAtMin).toBe('2026-10-31T00:00:00.000Z');
+    for (let k = 1; k < stored.length; k++) expect(stored[k].updatedAtMin).toBe(stored[k - 1].updatedAtMax);
+    expect(stored[stored.length - 1].updatedAtMax).toBeNull();
+    expect(stored.length).toBeGreaterThan(1);
+    expect(result!.resources.orders.records).toBe(stored.length * shop.orders * RECORDS_PER_PAGE);
+    expect(forResource(calls.watermarks, 'orders')).toHaveLength(1);
+    // Other resources: one operation over the whole range, as before.
+    expect(forResource(calls.bulkStarts, 'products')).toEqual([
+      { resource: 'products', updatedAtMin: expect.any(String) },
+    ]);
   });
 });

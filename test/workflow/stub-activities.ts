@@ -27,6 +27,8 @@ export interface BulkScript {
   failures?: Partial<Record<ResourceName, number>>;
   /** Called at each check, e.g. to wait for the test before answering. */
   onPoll?: (input: BulkPollInput, calls: Calls) => Promise<void>;
+  /** Operations started with these inputs end FAILED with TIMEOUT (e.g. windows too wide). */
+  timesOut?: (start: BulkStartInput) => boolean;
 }
 /** Every record of a stubbed bulk result was last updated then. */
 export const BULK_UPDATED_AT = '2026-11-20T08:00:00.000Z';
@@ -106,6 +108,12 @@ export function stubActivities(
       await bulk?.onPoll?.(input, calls);
       const polls = calls.bulkPolls.filter((p) => p.operationId === input.operationId).length;
       if (polls <= (bulk?.runningPolls ?? 0)) return { state: 'running', status: 'RUNNING', objectCount: 0 };
+      const start = calls.bulkStarts.filter((s) => s.resource === input.resource)[
+        operationNumber(input.operationId) - 1
+      ];
+      if (start && bulk?.timesOut?.(start)) {
+        return { state: 'rerun', reason: 'TIMEOUT', message: `${input.operationId} timed out.` };
+      }
       if (operationNumber(input.operationId) <= (bulk?.failures?.[operationResource(input.operationId)] ?? 0)) {
         return { state: 'rerun', reason: 'INTERNAL_SERVER_ERROR', message: `${input.operationId} failed.` };
       }

@@ -8,6 +8,11 @@ import type { GraphqlSource } from '../../store/resources';
 import { nestedConnections, type Selection } from './selection';
 import { updatedSince } from './query-builder';
 
+function updatedBefore(updatedAtMax: string | null): string | null {
+  if (updatedAtMax === null) return null;
+  return `updated_at:<'${new Date(Date.parse(updatedAtMax)).toISOString().replace(/\.\d{3}Z$/, 'Z')}'`;
+}
+
 /**
  * The node types a nested connection's lines can have, by connection field. A line with an id is typed by its GID;
  * one without (a discount application) by its `__typename`, which the bulk query then selects. Shopify's
@@ -62,10 +67,17 @@ export function renderBulk(select: Selection): string {
     .join(' ');
 }
 
-/** The inner query of `bulkOperationRunQuery`: every record updated at or after `updatedAtMin` (all when null). */
-export function bulkQuery(source: GraphqlSource, updatedAtMin: string | null): string {
-  const filter = updatedSince(updatedAtMin);
-  const args = filter === null ? '' : `(query: ${JSON.stringify(filter)})`;
+/**
+ * The inner query of `bulkOperationRunQuery`: every record updated at or after `updatedAtMin` (all when null) and, for
+ * a narrower window, before `updatedAtMax`.
+ */
+export function bulkQuery(
+  source: GraphqlSource,
+  updatedAtMin: string | null,
+  updatedAtMax: string | null = null,
+): string {
+  const terms = [updatedSince(updatedAtMin), updatedBefore(updatedAtMax)].filter((term) => term !== null);
+  const args = terms.length === 0 ? '' : `(query: ${JSON.stringify(terms.join(' AND '))})`;
   return `{ ${source.connection}${args} { edges { node { ${renderBulk(source.select)} } } } }`;
 }
 

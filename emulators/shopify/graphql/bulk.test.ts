@@ -220,6 +220,22 @@ describe('Shopify store emulator: bulk operation lifecycle and faults', () => {
     },
   );
 
+  it('a widerThan fault fails only operations matching more records than that', async () => {
+    store.graphql.setBulkFaults([{ errorCode: 'TIMEOUT', resource: 'orders', widerThan: 100 }]);
+    const wide = await waitForBulk(
+      url,
+      (await startBulk(url, `{ orders { edges { node { id } } } }`)).bulkOperation.id,
+    );
+    expect(wide).toMatchObject({ status: 'FAILED', errorCode: 'TIMEOUT', rootObjectCount: '101' });
+    const narrow = await waitForBulk(
+      url,
+      (await startBulk(url, `{ orders(query: "updated_at:>='2026-04-16T12:12:21Z'") { edges { node { id } } } }`))
+        .bulkOperation.id,
+    );
+    expect(narrow).toMatchObject({ status: 'COMPLETED', errorCode: null });
+    expect(Number(narrow.rootObjectCount)).toBe(50);
+  });
+
   it('FAILED with ACCESS_DENIED when the app lacks the scope, with no data', async () => {
     store.graphql.setAccessScopes(['read_products', 'read_orders']);
     try {

@@ -38,6 +38,11 @@ export type BulkFault = (
       errorCode: BulkErrorCode;
       /** INTERNAL_SERVER_ERROR and TIMEOUT: top-level records written before the failure (default: half). */
       partialRecords?: number;
+      /**
+       * Only operations whose query matches more than this many top-level records fail (after writing one more than
+       * that); narrower ones complete. How a store too big for one operation behaves.
+       */
+      widerThan?: number;
     }
   | { resultExpired: true }
 ) & {
@@ -297,7 +302,11 @@ export class BulkOperations {
       return this.finish(op, 'FAILED', started);
     }
     const stopAfter =
-      failure === undefined ? Infinity : (failure.partialRecords ?? Math.floor(this.deps.count(q.resource) / 2));
+      failure === undefined
+        ? Infinity
+        : failure.widerThan !== undefined
+          ? failure.widerThan + 1
+          : (failure.partialRecords ?? Math.floor(this.deps.count(q.resource) / 2));
     const out = createWriteStream(op.file);
     this.streams.add(out);
     let size = 0;
@@ -358,7 +367,7 @@ export class BulkOperations {
       `${base}/bulk-results/${op.numericId}${partial ? '-partial' : ''}.jsonl?signature=${op.signature}`;
     op.expiresAt =
       fault && 'resultExpired' in fault ? this.deps.now() : this.deps.now() + (this.options.urlTtlMs ?? 7 * 86_400_000);
-    if (failure) {
+    if (failure && (failure.widerThan === undefined || op.rootObjectCount > failure.widerThan)) {
       op.errorCode = failure.errorCode;
       op.partialDataUrl = size > 0 ? url(true) : null;
       return this.finish(op, 'FAILED', started);
