@@ -11,6 +11,7 @@ import type {
 import {
   type BulkContext,
   cancelBulkOperation,
+  oldestUpdatedAt,
   pollBulkOperation,
   startBulkQuery,
 } from './shopify/graphql/bulk-operation';
@@ -86,6 +87,11 @@ export function createBulkSyncActivities(deps: BulkSyncDeps) {
       if (poll.state === 'running') return { state: 'running', status: poll.status, objectCount: poll.objectCount };
       if (poll.state === 'completed') return { state: 'completed', objectCount: poll.objectCount };
       log.warn(`${input.resource}: ${poll.message}`, { resource: input.resource, operationId: input.operationId });
+      if (poll.reason === 'TIMEOUT') {
+        const { graphql } = await spec(input.resource);
+        const oldest = await oldestUpdatedAt(context(input.resource), graphql.connection);
+        return { state: 'rerun', reason: poll.reason, message: poll.message, oldestUpdatedAt: oldest };
+      }
       return { state: 'rerun', reason: poll.reason, message: poll.message };
     },
 

@@ -166,7 +166,13 @@ export interface BulkPollInput {
 export type BulkIngestInput = BulkPollInput;
 
 /** `rerun`: the operation's result cannot be had (failed on Shopify's side, or expired): start a new one. */
-export type BulkRerun = { state: 'rerun'; reason: string; message: string };
+export type BulkRerun = {
+  state: 'rerun';
+  reason: string;
+  message: string;
+  /** TIMEOUT: the resource's oldest `updated_at` at Shopify, where splitting a window without a start begins. */
+  oldestUpdatedAt?: string | null;
+};
 
 export type BulkPollResult =
   { state: 'running'; status: string; objectCount: number } | { state: 'completed'; objectCount: number } | BulkRerun;

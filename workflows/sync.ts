@@ -93,15 +93,16 @@ const FIRST_BULK_POLL_MS = 2_000;
  */
 const MAX_BULK_SPLITS = 32;
 const MIN_BULK_WINDOW_MS = 3_600_000;
-/** The lower end of a window with none, for splitting: Shopify started in 2006, no record is older. */
+/** The lower end of a window with none when Shopify did not say its oldest record: no record is older than Shopify. */
 const EARLIEST_RECORD = '2006-01-01T00:00:00Z';
 
 /**
- * The two halves of a window, split at the whole second halfway through it; a window without an end ends, for
- * splitting, at `until` (when the resource started), and its second half keeps no end. Null when under an hour.
+ * The two halves of a window, split at the whole second halfway through it. For splitting, a window without a start
+ * starts at the resource's oldest record (`oldest`), one without an end ends at `until` (when the resource started);
+ * the halves keep the open ends. Null when a half would be under an hour.
  */
-function splitWindow(window: BulkWindow, until: string): [BulkWindow, BulkWindow] | null {
-  const from = Date.parse(window.min ?? EARLIEST_RECORD);
+function splitWindow(window: BulkWindow, until: string, oldest?: string | null): [BulkWindow, BulkWindow] | null {
+  const from = Date.parse(window.min ?? oldest ?? EARLIEST_RECORD);
   const to = Date.parse(window.max ?? until);
   if (!(to - from >= 2 * MIN_BULK_WINDOW_MS)) return null;
   const middle = new Date(Math.floor((from + to) / 2 / 1000) * 1000).toISOString();
@@ -329,7 +330,10 @@ async function syncResources(
     // Added with narrower windows: runs started before it ran the same window again after a TIMEOUT.
     if (why.reason === 'TIMEOUT' && patched('bulk-timeout-windows')) {
       const current = progress.bulkWindows?.[0] ?? { min: progress.updatedAtMin, max: null };
-      const halves = (progress.bulkSplits ?? 0) < MAX_BULK_SPLITS ? splitWindow(current, progress.startedAt!) : null;
+      const halves =
+        (progress.bulkSplits ?? 0) < MAX_BULK_SPLITS
+          ? splitWindow(current, progress.startedAt!, why.oldestUpdatedAt)
+          : null;
       if (halves) {
         progress.bulkWindows = [...halves, ...(progress.bulkWindows ?? []).slice(1)];
         progress.bulkSplits = (progress.bulkSplits ?? 0) + 1;

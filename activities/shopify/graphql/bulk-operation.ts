@@ -70,7 +70,7 @@ const CANCEL = `mutation CancelBulkOperation($id: ID!) {
  * not seen answered yet: otherwise a new worker's first checks of five operations wait ten seconds for points they
  * never use.
  */
-const COST = { run: 10, byId: 1, unfinished: 2 + 10, cancel: 10 } as const;
+const COST = { run: 10, byId: 1, unfinished: 2 + 10, cancel: 10, oldest: 2 + 1 } as const;
 
 export interface BulkContext {
   client: GraphqlClient;
@@ -255,4 +255,17 @@ async function findUnfinished(context: BulkContext, innerQuery: string): Promise
       (op) => (op.status === 'CREATED' || op.status === 'RUNNING') && sameQuery(op.query, innerQuery),
     ) ?? null
   );
+}
+
+/**
+ * The oldest `updated_at` among the resource's records (null when it has none): where the narrower windows of an
+ * operation Shopify timed out start, instead of a date long before the store's first record.
+ */
+export async function oldestUpdatedAt(context: BulkContext, connection: string): Promise<string | null> {
+  const { data } = await context.client.query<Record<string, { nodes: { updatedAt: string }[] }>>(
+    `query OldestUpdate { ${connection}(first: 1, sortKey: UPDATED_AT) { nodes { updatedAt } } }`,
+    {},
+    { signal: context.signal, cost: COST.oldest },
+  );
+  return data[connection]?.nodes[0]?.updatedAt ?? null;
 }
