@@ -1,5 +1,5 @@
 import { openDatabase, type Db } from '../../activities/store/database';
-import { reconcile, type IdListing } from '../../activities/store/reconcile';
+import { reconcile, type IdListing, type ListedId } from '../../activities/store/reconcile';
 import { resourceSpec } from '../../activities/store/resources';
 import { upsertRecords } from '../../activities/store/upsert';
 import { tempDir } from '../helpers/tmp';
@@ -27,7 +27,7 @@ const order = (id: number, createdAt: string) => ({
 const ids = (db: Db, table: string) =>
   (db.prepare(`SELECT id FROM ${table} ORDER BY id`).all() as { id: number }[]).map((r) => r.id);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-const listing = (list: Iterable<number> | AsyncIterable<number>, complete = true): IdListing => ({
+const listing = (list: Iterable<ListedId> | AsyncIterable<ListedId>, complete = true): IdListing => ({
   ids: list,
   complete,
   listedAt: LISTED_AT,
