@@ -25,7 +25,7 @@ import { ID_LISTINGS, listedIds, type LineCount } from './shopify/graphql/id-lis
 import { streamJsonl } from './shopify/graphql/jsonl-stream';
 import type { Db } from './store/database';
 import { getMetadata, setMetadata } from './store/metadata';
-import { reconcile } from './store/reconcile';
+import { reconcile, UnreadableListingError } from './store/reconcile';
 
 export const reconciledAtKey = (resource: ResourceName): string => `reconciled_at:${resource}`;
 
@@ -149,6 +149,10 @@ export function createReconcileActivities(deps: ReconcileDeps) {
           log.info(result.message, { resource: table.table, operationId: input.operationId });
           reports.push(result);
         }
+      } catch (error) {
+        if (error instanceof UnreadableListingError)
+          throw ApplicationFailure.nonRetryable(error.message, 'InvalidRecord');
+        throw error;
       } finally {
         clearInterval(beat);
       }

@@ -73,6 +73,11 @@ export interface ReconcileResult {
   message: string;
 }
 
+/** A listing this code cannot read (not an id, a child without its parent): it reads the same on every attempt. */
+export class UnreadableListingError extends Error {
+  override name = 'UnreadableListingError';
+}
+
 export const DEFAULT_MAX_SHARE = 0.05;
 /** Shopify shows apps without `read_all_orders` the orders of the last 60 days. */
 export const ORDER_WINDOW_DAYS = 60;
@@ -218,7 +223,7 @@ async function loadListing(
     for (const [id, parent] of batch) insert.run(id, parent);
   });
   const notAnId = (value: unknown) =>
-    new Error(
+    new UnreadableListingError(
       `Shopify's list of ${resource} ids holds ${typeof value === 'number' ? value : JSON.stringify(value)}, which ` +
         `is not an id; nothing was removed. ` +
         `Report this to the project.`,
@@ -230,7 +235,7 @@ async function loadListing(
     const parent = typeof entry === 'object' && entry !== null ? entry.parent : null;
     if (!isId(id)) throw notAnId(id);
     if (withParents && !isId(parent)) {
-      throw new Error(
+      throw new UnreadableListingError(
         `Shopify's list of ${resource} names no parent for ${id}; nothing was removed. Report this to the project.`,
       );
     }

@@ -4,6 +4,7 @@ import { ID_LISTINGS, listedIds } from '../../activities/shopify/graphql/id-list
 import type { JsonlLine } from '../../activities/shopify/graphql/jsonl-stream';
 import type { GraphqlClient } from '../../activities/shopify/graphql/graphql-client';
 import { openDatabase, type Db } from '../../activities/store/database';
+import { UnreadableListingError } from '../../activities/store/reconcile';
 import { getMetadata, setMetadata } from '../../activities/store/metadata';
 import { tempDir } from '../helpers/tmp';
 
@@ -139,5 +140,7 @@ describe('listedIds', () => {
       "Shopify's id listing for products has a line at byte",
     );
     await expect(read([{ id: 'not-a-gid' }], 1)).rejects.toThrow('is not a Product or ProductVariant id');
+    // Its own type: the activity fails the run with it at once instead of retrying a file that reads the same.
+    await expect(read([{ id: 'not-a-gid' }], 1)).rejects.toBeInstanceOf(UnreadableListingError);
   });
 });

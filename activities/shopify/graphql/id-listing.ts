@@ -4,7 +4,7 @@
  * the same functions as the sync's bulk operations (bulk-operation.ts, jsonl-stream.ts).
  */
 import type { ResourceName } from '../../../common/contract';
-import type { ListedId } from '../../store/reconcile';
+import { UnreadableListingError, type ListedId } from '../../store/reconcile';
 import { parseGid } from './bulk-records';
 import type { JsonlLine } from './jsonl-stream';
 
@@ -58,7 +58,7 @@ export async function* listedIds(
     const parent = value.__parentId === undefined ? null : parseGid(value.__parentId);
     const expected = parent === null ? root : listing.tables.find((t) => t.parentType === parent.type);
     if (!gid || expected === undefined || gid.type !== expected.type) {
-      throw new Error(
+      throw new UnreadableListingError(
         `Shopify's id listing for ${root.table} has a line at byte ${offset} that is not a ` +
           `${listing.tables.map((t) => t.type).join(' or ')} id (${JSON.stringify(value).slice(0, 120)}); ` +
           `nothing was removed. Report this to the project.`,
