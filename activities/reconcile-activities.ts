@@ -44,7 +44,7 @@ const SCOPES: Record<ResourceName, string[]> = {
 const SCOPES_QUERY = '{ currentAppInstallation { accessScopes { handle } } }';
 
 export interface ReconcileDeps {
-  app: Pick<AppConfig, 'reconcileIntervalMs'>;
+  app: Pick<AppConfig, 'reconcileIntervalMs' | 'reconcileMaxShare'>;
   db: () => Db;
   /** The GraphQL client (SHOPIFY_API=graphql); without it reconciliation is skipped and says so. */
   graphql?: () => GraphqlClient;
@@ -137,6 +137,7 @@ export function createReconcileActivities(deps: ReconcileDeps) {
             },
             {
               readAllOrders,
+              maxShare: deps.app.reconcileMaxShare,
               force: input.force,
               now: new Date(now()),
               inTransaction: () => setMetadata(db, reconciledAtKey(input.resource), new Date(now()).toISOString()),

@@ -28,6 +28,8 @@ export interface AppConfig {
   outputFileMode: number;
   /** RECONCILE_INTERVAL: how often a sync also reconciles (default a day); null = only when asked (`off`). */
   reconcileIntervalMs: number | null;
+  /** RECONCILE_MAX_DELETE_PERCENT: the largest share of a table reconciliation removes without --force (default 5). */
+  reconcileMaxShare: number;
 }
 
 export interface ShopifyConfig {
@@ -105,6 +107,19 @@ function interval(env: Env, name: string, fallback: string): number | null {
   return Number(match[1]) * DURATION_UNITS_MS[match[2]];
 }
 
+/** A percentage above 0 and at most 100, as a share (5 → 0.05). */
+function percent(env: Env, name: string, fallback: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback / 100;
+  const parsed = Number(raw.replace(/%$/, ''));
+  if (!Number.isFinite(parsed) || parsed <= 0 || parsed > 100) {
+    throw new ConfigError(
+      `${name} must be a percentage above 0 and at most 100, e.g. ${name}=${fallback}, got "${raw}".`,
+    );
+  }
+  return parsed / 100;
+}
+
 /** winston's levels, most to least severe; a level shows itself and everything above it. */
 export const LOG_LEVELS = ['error', 'warn', 'info', 'verbose', 'debug'] as const;
 
@@ -160,6 +175,7 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     csvNeutralizeFormulas: flag(env, 'CSV_NEUTRALIZE_FORMULAS', true),
     outputFileMode: fileMode(env, 'OUTPUT_FILE_MODE', 0o600),
     reconcileIntervalMs: interval(env, 'RECONCILE_INTERVAL', '1d'),
+    reconcileMaxShare: percent(env, 'RECONCILE_MAX_DELETE_PERCENT', 5),
   };
 }
 

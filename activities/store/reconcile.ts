@@ -158,8 +158,9 @@ export async function reconcile(
         message:
           `Reconciliation of ${resource} deleted nothing: ${missing} of the ${held} ${resource} stored here ` +
           `(${percent(missing / held)}) are not in Shopify's list, more than the ${percent(maxShare)} removed at ` +
-          `once without confirmation. If they really were deleted in Shopify, run the reconciliation again with ` +
-          `--force to remove them; if they were not, Shopify's list was cut short and nothing should be removed.` +
+          `once without confirmation (RECONCILE_MAX_DELETE_PERCENT). If they really were deleted in Shopify, run ` +
+          `the reconciliation again with --force to remove them; if they were not, Shopify's list was cut short and ` +
+          `nothing should be removed.` +
           unchecked,
       };
     }

@@ -22,7 +22,7 @@ describe('planReconciliation', () => {
   };
   const activities = (intervalMs: number | null, withGraphql = true) =>
     createReconcileActivities({
-      app: { reconcileIntervalMs: intervalMs },
+      app: { reconcileIntervalMs: intervalMs, reconcileMaxShare: 0.05 },
       db: () => db,
       graphql: withGraphql ? (graphql as () => GraphqlClient) : undefined,
       store: 'acme',
@@ -95,6 +95,20 @@ describe('RECONCILE_INTERVAL', () => {
       'RECONCILE_INTERVAL must be a whole number of seconds, minutes, hours or days, e.g. RECONCILE_INTERVAL=1d ' +
         '(or 12h, 7d), or off, got "daily".',
     );
+  });
+});
+
+describe('RECONCILE_MAX_DELETE_PERCENT', () => {
+  it('defaults to 5%, takes a percentage, and names a good value when wrong', () => {
+    expect(loadAppConfig({}).reconcileMaxShare).toBe(0.05);
+    expect(loadAppConfig({ RECONCILE_MAX_DELETE_PERCENT: '12.5' }).reconcileMaxShare).toBe(0.125);
+    expect(loadAppConfig({ RECONCILE_MAX_DELETE_PERCENT: '20%' }).reconcileMaxShare).toBe(0.2);
+    for (const bad of ['0', '101', 'five', '0.05.1']) {
+      expect(() => loadAppConfig({ RECONCILE_MAX_DELETE_PERCENT: bad })).toThrow(
+        `RECONCILE_MAX_DELETE_PERCENT must be a percentage above 0 and at most 100, e.g. ` +
+          `RECONCILE_MAX_DELETE_PERCENT=5, got "${bad}".`,
+      );
+    }
   });
 });
 

@@ -118,9 +118,9 @@ describe('reconcile', () => {
     expect(refused).toMatchObject({ refused: 'too-many-missing', missing: 6, deleted: 0 });
     expect(refused.message).toBe(
       "Reconciliation of customers deleted nothing: 6 of the 100 customers stored here (6%) are not in Shopify's " +
-        'list, more than the 5% removed at once without confirmation. If they really were deleted in Shopify, run ' +
-        "the reconciliation again with --force to remove them; if they were not, Shopify's list was cut short and " +
-        'nothing should be removed.',
+        'list, more than the 5% removed at once without confirmation (RECONCILE_MAX_DELETE_PERCENT). If they really ' +
+        'were deleted in Shopify, run the reconciliation again with --force to remove them; if they were not, ' +
+        "Shopify's list was cut short and nothing should be removed.",
     );
     expect(ids(db, 'customers')).toEqual(range(1, 100));
 
