@@ -5,6 +5,7 @@ import { createBulkSyncActivities } from './bulk-sync-activities';
 import { createConnectionCheckActivities } from './connection-check-activities';
 import { createDeletionActivities, type ReadDeletionEvents } from './deletion-activities';
 import { createOutputActivities } from './output-activities';
+import { createReconcileActivities } from './reconcile-activities';
 import { createRedactionActivities } from './redaction-activities';
 import { ShopifyClient } from './shopify/client';
 import { storeConnections } from './store/connections';
@@ -46,6 +47,7 @@ function buildActivities(deps: Deps) {
     ...createOutputActivities(deps),
     ...createRedactionActivities(deps),
     ...createDeletionActivities(deps),
+    ...createReconcileActivities(deps),
   };
 }
 

@@ -100,6 +100,10 @@ export class ProgressReporter {
     if (result.continuedAsNew > 0) out.write(`  (continued as new ${result.continuedAsNew} times)\n`);
     out.write('\n');
     if (result.deletions) out.write(`  ${'deletions'.padEnd(10)} ${result.deletions.detail}\n`);
+    if (result.reconciliation) {
+      out.write(`  ${'reconcile'.padEnd(10)} ${result.reconciliation.detail}\n`);
+      for (const table of result.reconciliation.tables) out.write(`             ${table.message}\n`);
+    }
     for (const stage of result.stages) {
       const took = stage.durationMs !== undefined ? ` in ${seconds(stage.durationMs)}` : '';
       out.write(`  ${stage.name.padEnd(10)} ${stage.status}${took}: ${stage.detail}\n`);

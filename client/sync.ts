@@ -17,6 +17,8 @@ interface SyncFlags {
   unschedule?: boolean;
   check?: boolean;
   full?: boolean;
+  reconcile?: boolean;
+  force?: boolean;
   sheets: boolean;
   redactCustomer?: string;
 }
@@ -28,6 +30,8 @@ const program = new Command()
   .option('--daemon', 'create or update the Temporal Schedule that syncs every 10 minutes (SYNC_CRON / SYNC_INTERVAL)')
   .option('--full', 'ignore the watermarks and fetch everything')
   .option('--no-sheets', 'skip the Google Sheets push')
+  .option('--reconcile', "compare Shopify's full lists of ids with the database now and remove what Shopify deleted")
+  .option('--force', 'with --reconcile: remove even more than 5% of a table')
   .option('--status', 'show the schedule, the last runs and the progress of a running one')
   .option('--pause', 'pause the schedule')
   .option('--resume', 'resume the paused schedule')
@@ -48,6 +52,14 @@ async function main(): Promise<void> {
     throw new ConfigError(`--redact-customer runs on its own, not with --${actions[0]}.`);
   }
   const action = flags.redactCustomer !== undefined ? 'redactCustomer' : (actions[0] ?? 'once');
+  if (flags.force && !flags.reconcile)
+    throw new ConfigError('--force goes with --reconcile (npm run sync -- --reconcile --force).');
+  if (flags.reconcile && action !== 'once') {
+    throw new ConfigError(
+      `--reconcile runs with one sync (npm run sync -- --reconcile), not with --${action === 'redactCustomer' ? 'redact-customer' : action}; ` +
+        'scheduled syncs reconcile every RECONCILE_INTERVAL on their own.',
+    );
+  }
 
   loadDotenv();
   const app = loadAppConfig();
@@ -55,7 +67,11 @@ async function main(): Promise<void> {
     throw new ConfigError('SHOPIFY_STORE is not set. Put it in .env at the project root (see .env.example).');
   }
   const store = parseStoreName(process.env.SHOPIFY_STORE);
-  const input = { full: Boolean(flags.full), sheets: flags.sheets };
+  const input = {
+    full: Boolean(flags.full),
+    sheets: flags.sheets,
+    ...(flags.reconcile ? { reconcile: true, force: Boolean(flags.force) } : {}),
+  };
   const client = await connectClient(app);
   try {
     if (action === 'check') {

@@ -26,6 +26,10 @@ export interface AppConfig {
   csvNeutralizeFormulas: boolean;
   /** Mode of files holding customer data (database, CSVs); OUTPUT_FILE_MODE in octal, default 600. */
   outputFileMode: number;
+  /** RECONCILE_INTERVAL: how often a sync also reconciles (default a day); null = only when asked (`off`). */
+  reconcileIntervalMs: number | null;
+  /** RECONCILE_MAX_DELETE_PERCENT: the largest share of a table reconciliation removes without --force (default 5). */
+  reconcileMaxShare: number;
 }
 
 export interface ShopifyConfig {
@@ -87,6 +91,35 @@ function fileMode(env: Env, name: string, fallback: number): number {
   return parseInt(raw, 8);
 }
 
+const DURATION_UNITS_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `30m`, `12h`, `1d`, or `off`. */
+function interval(env: Env, name: string, fallback: string): number | null {
+  const raw = (value(env, name) ?? fallback).toLowerCase();
+  if (raw === 'off') return null;
+  const match = /^(\d+)\s*([smhd])$/.exec(raw);
+  if (!match || Number(match[1]) === 0) {
+    throw new ConfigError(
+      `${name} must be a whole number of seconds, minutes, hours or days, e.g. ${name}=${fallback} (or 12h, 7d), or off, ` +
+        `got "${raw}".`,
+    );
+  }
+  return Number(match[1]) * DURATION_UNITS_MS[match[2]];
+}
+
+/** A percentage above 0 and at most 100, as a share (5 → 0.05). */
+function percent(env: Env, name: string, fallback: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback / 100;
+  const parsed = Number(raw.replace(/%$/, ''));
+  if (!Number.isFinite(parsed) || parsed <= 0 || parsed > 100) {
+    throw new ConfigError(
+      `${name} must be a percentage above 0 and at most 100, e.g. ${name}=${fallback}, got "${raw}".`,
+    );
+  }
+  return parsed / 100;
+}
+
 /** winston's levels, most to least severe; a level shows itself and everything above it. */
 export const LOG_LEVELS = ['error', 'warn', 'info', 'verbose', 'debug'] as const;
 
@@ -141,6 +174,8 @@ export function loadAppConfig(env: Env = process.env): AppConfig {
     sheetsRequestsPerMinute: positiveInt(env, 'GOOGLE_SHEETS_REQUESTS_PER_MINUTE', 60),
     csvNeutralizeFormulas: flag(env, 'CSV_NEUTRALIZE_FORMULAS', true),
     outputFileMode: fileMode(env, 'OUTPUT_FILE_MODE', 0o600),
+    reconcileIntervalMs: interval(env, 'RECONCILE_INTERVAL', '1d'),
+    reconcileMaxShare: percent(env, 'RECONCILE_MAX_DELETE_PERCENT', 5),
   };
 }
 

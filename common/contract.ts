@@ -23,6 +23,10 @@ export interface SyncInput {
   historyLimit?: number;
   /** First wait between a bulk operation's status checks, growing to 30 s (default 2 s; tests pass less). */
   bulkPollMs?: number;
+  /** Compare Shopify's full lists of ids with the database now, not only every RECONCILE_INTERVAL. */
+  reconcile?: boolean;
+  /** Let reconciliation remove more than its share guard allows (5% of a table). */
+  force?: boolean;
   /** Internal: the state carried across continue-as-new. */
   resume?: SyncState;
 }
@@ -94,6 +98,8 @@ export interface SyncState {
   continuedAsNew: number;
   /** Destroy events applied after the Shopify stages; absent in runs from before them (or not yet applied). */
   deletions?: DeletionEventsReport;
+  /** Reconciliation after the destroy events; absent in runs from before it (or not yet decided). */
+  reconciliation?: ReconciliationReport;
 }
 
 /** What applyDeletionEvents removed: records Shopify deleted, found through its destroy events. */
@@ -122,6 +128,47 @@ export interface SyncResult {
   stages: StageReport[];
   continuedAsNew: number;
   deletions?: DeletionEventsReport;
+  reconciliation?: ReconciliationReport;
+}
+
+/** Whether this run reconciles, and which resources: all when asked, else those whose RECONCILE_INTERVAL passed. */
+export interface ReconciliationPlan {
+  due: ResourceName[];
+  detail: string;
+}
+
+export interface ReconcileListingInput {
+  resource: ResourceName;
+}
+
+/** An ids-only bulk operation; records created after `listedAt` (ISO) are not judged by it. */
+export interface ReconcileListingStarted {
+  operationId: string;
+  listedAt: string;
+}
+
+export interface ReconcileApplyInput extends ReconcileListingStarted {
+  resource: ResourceName;
+  force: boolean;
+}
+
+/** One table's reconciliation (products give two: products, product_variants). */
+export interface ReconcileTableReport {
+  resource: string;
+  listed: number;
+  held: number;
+  judged: number;
+  missing: number;
+  deleted: number;
+  refused: 'incomplete-listing' | 'too-many-missing' | null;
+  message: string;
+}
+
+export interface ReconciliationReport {
+  ran: boolean;
+  /** Why it ran (asked, due) or not (not due until …, off, REST). */
+  detail: string;
+  tables: ReconcileTableReport[];
 }
 
 /**

@@ -10,6 +10,10 @@ export function describeProgress(state: SyncState): string {
     lines.push(`- ${name}: ${r.records}${of} records, ${r.pages} ${r.pages === 1 ? 'page' : 'pages'} (${status})`);
   }
   if (state.deletions) lines.push(`- deletions: ${state.deletions.detail}`);
+  if (state.reconciliation) {
+    lines.push(`- reconciliation: ${state.reconciliation.detail}`);
+    for (const table of state.reconciliation.tables) lines.push(`  - ${table.message}`);
+  }
   for (const stage of state.stages) lines.push(`- ${stage.name}: ${stage.status} (${stage.detail})`);
   return lines.join('\n');
 }

@@ -22,6 +22,7 @@ import {
   BulkWindow,
   NON_RETRYABLE_ERROR_TYPES,
   PROGRESS_QUERY,
+  ReconcileTableReport,
   RESOURCE_NAMES,
   ResourceName,
   ResourceProgress,
@@ -59,6 +60,17 @@ const { planSync, commitWatermark } = proxyActivities<Activities>({
 /** Reads destroy events (paged, usually one page per subject type) and removes those records in one transaction. */
 const { applyDeletionEvents } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
+  retry: shopifyRetry,
+});
+
+/** Reconciliation: whether it is due, and starting an id listing, are short; comparing streams the listing. */
+const { planReconciliation, startReconcileListing } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: shopifyRetry,
+});
+const { applyReconciliation } = proxyActivities<Activities>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '30 seconds',
   retry: shopifyRetry,
 });
 
@@ -169,6 +181,7 @@ export async function shopifySync(input: SyncInput = {}): Promise<SyncResult> {
     }
     // Added with destroy events: runs started before it replay without this step.
     if (patched('deletion-events')) await applyDeletions(state, report);
+    if (patched('reconciliation')) await reconcileWithShopify(state, input, report, input.bulkPollMs);
     await writeOutputs(state, report);
   } catch (error) {
     // Continuing as new is not a failure: the next run carries the state, and this run's details stay as they were.
@@ -397,6 +410,45 @@ async function applyDeletions(state: SyncState, report: () => void): Promise<voi
   report();
 }
 
+/**
+ * Shopify's full lists of ids compared with the database, when asked (`--reconcile`) or every RECONCILE_INTERVAL:
+ * one ids-only bulk operation per due resource, waited for with timers, then compared. The sync's own bulk
+ * operations are finished by now, so these three stay within MAX_CONCURRENT_BULK_OPERATIONS.
+ */
+async function reconcileWithShopify(
+  state: SyncState,
+  input: SyncInput,
+  report: () => void,
+  pollMs = FIRST_BULK_POLL_MS,
+): Promise<void> {
+  const plan = await planReconciliation.executeWithOptions({ summary: 'is reconciliation due?' }, [
+    { requested: input.reconcile === true },
+  ]);
+  const reconciliation = { ran: plan.due.length > 0, detail: plan.detail, tables: [] as ReconcileTableReport[] };
+  state.reconciliation = reconciliation;
+  report();
+  await Promise.all(
+    plan.due.map(async (resource) => {
+      const started = await startReconcileListing.executeWithOptions({ summary: `list ${resource} ids` }, [
+        { resource },
+      ]);
+      for (let polls = 1; ; polls += 1) {
+        const poll = await pollBulkSync.executeWithOptions({ summary: `check ${resource} id listing` }, [
+          { resource, operationId: started.operationId },
+        ]);
+        if (poll.state !== 'running') break;
+        await sleep(bulkPollDelayMs(polls, pollMs));
+      }
+      const tables = await applyReconciliation.executeWithOptions({ summary: `reconcile ${resource}` }, [
+        { ...started, resource, force: input.force === true },
+      ]);
+      reconciliation.tables.push(...tables);
+      for (const table of tables) log.info(table.message);
+      report();
+    }),
+  );
+}
+
 /** CSVs, analytics, dashboard, then Sheets. A failed push never undoes the local outputs; it fails the run after them. */
 async function writeOutputs(state: SyncState, report: () => void): Promise<void> {
   state.stage = 'outputs';
@@ -445,6 +497,7 @@ function result(state: SyncState): SyncResult {
     stages: state.stages,
     continuedAsNew: state.continuedAsNew,
     ...(state.deletions ? { deletions: state.deletions } : {}),
+    ...(state.reconciliation ? { reconciliation: state.reconciliation } : {}),
   };
 }
 

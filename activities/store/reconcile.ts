@@ -14,18 +14,29 @@
  * - orders without `read_all_orders`: Shopify lists only the last 60 days, so only orders created inside that
  *   window (less a day's margin) are judged; older ones are kept unchecked;
  * - more than `maxShare` of the table (default 5%) missing at once is refused unless `force`: it looks more like a
- *   cut-short listing than like deletions. The result's `message` says why in plain words.
+ *   cut-short listing than like deletions. The result's `message` says why in plain words;
+ * - a child table (variants) is judged only under the parents the listing shows: each listed child names its parent,
+ *   and a variant of a product absent from the listing is left to that product's own reconciliation.
  */
 import type Database from 'better-sqlite3';
 import { deleteRecords, deletionTarget } from './deletions';
+import type { ChildTableSpec } from './resources';
 
 type Db = Database.Database;
 
+/** An id, or for a child table (variants) the child's id with its parent's (the product's). */
+export type ListedId = number | { id: number; parent: number };
+
 export interface IdListing {
   /** Every id Shopify has for the resource; duplicates are harmless. Read once, only if the listing is complete. */
-  ids: Iterable<number> | AsyncIterable<number>;
+  ids: Iterable<ListedId> | AsyncIterable<ListedId>;
   /** True only when the listing is known to hold every id (a COMPLETED bulk operation read to its end). */
   complete: boolean;
+  /**
+   * Asked once the ids were read: false when the read fell short of what Shopify reported (fewer lines than the
+   * operation's objectCount), which makes the listing incomplete after all.
+   */
+  readInFull?: () => boolean;
   /** When Shopify produced the listing: records created after it cannot be in it and are not judged. */
   listedAt: Date;
 }
@@ -37,6 +48,11 @@ export interface ReconcileOptions {
   maxShare?: number;
   force?: boolean;
   now?: Date;
+  /**
+   * Runs inside the transaction that removes the missing records (also when none are missing), never when the
+   * reconciliation is refused: e.g. to record when the resource was last reconciled, atomically with its removals.
+   */
+  inTransaction?: () => void;
 }
 
 export type RefusedBecause = 'incomplete-listing' | 'too-many-missing';
@@ -55,6 +71,11 @@ export interface ReconcileResult {
   refused: RefusedBecause | null;
   /** What happened, for the run's report and the Web UI. */
   message: string;
+}
+
+/** A listing this code cannot read (not an id, a child without its parent): it reads the same on every attempt. */
+export class UnreadableListingError extends Error {
+  override name = 'UnreadableListingError';
 }
 
 export const DEFAULT_MAX_SHARE = 0.05;
@@ -84,16 +105,16 @@ export async function reconcile(
   const held = (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
   const base = { resource, listed: 0, held, judged: 0, missing: 0, deleted: 0 };
 
-  if (!listing.complete) {
-    return {
-      ...base,
-      refused: 'incomplete-listing',
-      message:
-        `Reconciliation of ${resource} deleted nothing: Shopify's list of ${resource} ids was not complete (the ` +
-        `listing stopped or failed before its end), and a record missing from an incomplete list may still exist ` +
-        `in Shopify. The next reconciliation tries again.`,
-    };
-  }
+  const incomplete = (listed: number) => ({
+    ...base,
+    listed,
+    refused: 'incomplete-listing' as const,
+    message:
+      `Reconciliation of ${resource} deleted nothing: Shopify's list of ${resource} ids was not complete (the ` +
+      `listing stopped or failed before its end), and a record missing from an incomplete list may still exist ` +
+      `in Shopify. The next reconciliation tries again.`,
+  });
+  if (!listing.complete) return incomplete(0);
 
   const windowed = resource === 'orders' && !options.readAllOrders;
   if (!target.table.columns.some((c) => c.name === 'created_at')) {
@@ -104,12 +125,21 @@ export async function reconcile(
   }
   const judged = judgedCondition(listing.listedAt, windowed);
   const params = judged.params;
-  const judgedSql = judged.sql;
-
   const listingTable = `temp.reconcile_listing_${++runs}`;
-  db.exec(`DROP TABLE IF EXISTS ${listingTable}; CREATE TABLE ${listingTable} (id INTEGER PRIMARY KEY)`);
+  const parentKey = 'parentKey' in target.table ? quote((target.table as ChildTableSpec).parentKey) : null;
+  // Under a listed parent only: a child whose parent the listing lacks is not judged here.
+  const judgedSql =
+    parentKey === null
+      ? judged.sql
+      : `${judged.sql} AND EXISTS (SELECT 1 FROM ${listingTable} p WHERE p.parent = ${table}.${parentKey})`;
+
+  db.exec(
+    `DROP TABLE IF EXISTS ${listingTable}; CREATE TABLE ${listingTable} (id INTEGER PRIMARY KEY, parent INTEGER); ` +
+      `CREATE INDEX ${listingTable}_parent ON ${listingTable.slice('temp.'.length)} (parent)`,
+  );
   try {
-    const listed = await loadListing(db, listingTable, resource, listing.ids);
+    const listed = await loadListing(db, listingTable, resource, listing.ids, parentKey !== null);
+    if (listing.readInFull && !listing.readInFull()) return incomplete(listed);
     const judgedCount = (
       db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${judgedSql}`).get(...params) as { n: number }
     ).n;
@@ -128,8 +158,9 @@ export async function reconcile(
         message:
           `Reconciliation of ${resource} deleted nothing: ${missing} of the ${held} ${resource} stored here ` +
           `(${percent(missing / held)}) are not in Shopify's list, more than the ${percent(maxShare)} removed at ` +
-          `once without confirmation. If they really were deleted in Shopify, run the reconciliation again with ` +
-          `--force to remove them; if they were not, Shopify's list was cut short and nothing should be removed.` +
+          `once without confirmation (RECONCILE_MAX_DELETE_PERCENT). If they really were deleted in Shopify, run ` +
+          `the reconciliation again with --force to remove them; if they were not, Shopify's list was cut short and ` +
+          `nothing should be removed.` +
           unchecked,
       };
     }
@@ -138,6 +169,7 @@ export async function reconcile(
     let deleted = 0;
     const now = options.now ?? new Date();
     db.transaction(() => {
+      options.inTransaction?.();
       for (;;) {
         const batch = select.all(...params) as { id: number }[];
         if (batch.length === 0) return;
@@ -184,22 +216,31 @@ async function loadListing(
   db: Db,
   listingTable: string,
   resource: string,
-  ids: Iterable<number> | AsyncIterable<number>,
+  ids: Iterable<ListedId> | AsyncIterable<ListedId>,
+  withParents: boolean,
 ): Promise<number> {
-  const insert = db.prepare(`INSERT OR IGNORE INTO ${listingTable} (id) VALUES (?)`);
-  const flush = db.transaction((batch: number[]) => {
-    for (const id of batch) insert.run(id);
+  const insert = db.prepare(`INSERT OR IGNORE INTO ${listingTable} (id, parent) VALUES (?, ?)`);
+  const flush = db.transaction((batch: [number, number | null][]) => {
+    for (const [id, parent] of batch) insert.run(id, parent);
   });
-  let batch: number[] = [];
-  for await (const id of ids) {
-    if (!Number.isSafeInteger(id) || id <= 0) {
-      throw new Error(
-        `Shopify's list of ${resource} ids holds ${typeof id === 'number' ? id : JSON.stringify(id)}, which is not ` +
-          `an id; nothing was removed. ` +
-          `Report this to the project.`,
+  const notAnId = (value: unknown) =>
+    new UnreadableListingError(
+      `Shopify's list of ${resource} ids holds ${typeof value === 'number' ? value : JSON.stringify(value)}, which ` +
+        `is not an id; nothing was removed. ` +
+        `Report this to the project.`,
+    );
+  const isId = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) > 0;
+  let batch: [number, number | null][] = [];
+  for await (const entry of ids) {
+    const id = typeof entry === 'object' && entry !== null ? entry.id : entry;
+    const parent = typeof entry === 'object' && entry !== null ? entry.parent : null;
+    if (!isId(id)) throw notAnId(id);
+    if (withParents && !isId(parent)) {
+      throw new UnreadableListingError(
+        `Shopify's list of ${resource} names no parent for ${id}; nothing was removed. Report this to the project.`,
       );
     }
-    batch.push(id);
+    batch.push([id, withParents ? parent : null]);
     if (batch.length >= INSERT_BATCH) {
       flush(batch);
       batch = [];

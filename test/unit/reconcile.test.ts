@@ -1,5 +1,5 @@
 import { openDatabase, type Db } from '../../activities/store/database';
-import { reconcile, type IdListing } from '../../activities/store/reconcile';
+import { reconcile, type IdListing, type ListedId } from '../../activities/store/reconcile';
 import { resourceSpec } from '../../activities/store/resources';
 import { upsertRecords } from '../../activities/store/upsert';
 import { tempDir } from '../helpers/tmp';
@@ -27,7 +27,7 @@ const order = (id: number, createdAt: string) => ({
 const ids = (db: Db, table: string) =>
   (db.prepare(`SELECT id FROM ${table} ORDER BY id`).all() as { id: number }[]).map((r) => r.id);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-const listing = (list: Iterable<number> | AsyncIterable<number>, complete = true): IdListing => ({
+const listing = (list: Iterable<ListedId> | AsyncIterable<ListedId>, complete = true): IdListing => ({
   ids: list,
   complete,
   listedAt: LISTED_AT,
@@ -118,9 +118,9 @@ describe('reconcile', () => {
     expect(refused).toMatchObject({ refused: 'too-many-missing', missing: 6, deleted: 0 });
     expect(refused.message).toBe(
       "Reconciliation of customers deleted nothing: 6 of the 100 customers stored here (6%) are not in Shopify's " +
-        'list, more than the 5% removed at once without confirmation. If they really were deleted in Shopify, run ' +
-        "the reconciliation again with --force to remove them; if they were not, Shopify's list was cut short and " +
-        'nothing should be removed.',
+        'list, more than the 5% removed at once without confirmation (RECONCILE_MAX_DELETE_PERCENT). If they really ' +
+        'were deleted in Shopify, run the reconciliation again with --force to remove them; if they were not, ' +
+        "Shopify's list was cut short and nothing should be removed.",
     );
     expect(ids(db, 'customers')).toEqual(range(1, 100));
 
@@ -199,17 +199,80 @@ describe('reconcile', () => {
     expect(ids(db, 'line_items')).toEqual([11]);
   });
 
+  const product = (id: number, variants: number[]) => ({
+    id,
+    created_at: daysBefore(100),
+    variants: variants.map((v) => ({ id: v, created_at: daysBefore(100) })),
+  });
+  const under = (parent: number, variants: number[]) => variants.map((id) => ({ id, parent }));
+
   it('reconciles variants alone, leaving their products', async () => {
-    const product = (id: number, variants: number[]) => ({
-      id,
-      created_at: daysBefore(100),
-      variants: variants.map((v) => ({ id: v, created_at: daysBefore(100) })),
-    });
     upsertRecords(db, resourceSpec('products'), [product(1, range(101, 120)), product(2, [201])]);
-    const result = await reconcile(db, 'product_variants', listing([...range(101, 119), 201]), options);
+    const listed = [...under(1, range(101, 119)), ...under(2, [201])];
+    const result = await reconcile(db, 'product_variants', listing(listed), options);
     expect(result).toMatchObject({ held: 21, missing: 1, deleted: 1 });
     expect(ids(db, 'product_variants')).toEqual([...range(101, 119), 201]);
     expect(ids(db, 'products')).toEqual([1, 2]);
+  });
+
+  it("judges only the variants of products the listing shows: an unlisted product's are left to it", async () => {
+    upsertRecords(db, resourceSpec('products'), [
+      product(1, range(101, 140)),
+      product(2, range(201, 240)),
+      product(3, [301]),
+    ]);
+    // Product 2 is not listed at all (deleted, or its products reconciliation refused): its variants stay here.
+    const listed = [...under(1, range(101, 139)), ...under(3, [301])];
+    const result = await reconcile(db, 'product_variants', listing(listed), options);
+    expect(result).toMatchObject({ held: 81, judged: 41, missing: 1, deleted: 1, refused: null });
+    expect(ids(db, 'product_variants')).toEqual([...range(101, 139), ...range(201, 240), 301]);
+  });
+
+  it('a variant listed without its product fails, removing nothing', async () => {
+    upsertRecords(db, resourceSpec('products'), [product(1, [101, 102])]);
+    await expect(reconcile(db, 'product_variants', listing([101]), options)).rejects.toThrow(
+      "Shopify's list of product_variants names no parent for 101; nothing was removed.",
+    );
+    expect(ids(db, 'product_variants')).toEqual([101, 102]);
+  });
+
+  it('a listing read short of what Shopify reported is incomplete after all, and deletes nothing', async () => {
+    upsertRecords(
+      db,
+      resourceSpec('customers'),
+      range(1, 40).map((id) => customer(id)),
+    );
+    let recorded = 0;
+    const short = { ...listing(range(2, 40)), readInFull: () => false };
+    const result = await reconcile(db, 'customers', short, { ...options, inTransaction: () => recorded++ });
+    expect(result).toMatchObject({ refused: 'incomplete-listing', listed: 39, deleted: 0 });
+    expect(result.message).toMatch(/^Reconciliation of customers deleted nothing: Shopify's list .* was not complete/);
+    expect(ids(db, 'customers')).toEqual(range(1, 40));
+    expect(recorded).toBe(0);
+  });
+
+  it("runs the caller's write inside the transaction of the removals, and not when refused", async () => {
+    upsertRecords(
+      db,
+      resourceSpec('customers'),
+      range(1, 40).map((id) => customer(id)),
+    );
+    const write = () => db.prepare("INSERT INTO metadata (key, value, updated_at) VALUES ('k', 'v', 'now')").run();
+    await reconcile(db, 'customers', listing(range(30, 40)), { ...options, inTransaction: write });
+    expect(db.prepare('SELECT COUNT(*) AS n FROM metadata').get()).toEqual({ n: 0 });
+
+    // A write that fails takes the removals with it: one transaction.
+    const failing = () => {
+      throw new Error('disk full');
+    };
+    await expect(
+      reconcile(db, 'customers', listing(range(2, 40)), { ...options, inTransaction: failing }),
+    ).rejects.toThrow('disk full');
+    expect(ids(db, 'customers')).toEqual(range(1, 40));
+
+    await reconcile(db, 'customers', listing(range(2, 40)), { ...options, inTransaction: write });
+    expect(ids(db, 'customers')).toEqual(range(2, 40));
+    expect(db.prepare("SELECT value FROM metadata WHERE key = 'k'").get()).toEqual({ value: 'v' });
   });
 
   it('streams a large async listing through the temp table', async () => {

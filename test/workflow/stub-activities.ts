@@ -1,6 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Activities } from '../../activities';
-import type { BulkPollInput, BulkStartInput, ResourceName, StageReport, SyncPageInput } from '../../common/contract';
+import type {
+  BulkPollInput,
+  BulkStartInput,
+  ReconcileApplyInput,
+  ResourceName,
+  StageReport,
+  SyncPageInput,
+} from '../../common/contract';
 
 /** Pages per resource in the stubbed shop; every page holds `RECORDS_PER_PAGE` records. */
 export type ShopPages = Record<ResourceName, number>;
@@ -16,6 +23,8 @@ export interface Calls {
   bulkPolls: BulkPollInput[];
   bulkIngests: BulkPollInput[];
   bulkCancels: BulkPollInput[];
+  reconcilePlans: Array<{ requested: boolean }>;
+  reconciles: ReconcileApplyInput[];
 }
 
 /**
@@ -46,7 +55,12 @@ const UPDATED_AT_MIN = '2026-10-31T00:00:00.000Z';
  */
 export function stubActivities(
   shop: ShopPages,
-  options: { sheetsFailure?: ApplicationFailure; bulk?: BulkScript } = {},
+  options: {
+    sheetsFailure?: ApplicationFailure;
+    bulk?: BulkScript;
+    /** Resources whose RECONCILE_INTERVAL has passed (default none); every resource when the run asks. */
+    reconcileDue?: ResourceName[];
+  } = {},
 ) {
   const calls: Calls = {
     order: [],
@@ -57,6 +71,8 @@ export function stubActivities(
     bulkPolls: [],
     bulkIngests: [],
     bulkCancels: [],
+    reconcilePlans: [],
+    reconciles: [],
   };
   const bulk = options.bulk;
   const operationResource = (id: string) => id.split('/')[0] as ResourceName;
@@ -151,6 +167,24 @@ export function stubActivities(
         watermark: null,
         detail: '2 destroy events; removed 1 orders, 1 products',
       };
+    },
+    async planReconciliation(input) {
+      calls.order.push('planReconciliation');
+      calls.reconcilePlans.push(input);
+      const due = input.requested
+        ? (['products', 'customers', 'orders'] as ResourceName[])
+        : (options.reconcileDue ?? []);
+      return { due, detail: input.requested ? 'requested (--reconcile)' : due.length ? 'due' : 'not due' };
+    },
+    async startReconcileListing(input) {
+      calls.order.push(`startReconcileListing:${input.resource}`);
+      return { operationId: `${input.resource}/ids`, listedAt: '2026-11-30T06:00:00.000Z' };
+    },
+    async applyReconciliation(input) {
+      calls.order.push(`applyReconciliation:${input.resource}`);
+      calls.reconciles.push(input);
+      const report = { resource: input.resource, listed: 10, held: 11, judged: 11, missing: 1 };
+      return [{ ...report, deleted: 1, refused: null, message: `Reconciliation of ${input.resource}: 1 removed.` }];
     },
     exportCsv: output('csv'),
     computeAnalytics: output('analytics'),

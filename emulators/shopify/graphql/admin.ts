@@ -92,6 +92,7 @@ export class AdminGraphql {
       utcOffset: deps.utcOffset,
       shopCurrency: 'USD',
       accessScopes: () => this.accessScopes,
+      now: deps.now,
       events: this.events,
       bulk: this.bulk,
     }).root;

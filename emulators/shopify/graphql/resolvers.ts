@@ -48,6 +48,8 @@ export interface RootDeps {
   utcOffset: string;
   shopCurrency: string;
   accessScopes: () => readonly string[];
+  /** The shop's clock (ms): without read_all_orders, orders lists show only the last 60 days. */
+  now: () => number;
   events: EventLog;
   bulk: {
     get(id: string): Rec | null;
@@ -120,6 +122,10 @@ export function createRoot(deps: RootDeps): { root: Rec; lookup: Lookup } {
     }
     if (parsed.warnings.length)
       ctx.search.push({ path: [field], query: String(args.query), warnings: parsed.warnings });
+    // Shopify: "Only the last 60 days' worth of orders from a store are accessible" without read_all_orders.
+    if (resource === 'orders' && !deps.accessScopes().includes('read_all_orders')) {
+      parsed.filter.createdMin = Math.max(parsed.filter.createdMin ?? -Infinity, deps.now() - 60 * 86_400_000);
+    }
     return new Ordering(datasets[resource], parsed.filter, sortKey as SortKey);
   };
   const connection = (resource: ResourceName, field: string) => (args: Rec, ctx: RequestContext) => {
