@@ -9,11 +9,10 @@ import { createRedactionActivities } from './redaction-activities';
 import { ShopifyClient } from './shopify/client';
 import { storeConnections } from './store/connections';
 import type { Db } from './store/database';
-import { accessTokenSource } from './shopify/access-token';
-import { costPacerFor } from './shopify/graphql/cost-pacer';
 import { GraphqlClient } from './shopify/graphql/graphql-client';
 import { fetchDeletionEvents } from './shopify/graphql/deletion-events';
 import { GraphqlPagedSource } from './shopify/graphql/paged-source';
+import { graphqlClientFor } from './shopify/graphql/store-client';
 import type { RecordSource } from './shopify/record-source';
 import { createSyncActivities, PageBudget } from './sync-activities';
 
@@ -62,7 +61,7 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
   let shopify: ShopifyClient | undefined;
   const shopifyClient = () => (shopify ??= new ShopifyClient(config.shopify));
   let graphql: GraphqlClient | undefined;
-  const graphqlClient = () => (graphql ??= createGraphqlClient(config.shopify));
+  const graphqlClient = () => (graphql ??= graphqlClientFor(config.shopify));
   let pagedSource: GraphqlPagedSource | undefined;
   const graphqlSource = () => (pagedSource ??= new GraphqlPagedSource(graphqlClient(), activitySignal));
   const readDeletionEvents: ReadDeletionEvents = (options) =>
@@ -88,21 +87,9 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
       },
     ]),
     // Needs no database, so none is opened (or checked) for it.
-    ...Object.entries(createConnectionCheckActivities({ shopifyConfig: config.shopify, shopify: shopifyClient })),
+    ...Object.entries(createConnectionCheckActivities({ shopifyConfig: config.shopify, graphql: graphqlClient })),
   ]) as Activities;
   return { activities, close: store.close };
-}
-
-/** SHOPIFY_API=graphql: one client per process (pages and events), paced by the store's one cost budget. */
-function createGraphqlClient(shopify: ShopifyConfig): GraphqlClient {
-  return new GraphqlClient({
-    store: shopify.store,
-    baseUrl: shopify.baseUrl,
-    apiVersion: shopify.apiVersion,
-    timeoutMs: shopify.timeoutMs,
-    tokens: accessTokenSource(shopify),
-    pacer: costPacerFor(shopify.store),
-  });
 }
 
 /** The running activity's cancellation signal; none outside an activity (Context.current throws there). */
