@@ -6,7 +6,6 @@ import { createConnectionCheckActivities } from './connection-check-activities';
 import { createDeletionActivities, type ReadDeletionEvents } from './deletion-activities';
 import { createOutputActivities } from './output-activities';
 import { createRedactionActivities } from './redaction-activities';
-import { ShopifyClient } from './shopify/client';
 import { storeConnections } from './store/connections';
 import type { Db } from './store/database';
 import { GraphqlClient } from './shopify/graphql/graphql-client';
@@ -32,10 +31,9 @@ interface Deps {
   store: string;
   db: () => Db;
   openReader: () => Db;
-  shopify: () => ShopifyClient;
-  source?: () => RecordSource;
-  deletionEvents?: () => ReadDeletionEvents;
-  graphql?: () => GraphqlClient;
+  source: () => RecordSource;
+  deletionEvents: () => ReadDeletionEvents;
+  graphql: () => GraphqlClient;
 }
 
 function buildActivities(deps: Deps) {
@@ -52,14 +50,12 @@ export type Activities = ReturnType<typeof buildActivities>;
 
 /**
  * Every activity the worker hosts. Credentials come from the worker's own configuration, never from workflow
- * inputs, so they stay out of Temporal history. The database and the HTTP client are shared by all activities
- * of the process (one rate limiter per store) and opened on first use; every activity that uses the database waits
+ * inputs, so they stay out of Temporal history. The database and the GraphQL client are shared by all activities
+ * of the process (one cost budget per store) and opened on first use; every activity that uses the database waits
  * for its integrity check first. Failures are mapped to Temporal's in one place: knownErrorsInterceptor.
  */
 export function createActivities(config: ActivityConfig): { activities: Activities; close: () => void } {
   const store = storeConnections(config.app.dataDir, { fileMode: config.app.outputFileMode });
-  let shopify: ShopifyClient | undefined;
-  const shopifyClient = () => (shopify ??= new ShopifyClient(config.shopify));
   let graphql: GraphqlClient | undefined;
   const graphqlClient = () => (graphql ??= graphqlClientFor(config.shopify));
   let pagedSource: GraphqlPagedSource | undefined;
@@ -73,10 +69,9 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
     store: config.shopify.store,
     db: store.writer,
     openReader: store.openReader,
-    shopify: shopifyClient,
-    source: config.shopify.api !== 'rest' ? graphqlSource : undefined,
-    deletionEvents: config.shopify.api !== 'rest' ? () => readDeletionEvents : undefined,
-    graphql: config.shopify.api !== 'rest' ? graphqlClient : undefined,
+    source: graphqlSource,
+    deletionEvents: () => readDeletionEvents,
+    graphql: graphqlClient,
   });
   const activities = Object.fromEntries([
     ...Object.entries(built).map(([name, fn]) => [

@@ -2,8 +2,7 @@ import { Context, heartbeat, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ResourceName, SyncMethod, SyncPageInput, SyncPageResult } from '../common/contract';
 import { describeRun, type OpenRun } from '../common/temporal-runs';
-import type { ShopifyClient, ShopifyPage } from './shopify/client';
-import { type RecordSource, restSource } from './shopify/record-source';
+import type { RecordSource, ShopifyPage } from './shopify/record-source';
 import { laterOf, nextWatermark, updatedAtMinFrom } from './shopify/watermark';
 import {
   CheckpointKey,
@@ -30,9 +29,8 @@ export interface PageBudget {
 
 export interface SyncDeps {
   db: () => Db;
-  shopify: () => ShopifyClient;
-  /** Where records are read (SHOPIFY_API); REST through `shopify` when absent. */
-  source?: () => RecordSource;
+  /** Where records are read: the GraphQL Admin API's paged queries. */
+  source: () => RecordSource;
   /** Default: MAX_PAGES_PER_ACTIVITY and MAX_ACTIVITY_MS (tests pass smaller ones). */
   pageBudget?: PageBudget;
   /** Milliseconds clock for the time budget (tests pass a fake one). */
@@ -47,7 +45,7 @@ export interface ResourcePlan {
   updatedAtMin: string | null;
   /** Records Shopify counts for the resource (full syncs only, for progress and ETA). */
   expected: number | null;
-  /** Full syncs through the GraphQL source use one bulk operation per resource; REST and increments page.
+  /** Full syncs use one bulk operation per resource; increments page.
    * Optional: results recorded before bulk operations have none (pages). */
   method?: SyncMethod;
 }
@@ -74,8 +72,7 @@ async function refuseSecondRun(deps: SyncDeps): Promise<void> {
 export function createSyncActivities(deps: SyncDeps) {
   const now = deps.now ?? Date.now;
   const budget = deps.pageBudget ?? { pages: MAX_PAGES_PER_ACTIVITY, ms: MAX_ACTIVITY_MS };
-  const rest = restSource(deps.shopify);
-  const source = () => deps.source?.() ?? rest;
+  const source = deps.source;
   return {
     async planSync(input: { full: boolean; resources: ResourceName[] }): Promise<Record<string, ResourcePlan>> {
       await refuseSecondRun(deps);
@@ -87,7 +84,7 @@ export function createSyncActivities(deps: SyncDeps) {
         plan[name] = {
           updatedAtMin: updatedAtMinFrom(watermark),
           expected: input.full ? await source().count(spec) : null,
-          method: input.full && deps.source ? 'bulk' : 'pages',
+          method: input.full ? 'bulk' : 'pages',
         };
       }
       log.info('Sync planned', { plan });
@@ -126,7 +123,7 @@ export function createSyncActivities(deps: SyncDeps) {
         });
       }
       const fetchPage = (cursor: string | null) => {
-        const pending = source().page(spec, cursor, input.updatedAtMin);
+        const pending = source().page(spec, fromFirstPageIfRest(input.resource, cursor), input.updatedAtMin);
         // A prefetch that fails while the page before it is being stored is awaited (and thrown) later, or dropped.
         pending.catch(() => undefined);
         return pending;
@@ -178,6 +175,19 @@ export function createSyncActivities(deps: SyncDeps) {
       return watermark;
     },
   };
+}
+
+/**
+ * A run started before the upgrade keeps a REST `page_info` path as its cursor (in the workflow's state or a page
+ * checkpoint), which GraphQL cannot continue: the resource's window is read again from its first page instead. Pages
+ * are upserts, so re-reading them stores nothing twice.
+ */
+function fromFirstPageIfRest(resource: ResourceName, cursor: string | null): string | null {
+  if (cursor === null || !cursor.startsWith('/admin/api/')) return cursor;
+  log.warn(`${resource}: the cursor was written by the REST client; reading the window again from its first page`, {
+    resource,
+  });
+  return null;
 }
 
 /** Stores one page and the activity's checkpoint after it in one transaction; returns the new running totals. */

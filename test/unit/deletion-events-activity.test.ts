@@ -132,11 +132,4 @@ describe('applyDeletionEvents', () => {
     expect(next).toMatchObject({ events: 1, removed: { orders: 1 }, watermark: '2026-11-30T11:00:00Z' });
     expect(ids(db, 'orders')).toContain(first.id);
   });
-
-  it('with the REST source, does nothing and says why', async () => {
-    const report = await apply({ db: () => db });
-    expect(report).toMatchObject({ applied: false, events: 0, removed: {} });
-    expect(report.detail).toMatch(/GraphQL Admin API only \(SHOPIFY_API=graphql\)/);
-    expect(getMetadata(db, DELETION_EVENTS_WATERMARK)).toBeNull();
-  });
 });

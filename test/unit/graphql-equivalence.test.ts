@@ -14,10 +14,11 @@ import { tempDir } from '../helpers/tmp';
  * for value (timestamps in the shop's offset, money strings), except for the differences the README lists under
  * "How it works" (GraphQL), each checked here for its cause.
  *
- * The fixture cannot be regenerated: the REST client is gone. It was written by test/fixtures/rest-golden/generate.ts
- * at commit "Golden REST rows of a small store" (git log -- test/fixtures/rest-golden/generate.ts); check that commit
- * out and run `npx tsx test/fixtures/rest-golden/generate.ts` to write it again. Do not edit it to make this test pass:
- * a difference here is a column whose value changes for users.
+ * The fixture cannot be regenerated from this version: the REST client is gone. It was written by
+ * test/fixtures/rest-golden/generate.ts, deleted with the REST client; to write it again, check out the commit that
+ * added it (`git log --diff-filter=A -- test/fixtures/rest-golden/generate.ts`) and run
+ * `npx tsx test/fixtures/rest-golden/generate.ts` there. Do not edit the fixture to make this test pass: a difference
+ * here is a column whose value changes for users.
  */
 
 type Row = Record<string, unknown>;
@@ -89,7 +90,7 @@ describe('a GraphQL sync stores the rows a REST sync of the same store stored (t
     store = createShopifyStore(GOLDEN_STORE);
     await store.listen(0);
     db = openDatabase(`${data.dir}/graphql`);
-    await syncAll(syncDeps(db, store.url, 'graphql'));
+    await syncAll(syncDeps(db, store.url));
   });
   afterAll(async () => {
     db?.close();
