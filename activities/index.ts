@@ -20,6 +20,9 @@ export interface ActivityConfig {
   shopify: ShopifyConfig;
   /** Pages per page activity; tests pass a small one to get many activities from a small store. */
   pageBudget?: PageBudget;
+  /** Records above which an incremental window goes through a bulk operation (default: the cost model's); tests
+   * that exercise paging on a large store pass Infinity. */
+  bulkAbove?: number;
   /** The store's open sync runs, oldest first: planSync refuses to start a second one (the worker sets it). */
   openRuns?: () => Promise<OpenRun[]>;
 }
@@ -27,6 +30,7 @@ export interface ActivityConfig {
 interface Deps {
   app: AppConfig;
   pageBudget?: PageBudget;
+  bulkAbove?: number;
   openRuns?: () => Promise<OpenRun[]>;
   store: string;
   db: () => Db;
@@ -65,6 +69,7 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
   const built = buildActivities({
     app: config.app,
     pageBudget: config.pageBudget,
+    bulkAbove: config.bulkAbove,
     openRuns: config.openRuns,
     store: config.shopify.store,
     db: store.writer,

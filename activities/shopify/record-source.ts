@@ -12,6 +12,12 @@ export interface ShopifyPage {
   throttledMs: number;
 }
 
+export interface RecordCount {
+  count: number;
+  /** The cost bucket's restore rate (points per second) Shopify reported with the count; null if it did not. */
+  restoreRate: number | null;
+}
+
 /**
  * Where a sync reads a resource's records from: the GraphQL Admin API's paged queries (GraphqlPagedSource); tests
  * pass their own. The cursor is opaque to the workflow.
@@ -20,6 +26,6 @@ export interface RecordSource {
   /** The declaration the records are stored with (timestamps in the shop's time zone). */
   spec(name: ResourceName): Promise<ResourceSpec>;
   /** Records of the resource updated at or after `updatedAtMin` (all with null). */
-  count(spec: ResourceSpec, updatedAtMin?: string | null): Promise<number>;
+  count(spec: ResourceSpec, updatedAtMin?: string | null): Promise<RecordCount>;
   page(spec: ResourceSpec, cursor: string | null, updatedAtMin: string | null): Promise<ShopifyPage>;
 }

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ResourceName } from '../../../common/contract';
 import { type ApiRecord, resourceSpec, type ResourceSpec } from '../../store/resources';
-import type { RecordSource, ShopifyPage } from '../record-source';
+import type { RecordCount, RecordSource, ShopifyPage } from '../record-source';
 import type { GraphqlClient, GraphqlResult } from './graphql-client';
 import { countQuery, drainQuery, nestedConnections, pageQuery, updatedSince } from './query-builder';
 
@@ -27,16 +27,16 @@ export class GraphqlPagedSource implements RecordSource {
     return resourceSpec(name, await this.shopTimeZone());
   }
 
-  async count(spec: ResourceSpec, updatedAtMin: string | null = null): Promise<number> {
+  async count(spec: ResourceSpec, updatedAtMin: string | null = null): Promise<RecordCount> {
     const query = countQuery(spec.graphql);
-    const { data } = await this.client.query<Record<string, { count?: unknown } | null>>(
+    const { data, cost } = await this.client.query<Record<string, { count?: unknown } | null>>(
       query.document,
       { query: updatedSince(updatedAtMin) },
       { cost: query.cost, signal: this.signal?.() },
     );
     const count = data[spec.graphql.count]?.count;
     if (typeof count !== 'number') throw this.badAnswer(`${spec.graphql.count} without a count`);
-    return count;
+    return { count, restoreRate: cost?.throttleStatus?.restoreRate ?? null };
   }
 
   async page(spec: ResourceSpec, cursor: string | null, updatedAtMin: string | null): Promise<ShopifyPage> {
