@@ -222,6 +222,20 @@ describe('syncPage: several pages per activity', () => {
   });
 });
 
+describe('syncPage: a run started by the version that read REST', () => {
+  it('gets a REST page_info cursor from its state and reads the window again from the first page', async () => {
+    const h = await harness({ customers: 2 * PAGE + 5 });
+    try {
+      const restCursor = '/admin/api/2026-07/customers.json?limit=250&page_info=eyJsYXN0X2lkIjo0Mn0';
+      const result = await attempt(h.deps, { resource: 'customers', cursor: restCursor, updatedAtMin: null, page: 3 });
+      expect(result).toMatchObject({ nextCursor: null, pages: 3, records: 2 * PAGE + 5 });
+      expect(compareWithGraphqlStore(h.db, h.store)).toMatchObject(EQUAL);
+    } finally {
+      await h.cleanup();
+    }
+  });
+});
+
 describe('page checkpoints', () => {
   let db: Db;
   let cleanup: () => void;
