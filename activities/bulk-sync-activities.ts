@@ -27,9 +27,8 @@ import { InvalidRecordError, upsertRecords } from './store/upsert';
 
 export interface BulkSyncDeps {
   db: () => Db;
-  /** The GraphQL client and source (SHOPIFY_API=graphql); bulk activities fail clearly without them. */
-  graphql?: () => GraphqlClient;
-  source?: () => RecordSource;
+  graphql: () => GraphqlClient;
+  source: () => RecordSource;
   store: string;
 }
 
@@ -51,20 +50,14 @@ const maxKey = (resource: ResourceName) => `bulk_max_updated_at:${resource}`;
  * returns a few fields; the workflow keeps the operation id and waits with timers between checks.
  */
 export function createBulkSyncActivities(deps: BulkSyncDeps) {
-  const graphqlOnly = () =>
-    ApplicationFailure.nonRetryable(
-      'Bulk operations read Shopify through the GraphQL Admin API, but this worker is configured for REST. ' +
-        'Set SHOPIFY_API=graphql on the worker and start the sync again.',
-      'ConfigError',
-    );
-  const context = (resource: ResourceName): BulkContext => {
-    if (!deps.graphql) throw graphqlOnly();
-    return { client: deps.graphql(), store: deps.store, scopes: SCOPES[resource], resource, signal: signal() };
-  };
-  const spec = async (resource: ResourceName) => {
-    if (!deps.source) throw graphqlOnly();
-    return deps.source().spec(resource);
-  };
+  const context = (resource: ResourceName): BulkContext => ({
+    client: deps.graphql(),
+    store: deps.store,
+    scopes: SCOPES[resource],
+    resource,
+    signal: signal(),
+  });
+  const spec = (resource: ResourceName) => deps.source().spec(resource);
 
   return {
     /** Starts the resource's bulk query (or adopts the same query already running, after a lost reply). */

@@ -1,13 +1,14 @@
 import type { ShopifyConfig } from '../common/config';
 import type { ConnectionReport } from '../common/connection-report';
-import type { ShopifyClient } from './shopify/client';
+import { accessTokenSource } from './shopify/access-token';
 import { checkConnection } from './shopify/connection-check';
+import type { GraphqlClient } from './shopify/graphql/graphql-client';
 
 /** The connection check as an activity: it runs where the credentials are, so the client needs none. */
-export function createConnectionCheckActivities(deps: { shopifyConfig: ShopifyConfig; shopify: () => ShopifyClient }) {
+export function createConnectionCheckActivities(deps: { shopifyConfig: ShopifyConfig; graphql: () => GraphqlClient }) {
   return {
     async checkShopifyConnection(): Promise<ConnectionReport> {
-      return checkConnection(deps.shopify(), deps.shopifyConfig.store, deps.shopifyConfig.apiVersion);
+      return checkConnection(deps.graphql(), accessTokenSource(deps.shopifyConfig), deps.shopifyConfig.store);
     },
   };
 }

@@ -5,8 +5,7 @@
  * The events watermark lives in `metadata` and is committed in the same transaction as the removals: a crash
  * leaves both or neither, and a retried activity reads the same events again, which is harmless (removing what is
  * gone records nothing). The next watermark is the newest event seen, or, with none, the activity's start less the
- * lookback: an event older than that has had its lag to appear by now. REST has no events API for deletions worth
- * reading (GraphQL `events` is the supported one), so with the REST source the activity says so and does nothing.
+ * lookback: an event older than that has had its lag to appear by now.
  */
 import { log } from '@temporalio/activity';
 import type { DeletionEventsReport } from '../common/contract';
@@ -25,8 +24,8 @@ export type ReadDeletionEvents = (options: DeletionEventsOptions) => Promise<Del
 
 export interface DeletionDeps {
   db: () => Db;
-  /** Reads destroy events (GraphQL source); absent with the REST source. */
-  deletionEvents?: () => ReadDeletionEvents;
+  /** Reads destroy events (GraphQL `events`). */
+  deletionEvents: () => ReadDeletionEvents;
   lookbackMs?: number;
   now?: () => number;
 }
@@ -36,13 +35,6 @@ export function createDeletionActivities(deps: DeletionDeps) {
   const lookbackMs = deps.lookbackMs ?? DEFAULT_LOOKBACK_MS;
   return {
     async applyDeletionEvents(): Promise<DeletionEventsReport> {
-      if (!deps.deletionEvents) {
-        const detail =
-          'skipped: destroy events are read through the GraphQL Admin API only (SHOPIFY_API=graphql); ' +
-          'records deleted in Shopify stay here with SHOPIFY_API=rest';
-        log.info(`Deletion events ${detail}`);
-        return { applied: false, events: 0, removed: {}, ignored: 0, watermark: null, detail };
-      }
       const startedMs = now();
       const db = deps.db();
       const since = getMetadata(db, DELETION_EVENTS_WATERMARK);

@@ -7,14 +7,12 @@ import { createDeletionActivities, type ReadDeletionEvents } from './deletion-ac
 import { createOutputActivities } from './output-activities';
 import { createReconcileActivities } from './reconcile-activities';
 import { createRedactionActivities } from './redaction-activities';
-import { ShopifyClient } from './shopify/client';
 import { storeConnections } from './store/connections';
 import type { Db } from './store/database';
-import { accessTokenSource } from './shopify/access-token';
-import { costPacerFor } from './shopify/graphql/cost-pacer';
 import { GraphqlClient } from './shopify/graphql/graphql-client';
 import { fetchDeletionEvents } from './shopify/graphql/deletion-events';
 import { GraphqlPagedSource } from './shopify/graphql/paged-source';
+import { graphqlClientFor } from './shopify/graphql/store-client';
 import type { RecordSource } from './shopify/record-source';
 import { createSyncActivities, PageBudget } from './sync-activities';
 
@@ -23,6 +21,9 @@ export interface ActivityConfig {
   shopify: ShopifyConfig;
   /** Pages per page activity; tests pass a small one to get many activities from a small store. */
   pageBudget?: PageBudget;
+  /** Records above which an incremental window goes through a bulk operation (default: the cost model's); tests
+   * that exercise paging on a large store pass Infinity. */
+  bulkAbove?: number;
   /** The store's open sync runs, oldest first: planSync refuses to start a second one (the worker sets it). */
   openRuns?: () => Promise<OpenRun[]>;
 }
@@ -30,14 +31,14 @@ export interface ActivityConfig {
 interface Deps {
   app: AppConfig;
   pageBudget?: PageBudget;
+  bulkAbove?: number;
   openRuns?: () => Promise<OpenRun[]>;
   store: string;
   db: () => Db;
   openReader: () => Db;
-  shopify: () => ShopifyClient;
-  source?: () => RecordSource;
-  deletionEvents?: () => ReadDeletionEvents;
-  graphql?: () => GraphqlClient;
+  source: () => RecordSource;
+  deletionEvents: () => ReadDeletionEvents;
+  graphql: () => GraphqlClient;
 }
 
 function buildActivities(deps: Deps) {
@@ -55,16 +56,14 @@ export type Activities = ReturnType<typeof buildActivities>;
 
 /**
  * Every activity the worker hosts. Credentials come from the worker's own configuration, never from workflow
- * inputs, so they stay out of Temporal history. The database and the HTTP client are shared by all activities
- * of the process (one rate limiter per store) and opened on first use; every activity that uses the database waits
+ * inputs, so they stay out of Temporal history. The database and the GraphQL client are shared by all activities
+ * of the process (one cost budget per store) and opened on first use; every activity that uses the database waits
  * for its integrity check first. Failures are mapped to Temporal's in one place: knownErrorsInterceptor.
  */
 export function createActivities(config: ActivityConfig): { activities: Activities; close: () => void } {
   const store = storeConnections(config.app.dataDir, { fileMode: config.app.outputFileMode });
-  let shopify: ShopifyClient | undefined;
-  const shopifyClient = () => (shopify ??= new ShopifyClient(config.shopify));
   let graphql: GraphqlClient | undefined;
-  const graphqlClient = () => (graphql ??= createGraphqlClient(config.shopify));
+  const graphqlClient = () => (graphql ??= graphqlClientFor(config.shopify));
   let pagedSource: GraphqlPagedSource | undefined;
   const graphqlSource = () => (pagedSource ??= new GraphqlPagedSource(graphqlClient(), activitySignal));
   const readDeletionEvents: ReadDeletionEvents = (options) =>
@@ -72,14 +71,14 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
   const built = buildActivities({
     app: config.app,
     pageBudget: config.pageBudget,
+    bulkAbove: config.bulkAbove,
     openRuns: config.openRuns,
     store: config.shopify.store,
     db: store.writer,
     openReader: store.openReader,
-    shopify: shopifyClient,
-    source: config.shopify.api !== 'rest' ? graphqlSource : undefined,
-    deletionEvents: config.shopify.api !== 'rest' ? () => readDeletionEvents : undefined,
-    graphql: config.shopify.api !== 'rest' ? graphqlClient : undefined,
+    source: graphqlSource,
+    deletionEvents: () => readDeletionEvents,
+    graphql: graphqlClient,
   });
   const activities = Object.fromEntries([
     ...Object.entries(built).map(([name, fn]) => [
@@ -90,21 +89,9 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
       },
     ]),
     // Needs no database, so none is opened (or checked) for it.
-    ...Object.entries(createConnectionCheckActivities({ shopifyConfig: config.shopify, shopify: shopifyClient })),
+    ...Object.entries(createConnectionCheckActivities({ shopifyConfig: config.shopify, graphql: graphqlClient })),
   ]) as Activities;
   return { activities, close: store.close };
-}
-
-/** SHOPIFY_API=graphql: one client per process (pages and events), paced by the store's one cost budget. */
-function createGraphqlClient(shopify: ShopifyConfig): GraphqlClient {
-  return new GraphqlClient({
-    store: shopify.store,
-    baseUrl: shopify.baseUrl,
-    apiVersion: shopify.apiVersion,
-    timeoutMs: shopify.timeoutMs,
-    tokens: accessTokenSource(shopify),
-    pacer: costPacerFor(shopify.store),
-  });
 }
 
 /** The running activity's cancellation signal; none outside an activity (Context.current throws there). */

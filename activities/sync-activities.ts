@@ -2,8 +2,8 @@ import { Context, heartbeat, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ResourceName, SyncMethod, SyncPageInput, SyncPageResult } from '../common/contract';
 import { describeRun, type OpenRun } from '../common/temporal-runs';
-import type { ShopifyClient, ShopifyPage } from './shopify/client';
-import { type RecordSource, restSource } from './shopify/record-source';
+import type { RecordSource, ShopifyPage } from './shopify/record-source';
+import { chooseSyncMethod } from './shopify/graphql/sync-method';
 import { laterOf, nextWatermark, updatedAtMinFrom } from './shopify/watermark';
 import {
   CheckpointKey,
@@ -15,7 +15,7 @@ import {
 } from './store/checkpoints';
 import type { Db } from './store/database';
 import { getMetadata, setMetadata, watermarkKey } from './store/metadata';
-import { recordUpdatedAt, resourceSpec, type ResourceSpec, SHOP_TIME_ZONE_KEY } from './store/resources';
+import { recordUpdatedAt, type ResourceSpec, SHOP_TIME_ZONE_KEY } from './store/resources';
 import { InvalidRecordError, upsertRecords } from './store/upsert';
 
 /** Pages per activity at most: 5,000 records make Temporal's per-activity cost small next to fetching them. */
@@ -30,11 +30,13 @@ export interface PageBudget {
 
 export interface SyncDeps {
   db: () => Db;
-  shopify: () => ShopifyClient;
-  /** Where records are read (SHOPIFY_API); REST through `shopify` when absent. */
-  source?: () => RecordSource;
+  /** Where records are read: the GraphQL Admin API's paged queries. */
+  source: () => RecordSource;
   /** Default: MAX_PAGES_PER_ACTIVITY and MAX_ACTIVITY_MS (tests pass smaller ones). */
   pageBudget?: PageBudget;
+  /** Records above which an incremental window is read by a bulk operation; default: the cost model's
+   * (chooseSyncMethod). Tests that must page a large window pass Infinity. */
+  bulkAbove?: number;
   /** Milliseconds clock for the time budget (tests pass a fake one). */
   now?: () => number;
   /** The store's open sync runs, oldest first (the worker lists them on its task queue); absent: not checked. */
@@ -47,9 +49,11 @@ export interface ResourcePlan {
   updatedAtMin: string | null;
   /** Records Shopify counts for the resource (full syncs only, for progress and ETA). */
   expected: number | null;
-  /** Full syncs through the GraphQL source use one bulk operation per resource; REST and increments page.
-   * Optional: results recorded before bulk operations have none (pages). */
+  /** Full syncs use one bulk operation per resource; an increment too when its window is too big to page
+   * (chooseSyncMethod). Optional: results recorded before bulk operations have none (pages). */
   method?: SyncMethod;
+  /** Incremental runs: the records Shopify counted in the window, which chose the method. */
+  windowCount?: number;
 }
 
 /**
@@ -74,23 +78,32 @@ async function refuseSecondRun(deps: SyncDeps): Promise<void> {
 export function createSyncActivities(deps: SyncDeps) {
   const now = deps.now ?? Date.now;
   const budget = deps.pageBudget ?? { pages: MAX_PAGES_PER_ACTIVITY, ms: MAX_ACTIVITY_MS };
-  const rest = restSource(deps.shopify);
-  const source = () => deps.source?.() ?? rest;
+  const source = deps.source;
   return {
     async planSync(input: { full: boolean; resources: ResourceName[] }): Promise<Record<string, ResourcePlan>> {
       await refuseSecondRun(deps);
       const db = deps.db();
       const plan: Record<string, ResourcePlan> = {};
+      const why: string[] = [];
       for (const name of input.resources) {
-        const spec = resourceSpec(name);
+        const spec = await source().spec(name);
         const watermark = input.full ? null : getMetadata(db, watermarkKey(name));
-        plan[name] = {
-          updatedAtMin: updatedAtMinFrom(watermark),
-          expected: input.full ? await source().count(spec) : null,
-          method: input.full && deps.source ? 'bulk' : 'pages',
-        };
+        const updatedAtMin = updatedAtMinFrom(watermark);
+        const window = await source().count(spec, updatedAtMin);
+        if (input.full) {
+          plan[name] = { updatedAtMin, expected: window.count, method: 'bulk' };
+          why.push(`${name}: full, ${window.count} records, bulk`);
+          continue;
+        }
+        // Without a watermark (a first sync, or the first after the upgrade from REST) the window is the whole store.
+        const choice = chooseSyncMethod(spec.graphql, window.count, window.restoreRate, deps.bulkAbove);
+        plan[name] = { updatedAtMin, expected: null, method: choice.method, windowCount: window.count };
+        why.push(
+          `${name}: ${window.count} updated since ${updatedAtMin ?? 'ever'}, ${choice.method} (paging ≈ ` +
+            `${choice.pagingSeconds} s of cost budget; bulk above ${choice.threshold} records)`,
+        );
       }
-      log.info('Sync planned', { plan });
+      log.info(`Sync planned: ${why.join('; ')}`, { plan });
       return plan;
     },
 
@@ -126,7 +139,7 @@ export function createSyncActivities(deps: SyncDeps) {
         });
       }
       const fetchPage = (cursor: string | null) => {
-        const pending = source().page(spec, cursor, input.updatedAtMin);
+        const pending = source().page(spec, fromFirstPageIfRest(input.resource, cursor), input.updatedAtMin);
         // A prefetch that fails while the page before it is being stored is awaited (and thrown) later, or dropped.
         pending.catch(() => undefined);
         return pending;
@@ -178,6 +191,19 @@ export function createSyncActivities(deps: SyncDeps) {
       return watermark;
     },
   };
+}
+
+/**
+ * A run started before the upgrade keeps a REST `page_info` path as its cursor (in the workflow's state or a page
+ * checkpoint), which GraphQL cannot continue: the resource's window is read again from its first page instead. Pages
+ * are upserts, so re-reading them stores nothing twice.
+ */
+function fromFirstPageIfRest(resource: ResourceName, cursor: string | null): string | null {
+  if (cursor === null || !cursor.startsWith('/admin/api/')) return cursor;
+  log.warn(`${resource}: the cursor was written by the REST client; reading the window again from its first page`, {
+    resource,
+  });
+  return null;
 }
 
 /** Stores one page and the activity's checkpoint after it in one transaction; returns the new running totals. */

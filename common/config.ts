@@ -42,12 +42,7 @@ export interface ShopifyConfig {
   /** SHOPIFY_CLIENT_ID + SHOPIFY_CLIENT_SECRET: a Dev Dashboard app that gets its tokens by the client-credentials grant. */
   clientCredentials?: { clientId: string; clientSecret: string };
   timeoutMs: number;
-  /** SHOPIFY_API: read through the GraphQL Admin API (the default) or the legacy REST Admin API. */
-  api?: ShopifyApi;
 }
-
-export const SHOPIFY_APIS = ['rest', 'graphql'] as const;
-export type ShopifyApi = (typeof SHOPIFY_APIS)[number];
 
 type Env = Record<string, string | undefined>;
 
@@ -256,13 +251,7 @@ export function loadShopifyConfig(env: Env = process.env): ShopifyConfig {
         `"${DEFAULT_API_VERSION}" (year and quarter month: 01, 04, 07 or 10).`,
     );
   }
-  const api = (value(env, 'SHOPIFY_API') ?? 'graphql').toLowerCase();
-  if (!(SHOPIFY_APIS as readonly string[]).includes(api)) {
-    throw new ConfigError(
-      `SHOPIFY_API must be "rest" or "graphql", got "${value(env, 'SHOPIFY_API')}". "graphql" (the default) reads through the ` +
-        `GraphQL Admin API (every variant of a product, not REST's first 100); "rest" through the legacy REST Admin API.`,
-    );
-  }
+  refuseRemovedApiSetting(value(env, 'SHOPIFY_API'));
   const baseUrl = value(env, 'SHOPIFY_BASE_URL') ?? `https://${store}.myshopify.com`;
   let parsed: URL;
   try {
@@ -279,6 +268,19 @@ export function loadShopifyConfig(env: Env = process.env): ShopifyConfig {
     apiVersion,
     ...auth,
     timeoutMs: positiveInt(env, 'SHOPIFY_TIMEOUT_MS', 30_000),
-    api: api as ShopifyApi,
   };
+}
+
+/**
+ * SHOPIFY_API chose between the REST and GraphQL Admin APIs until REST was removed. `graphql`, left in a `.env` from
+ * when it was the opt-in, is what happens anyway and is ignored; anything else stops the worker rather than leave a
+ * user believing they still read REST.
+ */
+function refuseRemovedApiSetting(api: string | undefined): void {
+  if (api === undefined || api.toLowerCase() === 'graphql') return;
+  throw new ConfigError(
+    `SHOPIFY_API=${api}: the REST Admin API client was removed; the sync reads Shopify through the GraphQL Admin API ` +
+      `only (same tables and columns). Remove SHOPIFY_API from .env and the environment, then start the worker again. ` +
+      `The first sync after the upgrade reads every record again (see the README, "Upgrading from a REST version").`,
+  );
 }

@@ -104,7 +104,7 @@ export interface SyncState {
 
 /** What applyDeletionEvents removed: records Shopify deleted, found through its destroy events. */
 export interface DeletionEventsReport {
-  /** False when the source cannot read events (REST): nothing was looked for, `detail` says so. */
+  /** False in results of versions that read REST, which had no events: nothing was looked for, `detail` said so. */
   applied: boolean;
   /** Destroy events read (lookback included, so some may name records already gone). */
   events: number;

@@ -4,8 +4,9 @@ import { createLogger } from '../common/logger';
 import { registerSecret } from '../common/redact';
 import { connectionHelp } from '../common/temporal-address';
 import { loadServiceAccount } from '../activities/sheets/credentials';
-import { ShopifyClient } from '../activities/shopify/client';
+import { accessTokenSource } from '../activities/shopify/access-token';
 import { checkConnection } from '../activities/shopify/connection-check';
+import { graphqlClientFor } from '../activities/shopify/graphql/store-client';
 import { formatConnectionReport } from '../common/connection-report';
 import type { ShopifyConfig } from '../common/config';
 import type { AppLogger } from '../common/logger';
@@ -54,7 +55,7 @@ async function logConnectionCheck(shopify: ShopifyConfig, logger: AppLogger): Pr
     ? 'client-credentials grant (SHOPIFY_CLIENT_ID)'
     : 'static token (SHOPIFY_API_TOKEN)';
   try {
-    const report = await checkConnection(new ShopifyClient(shopify), shopify.store, shopify.apiVersion);
+    const report = await checkConnection(graphqlClientFor(shopify), accessTokenSource(shopify), shopify.store);
     const level = report.problems.length > 0 ? 'warn' : 'info';
     logger.log(level, `Connection check of "${shopify.store}" (${how}):\n${formatConnectionReport(report)}`);
   } catch (error) {

@@ -140,8 +140,8 @@ export class ClientCredentialsTokenSource implements AccessTokenSource {
 const shared = new Map<string, AccessTokenSource>();
 
 /**
- * The one token source of this process for a store and its credentials: every client (REST, GraphQL, the connection
- * check) and every concurrent activity shares its cache and its single refresh.
+ * The one token source of this process for a store and its credentials: every query (pages, bulk operations, events,
+ * the connection check) and every concurrent activity shares its cache and its single refresh.
  */
 export function accessTokenSource(config: ShopifyConfig): AccessTokenSource {
   const credentials = config.clientCredentials;

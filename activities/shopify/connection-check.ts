@@ -1,28 +1,47 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ConnectionReport, NEEDED_SCOPES } from '../../common/connection-report';
-import type { ShopifyClient } from './client';
+import type { AccessTokenSource } from './access-token';
+import type { GraphqlClient } from './graphql/graphql-client';
+
+const CHECK_QUERY = `query ConnectionCheck {
+  shop { name myshopifyDomain currencyCode ianaTimezone primaryDomain { host } }
+  currentAppInstallation { accessScopes { handle } }
+}`;
+
+interface CheckAnswer {
+  shop?: {
+    name?: unknown;
+    myshopifyDomain?: unknown;
+    currencyCode?: unknown;
+    ianaTimezone?: unknown;
+    primaryDomain?: { host?: unknown } | null;
+  } | null;
+  currentAppInstallation?: { accessScopes?: Array<{ handle?: unknown }> } | null;
+}
 
 /**
  * The connection check: who the shop is, which API version Shopify serves, how the token was obtained, and which
- * scopes Shopify granted (read from Shopify, not from the configuration). Through REST for now (`shop.json`,
- * `access_scopes.json`); a GraphQL source would answer the same two questions with `shop` and
- * `currentAppInstallation.accessScopes`.
+ * scopes Shopify granted (read from Shopify, not from the configuration): one GraphQL query, which needs no scope, so
+ * an app missing one still gets its report. The served version is the answer's X-Shopify-API-Version header.
  */
 export async function checkConnection(
-  client: ShopifyClient,
+  client: GraphqlClient,
+  tokens: AccessTokenSource,
   store: string,
-  apiVersion: string,
 ): Promise<ConnectionReport> {
-  const shopResponse = await client.getJson(client.apiPath('shop.json'));
-  const shop = (shopResponse.body as { shop?: Record<string, unknown> }).shop;
+  const apiVersion = client.apiVersion;
+  const answer = await client.query<CheckAnswer>(CHECK_QUERY, {}, { cost: 2 });
+  const shop = answer.data.shop;
   if (!shop || typeof shop !== 'object') {
-    throw ApplicationFailure.retryable(`Shopify store "${store}" answered shop.json without a shop; will retry.`);
+    throw ApplicationFailure.retryable(
+      `Shopify store "${store}" answered the connection check without a shop; will retry.`,
+      'ShopifyBadResponse',
+    );
   }
-  const served = shopResponse.headers['x-shopify-api-version'] ?? null;
-  const scopesBody = (await client.getJson('/admin/oauth/access_scopes.json')).body as {
-    access_scopes?: Array<{ handle?: unknown }>;
-  };
-  const granted = (scopesBody.access_scopes ?? []).flatMap((s) => (typeof s.handle === 'string' ? [s.handle] : []));
+  const served = answer.servedVersion;
+  const granted = (answer.data.currentAppInstallation?.accessScopes ?? []).flatMap((s) =>
+    typeof s.handle === 'string' ? [s.handle] : [],
+  );
   const missing = NEEDED_SCOPES.filter((scope) => !hasScope(granted, scope));
 
   const problems: string[] = [];
@@ -47,18 +66,18 @@ export async function checkConnection(
         "the app's scopes, release the version and install it again.",
     );
   }
-  const expiresAt = client.tokens.expiresAt();
+  const expiresAt = tokens.expiresAt();
   return {
     store,
     shop: {
       name: text(shop.name),
-      domain: text(shop.domain),
-      myshopifyDomain: text(shop.myshopify_domain),
-      currency: text(shop.currency),
-      timeZone: text(shop.iana_timezone ?? shop.timezone),
+      domain: text(shop.primaryDomain?.host ?? shop.myshopifyDomain),
+      myshopifyDomain: text(shop.myshopifyDomain),
+      currency: text(shop.currencyCode),
+      timeZone: text(shop.ianaTimezone),
     },
     apiVersion: { requested: apiVersion, served, supported },
-    token: { kind: client.tokens.kind, expiresAt: expiresAt ? expiresAt.toISOString() : null },
+    token: { kind: tokens.kind, expiresAt: expiresAt ? expiresAt.toISOString() : null },
     scopes: { granted, missing },
     problems,
     checkedAt: new Date().toISOString(),

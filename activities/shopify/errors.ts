@@ -22,21 +22,12 @@ export function failureForStatus(
     apiVersion: string;
     path: string;
     retryAfterSeconds?: number;
-    credentials?: 'static' | 'client-credentials';
   },
 ): ApplicationFailure {
   const shop = `Shopify store "${context.store}"`;
   const said = redact(errorsText(body));
   switch (status) {
     case 401:
-      if (context.credentials === 'client-credentials') {
-        return ApplicationFailure.nonRetryable(
-          `${shop} rejected access tokens just issued to the app (401 Unauthorized: ${said}). Check that the Dev ` +
-            `Dashboard app is still installed on ${context.store}.myshopify.com and that SHOPIFY_CLIENT_ID and ` +
-            `SHOPIFY_CLIENT_SECRET are the app's current ones.`,
-          'ShopifyAuthError',
-        );
-      }
       return ApplicationFailure.nonRetryable(
         `${shop} rejected the access token (401 Unauthorized: ${said}). Check SHOPIFY_API_TOKEN: it must be the ` +
           `Admin API access token of a custom app installed on ${context.store}.myshopify.com. The worker reads ` +

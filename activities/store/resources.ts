@@ -1,18 +1,20 @@
 /**
- * One declaration per Shopify resource: where it is fetched (REST and GraphQL), which tables it fills and how a
- * record becomes rows. The page sync, the schema, the CSV export and the Sheets push all read these; adding a
- * resource is one entry here.
+ * One declaration per Shopify resource: how it is read through the GraphQL Admin API, which tables it fills and how
+ * a record becomes rows. The page sync, bulk ingest, the schema, the CSV export and the Sheets push all read these;
+ * adding a resource is one entry here.
  *
- * A record comes in one of two shapes, told apart by its `id` (see `isGraphqlRecord`):
- * - REST: the Admin REST API's JSON object (numeric `id`, snake_case).
- * - GraphQL: the node exactly as the paged query of `graphql.select` returns it (`id` a GID such as
- *   `gid://shopify/Order/123`, camelCase, `legacyResourceId` the numeric id as a string). A nested connection holds
- *   ALL its children as `{ nodes: [...] }` in Shopify's order (later pages drained and appended, no `pageInfo`, never
- *   `edges`). Bulk-operation ingest assembles its JSONL lines into this same shape (children through `__parentId`).
- * Each column reads either shape and gives the same value for the same store: numeric ids, money as Shopify's exact
- * decimal strings in the shop's currency, REST's lower-case status values and REST's timestamps in the shop's UTC
- * offset (GraphQL's UTC `DateTime`s are converted with the shop's IANA time zone). What REST and GraphQL give
- * differently is listed in the README ("How it works", "Reading through GraphQL").
+ * A record is the GraphQL node exactly as the paged query of `graphql.select` returns it (`id` a GID such as
+ * `gid://shopify/Order/123`, camelCase, `legacyResourceId` the numeric id as a string). A nested connection holds ALL
+ * its children as `{ nodes: [...] }` in Shopify's order (later pages drained and appended, no `pageInfo`, never
+ * `edges`). Bulk-operation ingest assembles its JSONL lines into this same shape (children through `__parentId`).
+ * The columns keep the values the REST Admin API gave before GraphQL replaced it, so users' reports keep working:
+ * numeric ids, money as Shopify's exact decimal strings in the shop's currency, REST's lower-case status values and
+ * timestamps in the shop's UTC offset (GraphQL's UTC `DateTime`s are converted with the shop's IANA time zone). The
+ * few differences are listed in the README ("How it works") and checked by test/unit/graphql-equivalence.test.ts.
+ *
+ * Databases written before this version may still hold REST records (numeric `id`, snake_case) until they are read
+ * again: upsert.ts never derives rows from those (see `isGraphqlRecord`), and their personal keys stay declared below
+ * so an erasure still scrubs them.
  */
 import type { ResourceName } from '../../common/contract';
 import { formatThousandths } from '../exports/money';
@@ -24,7 +26,7 @@ export type SqlType = 'INTEGER' | 'TEXT' | 'REAL';
 export interface Column {
   name: string;
   type: SqlType;
-  /** Extracts the value from the API record (child tables also get the parent record); either shape. */
+  /** Extracts the value from the GraphQL node (child tables also get the parent node). */
   from: (record: ApiRecord, parent: ApiRecord) => unknown;
   /** Money as Shopify writes it: a decimal string, kept as text so no float ever touches it. */
   money?: boolean;
@@ -42,7 +44,7 @@ export interface TableSpec {
 export interface ChildTableSpec extends TableSpec {
   /** Column holding the parent's id: the child rows of a re-fetched parent are replaced as a whole. */
   parentKey: string;
-  /** The child records of a parent, in either shape. */
+  /** The child records of a parent. */
   rows: (parent: ApiRecord) => ApiRecord[];
 }
 
@@ -60,10 +62,6 @@ export interface GraphqlSource {
 
 export interface ResourceSpec {
   name: ResourceName;
-  /** `products` → GET /admin/api/{v}/products.json and products/count.json; the response key too. */
-  endpoint: string;
-  /** Query parameters every first-page request carries. */
-  params: Record<string, string>;
   graphql: GraphqlSource;
   table: TableSpec;
   children: ChildTableSpec[];
@@ -81,7 +79,8 @@ export const SHOP_TIME_ZONE_KEY = 'shop:iana_timezone';
  * geography (country, province and their codes: the Geographic dashboard's figures), a nested tree applies to an
  * object or to each element of an array. What the rows' columns show is derived from the scrubbed record, and the
  * columns marked `personal` are blanked on top, so a column reading a key missing here still comes out empty.
- * One tree covers both shapes: REST's snake_case keys and GraphQL's camelCase ones.
+ * One tree covers both shapes: GraphQL's camelCase keys, and REST's snake_case ones for records stored before the
+ * REST client was removed (they stay until read again, and an erasure must still reach them).
  */
 export type PersonalKeys = { [key: string]: 'drop' | 'address' | PersonalKeys };
 
@@ -91,7 +90,7 @@ export interface PersonalData {
   owners: (record: ApiRecord) => Array<[ResourceName, unknown]>;
 }
 
-// ---- the two shapes ----
+// ---- GraphQL nodes, and REST records left from earlier versions ----
 
 const GID = /^gid:\/\/shopify\/[A-Za-z]+\/(\d+)$/;
 
@@ -113,10 +112,9 @@ export function recordId(record: ApiRecord | null | undefined): unknown {
   return match ? Number(match[1]) : record.id;
 }
 
-/** When a record of either shape was last updated (REST `updated_at`, GraphQL `updatedAt`, UTC). */
+/** When a record was last updated (GraphQL `updatedAt`, UTC). */
 export function recordUpdatedAt(record: ApiRecord): string | null {
-  const value = isGraphqlRecord(record) ? record.updatedAt : record.updated_at;
-  return typeof value === 'string' ? value : null;
+  return typeof record.updatedAt === 'string' ? record.updatedAt : null;
 }
 
 // ---- helpers that keep the declarations one line per column ----
@@ -139,33 +137,19 @@ function reader(path: string): (record: ApiRecord) => unknown {
 
 const asReader = (how: string | Reader): Reader => (typeof how === 'string' ? reader(how) : how);
 
-/** Reads REST records with `rest`, GraphQL nodes with `graphql` (the parent tells the shape: for a table, itself). */
-function either(rest: string | Reader, graphql: string | Reader): Reader {
-  const r = asReader(rest);
-  const g = asReader(graphql);
-  return (record, parent) => (isGraphqlRecord(parent) ? g(record, parent) : r(record, parent));
-}
-
-const text = (name: string, rest: string | Reader = name, graphql: string | Reader = rest): Column => ({
-  name,
-  type: 'TEXT',
-  from: either(rest, graphql),
-});
-const int = (name: string, rest: string | Reader = name, graphql: string | Reader = rest): Column => ({
-  name,
-  type: 'INTEGER',
-  from: either(rest, graphql),
-});
+/** A column read from the node's field `from` (a dotted path or a function); the column's own name by default. */
+const text = (name: string, from: string | Reader = name): Column => ({ name, type: 'TEXT', from: asReader(from) });
+const int = (name: string, from: string | Reader = name): Column => ({ name, type: 'INTEGER', from: asReader(from) });
 /** GraphQL's money is mostly `…Set.shopMoney.amount`, or a bare `Money` scalar (a variant's price). */
-const money = (name: string, rest: string | Reader, graphql: string | Reader): Column => ({
+const money = (name: string, from: string | Reader): Column => ({
   name,
   type: 'TEXT',
   money: true,
-  from: either(rest, graphql),
+  from: asReader(from),
 });
 const personal = (column: Column): Column => ({ ...column, personal: true });
-const bool = (name: string, rest = name, graphql: string | Reader = rest): Column => {
-  const read = either(rest, graphql);
+const bool = (name: string, from: string | Reader = name): Column => {
+  const read = asReader(from);
   return {
     name,
     type: 'INTEGER',
@@ -178,8 +162,6 @@ const bool = (name: string, rest = name, graphql: string | Reader = rest): Colum
 const id: Column = { name: 'id', type: 'INTEGER', from: (r) => recordId(r) };
 const parentId = (name: string): Column => ({ name, type: 'INTEGER', from: (_r, parent) => recordId(parent) });
 const rawJson: Column = { name: 'raw_json', type: 'TEXT', from: (r) => JSON.stringify(r) };
-const list_ = (record: ApiRecord | null | undefined, key: string): ApiRecord[] =>
-  Array.isArray(record?.[key]) ? (record[key] as ApiRecord[]) : [];
 /** The nodes of a nested connection (`{ nodes: [...] }`), or of a plain GraphQL list. */
 const nodes = (record: ApiRecord | null | undefined, key: string): ApiRecord[] => {
   const value = record?.[key];
@@ -239,11 +221,6 @@ function earliest(values: unknown[]): string | null {
   return best;
 }
 
-function refundAmount(refund: ApiRecord): string | null {
-  const transactions = list_(refund, 'transactions').filter((t) => t.kind === 'refund' && t.status !== 'failure');
-  return sumMoney(transactions.map((t) => t.amount)) ?? '0.00';
-}
-
 const formatters = new Map<string, Intl.DateTimeFormat | null>();
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
@@ -284,7 +261,7 @@ export function shopTime(utc: unknown, timeZone: string | null): string | null {
   return `${part.year}-${part.month}-${part.day}T${part.hour}:${part.minute}:${part.second}${offset}`;
 }
 
-/** Order fulfillment statuses: GraphQL's `displayFulfillmentStatus` as REST's values (README, "Reading through GraphQL"). */
+/** Order fulfillment statuses: GraphQL's `displayFulfillmentStatus` as REST's values (README, "How it works"). */
 const ORDER_FULFILLMENT_STATUS: Record<string, string> = {
   FULFILLED: 'fulfilled',
   PARTIALLY_FULFILLED: 'partial',
@@ -292,7 +269,7 @@ const ORDER_FULFILLMENT_STATUS: Record<string, string> = {
   // UNFULFILLED and the in-between states (OPEN, IN_PROGRESS, ON_HOLD, SCHEDULED, …) are REST's null.
 };
 
-/** REST's discount code `type` from a DiscountCodeApplication. */
+/** The discount code `type` REST gave, from a DiscountCodeApplication. */
 function discountType(application: ApiRecord): string | null {
   if (application.targetType === 'SHIPPING_LINE') return 'shipping';
   const value = application.value as ApiRecord | null;
@@ -369,19 +346,17 @@ const ORDER_PERSONAL_KEYS: PersonalKeys = {
 
 /** The declarations, with GraphQL timestamps converted to `timeZone` (the shop's; null keeps them in UTC). */
 function declareResources(timeZone: string | null): ResourceSpec[] {
-  /** A timestamp column: REST's string as it is, GraphQL's UTC `DateTime` in the shop's offset. */
-  const time = (name: string, rest: string | Reader, graphql: string | Reader): Column => {
-    const read = asReader(graphql);
-    return text(name, rest, (r, p) => shopTime(read(r, p), timeZone));
+  /** A timestamp column: GraphQL's UTC `DateTime` in the shop's offset, as REST gave it. */
+  const time = (name: string, from: string | Reader): Column => {
+    const read = asReader(from);
+    return text(name, (r, p) => shopTime(read(r, p), timeZone));
   };
-  const createdUpdated = [time('created_at', 'created_at', 'createdAt'), time('updated_at', 'updated_at', 'updatedAt')];
+  const createdUpdated = [time('created_at', 'createdAt'), time('updated_at', 'updatedAt')];
 
   return [
     {
       name: 'products',
       timeZone,
-      endpoint: 'products',
-      params: {},
       graphql: {
         connection: 'products',
         count: 'productsCount',
@@ -428,11 +403,11 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
           text('title'),
           text('handle'),
           text('vendor'),
-          text('product_type', 'product_type', 'productType'),
-          text('status', 'status', lower('status')),
-          text('tags', 'tags', tags),
+          text('product_type', 'productType'),
+          text('status', lower('status')),
+          text('tags', tags),
           ...createdUpdated,
-          time('published_at', 'published_at', 'publishedAt'),
+          time('published_at', 'publishedAt'),
           rawJson,
         ],
       },
@@ -442,23 +417,21 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
           parentKey: 'product_id',
           primaryKey: ['id'],
           indexes: [['product_id']],
-          rows: (product) => (isGraphqlRecord(product) ? nodes(product, 'variants') : list_(product, 'variants')),
+          rows: (product) => nodes(product, 'variants'),
           columns: [
             id,
             parentId('product_id'),
             text('title'),
             text('sku'),
             int('position'),
-            money('price', 'price', 'price'),
-            money('compare_at_price', 'compare_at_price', 'compareAtPrice'),
-            int('inventory_quantity', 'inventory_quantity', 'inventoryQuantity'),
+            money('price', 'price'),
+            money('compare_at_price', 'compareAtPrice'),
+            int('inventory_quantity', 'inventoryQuantity'),
             // REST's option1..3 are the values of the product's options, in the options' order.
-            ...[1, 2, 3].map((n) =>
-              text(`option${n}`, `option${n}`, (v) => nodes(v, 'selectedOptions')[n - 1]?.value ?? null),
-            ),
+            ...[1, 2, 3].map((n) => text(`option${n}`, (v) => nodes(v, 'selectedOptions')[n - 1]?.value ?? null)),
             text('barcode'),
             bool('taxable'),
-            bool('requires_shipping', 'requires_shipping', 'inventoryItem.requiresShipping'),
+            bool('requires_shipping', 'inventoryItem.requiresShipping'),
             ...createdUpdated,
           ],
         },
@@ -467,8 +440,6 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
     {
       name: 'customers',
       timeZone,
-      endpoint: 'customers',
-      params: {},
       graphql: {
         connection: 'customers',
         count: 'customersCount',
@@ -497,22 +468,22 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
         indexes: [['updated_at']],
         columns: [
           id,
-          personal(text('email', 'email', 'defaultEmailAddress.emailAddress')),
-          personal(text('first_name', 'first_name', 'firstName')),
-          personal(text('last_name', 'last_name', 'lastName')),
-          personal(text('phone', 'phone', 'defaultPhoneNumber.phoneNumber')),
-          text('state', 'state', lower('state')),
-          bool('verified_email', 'verified_email', 'verifiedEmail'),
-          int('orders_count', 'orders_count', (c) => (c.numberOfOrders == null ? null : Number(c.numberOfOrders))),
-          money('total_spent', 'total_spent', 'amountSpent.amount'),
-          text('currency', 'currency', 'amountSpent.currencyCode'),
-          text('tags', 'tags', tags),
+          personal(text('email', 'defaultEmailAddress.emailAddress')),
+          personal(text('first_name', 'firstName')),
+          personal(text('last_name', 'lastName')),
+          personal(text('phone', 'defaultPhoneNumber.phoneNumber')),
+          text('state', lower('state')),
+          bool('verified_email', 'verifiedEmail'),
+          int('orders_count', (c) => (c.numberOfOrders == null ? null : Number(c.numberOfOrders))),
+          money('total_spent', 'amountSpent.amount'),
+          text('currency', 'amountSpent.currencyCode'),
+          text('tags', tags),
           personal(text('note')),
-          text('country', 'default_address.country', 'defaultAddress.country'),
-          text('country_code', 'default_address.country_code', 'defaultAddress.countryCodeV2'),
-          text('province', 'default_address.province', 'defaultAddress.province'),
-          text('province_code', 'default_address.province_code', 'defaultAddress.provinceCode'),
-          personal(text('city', 'default_address.city', 'defaultAddress.city')),
+          text('country', 'defaultAddress.country'),
+          text('country_code', 'defaultAddress.countryCodeV2'),
+          text('province', 'defaultAddress.province'),
+          text('province_code', 'defaultAddress.provinceCode'),
+          personal(text('city', 'defaultAddress.city')),
           ...createdUpdated,
           rawJson,
         ],
@@ -523,9 +494,6 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
     {
       name: 'orders',
       timeZone,
-      endpoint: 'orders',
-      // Without status=any Shopify silently leaves out closed and cancelled orders (GraphQL has no such default).
-      params: { status: 'any' },
       graphql: {
         connection: 'orders',
         count: 'ordersCount',
@@ -601,22 +569,17 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
         columns: [
           id,
           text('name'),
-          int('order_number', 'order_number', 'number'),
-          int('customer_id', 'customer.id', legacyIdOf('customer')),
+          int('order_number', 'number'),
+          int('customer_id', legacyIdOf('customer')),
           personal(text('email')),
-          text('financial_status', 'financial_status', lower('displayFinancialStatus')),
-          text(
-            'fulfillment_status',
-            'fulfillment_status',
-            (o) => ORDER_FULFILLMENT_STATUS[String(o.displayFulfillmentStatus)] ?? null,
-          ),
-          text('currency', 'currency', 'currencyCode'),
-          money('total_price', 'total_price', 'totalPriceSet.shopMoney.amount'),
-          money('subtotal_price', 'subtotal_price', 'subtotalPriceSet.shopMoney.amount'),
-          money('total_tax', 'total_tax', 'totalTaxSet.shopMoney.amount'),
-          money('total_discounts', 'total_discounts', 'totalDiscountsSet.shopMoney.amount'),
+          text('financial_status', lower('displayFinancialStatus')),
+          text('fulfillment_status', (o) => ORDER_FULFILLMENT_STATUS[String(o.displayFulfillmentStatus)] ?? null),
+          text('currency', 'currencyCode'),
+          money('total_price', 'totalPriceSet.shopMoney.amount'),
+          money('subtotal_price', 'subtotalPriceSet.shopMoney.amount'),
+          money('total_tax', 'totalTaxSet.shopMoney.amount'),
+          money('total_discounts', 'totalDiscountsSet.shopMoney.amount'),
           money(
-            'total_line_items_price',
             'total_line_items_price',
             (o) =>
               sumMoney(
@@ -625,43 +588,27 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
                 ),
               ) ?? '0.00',
           ),
-          money(
-            'total_shipping',
-            'total_shipping_price_set.shop_money.amount',
-            'totalShippingPriceSet.shopMoney.amount',
-          ),
+          money('total_shipping', 'totalShippingPriceSet.shopMoney.amount'),
           money(
             'total_refunded',
-            (o) => sumMoney(list_(o, 'refunds').map(refundAmount)) ?? '0.00',
             (o) => sumMoney(nodes(o, 'refunds').map(reader('totalRefundedSet.shopMoney.amount'))) ?? '0.00',
           ),
-          text(
-            'discount_codes',
-            (o) =>
-              list_(o, 'discount_codes')
-                .map((d) => d.code)
-                .join(', ') || null,
-            (o) => (Array.isArray(o.discountCodes) ? o.discountCodes.join(', ') : '') || null,
-          ),
-          text('shipping_country', 'shipping_address.country', 'shippingAddress.country'),
-          text('shipping_country_code', 'shipping_address.country_code', 'shippingAddress.countryCodeV2'),
-          text('shipping_province', 'shipping_address.province', 'shippingAddress.province'),
-          text('shipping_province_code', 'shipping_address.province_code', 'shippingAddress.provinceCode'),
-          personal(text('shipping_city', 'shipping_address.city', 'shippingAddress.city')),
-          personal(text('shipping_zip', 'shipping_address.zip', 'shippingAddress.zip')),
-          text('source_name', 'source_name', 'sourceName'),
-          text('tags', 'tags', tags),
+          text('discount_codes', (o) => (Array.isArray(o.discountCodes) ? o.discountCodes.join(', ') : '') || null),
+          text('shipping_country', 'shippingAddress.country'),
+          text('shipping_country_code', 'shippingAddress.countryCodeV2'),
+          text('shipping_province', 'shippingAddress.province'),
+          text('shipping_province_code', 'shippingAddress.provinceCode'),
+          personal(text('shipping_city', 'shippingAddress.city')),
+          personal(text('shipping_zip', 'shippingAddress.zip')),
+          text('source_name', 'sourceName'),
+          text('tags', tags),
           personal(text('note')),
-          text('cancel_reason', 'cancel_reason', lower('cancelReason')),
-          time('cancelled_at', 'cancelled_at', 'cancelledAt'),
-          time('closed_at', 'closed_at', 'closedAt'),
-          time('processed_at', 'processed_at', 'processedAt'),
+          text('cancel_reason', lower('cancelReason')),
+          time('cancelled_at', 'cancelledAt'),
+          time('closed_at', 'closedAt'),
+          time('processed_at', 'processedAt'),
           ...createdUpdated,
-          time(
-            'first_fulfilled_at',
-            (o) => earliest(list_(o, 'fulfillments').map((f) => f.created_at)),
-            (o) => earliest(nodes(o, 'fulfillments').map((f) => f.createdAt)),
-          ),
+          time('first_fulfilled_at', (o) => earliest(nodes(o, 'fulfillments').map((f) => f.createdAt))),
           rawJson,
         ],
       },
@@ -671,24 +618,24 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
           parentKey: 'order_id',
           primaryKey: ['id'],
           indexes: [['order_id'], ['product_id']],
-          rows: (order) => (isGraphqlRecord(order) ? nodes(order, 'lineItems') : list_(order, 'line_items')),
+          rows: (order) => nodes(order, 'lineItems'),
           columns: [
             id,
             parentId('order_id'),
-            int('product_id', 'product_id', legacyIdOf('product')),
-            int('variant_id', 'variant_id', legacyIdOf('variant')),
+            int('product_id', legacyIdOf('product')),
+            int('variant_id', legacyIdOf('variant')),
             text('title'),
-            text('variant_title', 'variant_title', 'variantTitle'),
+            text('variant_title', 'variantTitle'),
             text('sku'),
             text('vendor'),
             int('quantity'),
-            money('price', 'price', 'originalUnitPriceSet.shopMoney.amount'),
-            money('total_discount', 'total_discount', 'totalDiscountSet.shopMoney.amount'),
+            money('price', 'originalUnitPriceSet.shopMoney.amount'),
+            money('total_discount', 'totalDiscountSet.shopMoney.amount'),
             // GraphQL's (deprecated) string says "unfulfilled" where REST said null.
-            text('fulfillment_status', 'fulfillment_status', (li) =>
+            text('fulfillment_status', (li) =>
               li.fulfillmentStatus === 'unfulfilled' ? null : (li.fulfillmentStatus ?? null),
             ),
-            bool('gift_card', 'gift_card', 'isGiftCard'),
+            bool('gift_card', 'isGiftCard'),
             bool('taxable'),
           ],
         },
@@ -697,13 +644,13 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
           parentKey: 'order_id',
           primaryKey: ['id'],
           indexes: [['order_id']],
-          rows: (order) => (isGraphqlRecord(order) ? nodes(order, 'fulfillments') : list_(order, 'fulfillments')),
+          rows: (order) => nodes(order, 'fulfillments'),
           columns: [
             id,
             parentId('order_id'),
-            text('status', 'status', lower('status')),
-            text('tracking_company', 'tracking_company', (f) => nodes(f, 'trackingInfo')[0]?.company ?? null),
-            personal(text('tracking_number', 'tracking_number', (f) => nodes(f, 'trackingInfo')[0]?.number ?? null)),
+            text('status', lower('status')),
+            text('tracking_company', (f) => nodes(f, 'trackingInfo')[0]?.company ?? null),
+            personal(text('tracking_number', (f) => nodes(f, 'trackingInfo')[0]?.number ?? null)),
             ...createdUpdated,
           ],
         },
@@ -712,34 +659,31 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
           parentKey: 'order_id',
           primaryKey: ['id'],
           indexes: [['order_id']],
-          rows: (order) => (isGraphqlRecord(order) ? nodes(order, 'refunds') : list_(order, 'refunds')),
+          rows: (order) => nodes(order, 'refunds'),
           columns: [
             id,
             parentId('order_id'),
-            money('amount', refundAmount, 'totalRefundedSet.shopMoney.amount'),
+            money('amount', 'totalRefundedSet.shopMoney.amount'),
             personal(text('note')),
-            time('created_at', 'created_at', 'createdAt'),
+            time('created_at', 'createdAt'),
             // GraphQL's Refund has no processedAt: its createdAt (when Shopify recorded it) stands in.
-            time('processed_at', 'processed_at', 'createdAt'),
+            time('processed_at', 'createdAt'),
           ],
         },
         {
           name: 'order_discount_codes',
           parentKey: 'order_id',
           primaryKey: ['order_id', 'position'],
-          rows: (order) =>
-            (isGraphqlRecord(order) ? discountCodeApplications(order) : list_(order, 'discount_codes')).map(
-              (code, index) => ({ ...code, position: index + 1 }),
-            ),
+          rows: (order) => discountCodeApplications(order).map((code, index) => ({ ...code, position: index + 1 })),
           columns: [
             parentId('order_id'),
             int('position'),
             text('code'),
             // GraphQL tells no amount per code: the order's discounts are the code's when it is the only one.
-            money('amount', 'amount', (_d, o) =>
+            money('amount', (_d, o) =>
               discountCodeApplications(o).length === 1 ? reader('totalDiscountsSet.shopMoney.amount')(o) : null,
             ),
-            text('type', 'type', discountType),
+            text('type', discountType),
           ],
         },
       ],

@@ -81,6 +81,17 @@ const MIGRATIONS: Array<(db: Db) => void> = [
          updated_at TEXT NOT NULL
        );`,
     ),
+  // Migration 6: the REST client was removed. A resource whose table holds records read through REST (a numeric
+  // `id` in raw_json, where a GraphQL node has a GID) loses its watermark, so the next sync reads the whole resource
+  // again and stores every record Shopify still has as a GraphQL node. The rows keep their values meanwhile.
+  (db) => {
+    for (const resource of ['products', 'customers', 'orders']) {
+      const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(resource);
+      if (!table) continue;
+      const rest = db.prepare(`SELECT 1 FROM ${resource} WHERE json_type(raw_json, '$.id') = 'integer' LIMIT 1`).get();
+      if (rest) db.prepare('DELETE FROM metadata WHERE key = ?').run(`watermark:${resource}`);
+    }
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

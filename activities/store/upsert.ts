@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { blankPersonalColumns, scrubRecord } from './personal-data';
 import { missingChildRecorder } from './deletions';
-import { type ApiRecord, recordId, type ResourceSpec, type TableSpec } from './resources';
+import { type ApiRecord, isGraphqlRecord, recordId, type ResourceSpec, type TableSpec } from './resources';
 import { type Db, quoteIdentifier } from './sql';
 
 type Statements = { upsert: Database.Statement; deleteChildren?: Database.Statement };
@@ -71,13 +71,24 @@ export interface UpsertCounts {
 /**
  * Writes one page of records and all their child rows in one transaction. A parent's children are replaced as a
  * whole, so a line item removed in Shopify disappears here too, and replaying the same page changes nothing.
+ *
+ * A REST record (stored by a version that still read REST, and written again here by a schema back-fill or an
+ * erasure) keeps the rows that version derived from it: the columns read GraphQL nodes only. An erasure still
+ * scrubs its raw_json and blanks its personal columns (see `eraseLegacyRecord`).
  */
 export function upsertRecords(db: Db, resource: ResourceSpec, records: ApiRecord[]): UpsertCounts {
   const main = statements(db, resource.table);
   const children = resource.children.map((child) => ({ child, sql: statements(db, child, child.parentKey) }));
-  const latest = latestById(resource.name, records);
+  const all = latestById(resource.name, records);
+  const latest = all.filter((i) => isGraphqlRecord(records[i]));
   let childRecords = 0;
   db.transaction(() => {
+    if (all.length > latest.length) {
+      const redacted = isRedacted(db, resource);
+      for (const i of all) {
+        if (!isGraphqlRecord(records[i]) && redacted(records[i])) eraseLegacyRecord(db, resource, records[i]);
+      }
+    }
     if (children.length > 0) {
       const ids = JSON.stringify(latest.map((i) => recordId(records[i])));
       for (const { child, sql } of children) {
@@ -107,6 +118,24 @@ export function upsertRecords(db: Db, resource: ResourceSpec, records: ApiRecord
     }
   })();
   return { records: records.length, childRecords };
+}
+
+/** A REST record's personal data out of its raw_json and out of its rows' personal columns; nothing else changes. */
+function eraseLegacyRecord(db: Db, resource: ResourceSpec, record: ApiRecord): void {
+  const id = recordId(record);
+  const blank = (table: TableSpec) =>
+    table.columns.filter((c) => c.personal).map((c) => `${quoteIdentifier(c.name)} = NULL`);
+  const scrubbed = JSON.stringify(scrubRecord(record, resource.personalData!.keys));
+  db.prepare(
+    `UPDATE ${quoteIdentifier(resource.table.name)} SET ${['raw_json = ?', ...blank(resource.table)].join(', ')} WHERE id = ?`,
+  ).run(scrubbed, id);
+  for (const child of resource.children) {
+    const columns = blank(child);
+    if (columns.length === 0) continue;
+    db.prepare(
+      `UPDATE ${quoteIdentifier(child.name)} SET ${columns.join(', ')} WHERE ${quoteIdentifier(child.parentKey)} = ?`,
+    ).run(id);
+  }
 }
 
 const redactionLookups = new WeakMap<Db, { any: Database.Statement; one: Database.Statement }>();

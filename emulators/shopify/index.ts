@@ -62,7 +62,13 @@ export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifySt
   faults.set(options.faults ?? []);
   const log: RequestLogEntry[] = [];
   const graphql = new AdminGraphql(
-    { datasets: datasets as Record<ResourceName, AnyData>, shopName, utcOffset, now: () => now().getTime() },
+    {
+      datasets: datasets as Record<ResourceName, AnyData>,
+      shopName,
+      utcOffset,
+      now: () => now().getTime(),
+      shop: options.shop,
+    },
     // "No rate limit" (rateLimit: false, the CLI's --no-rate-limit) switches GraphQL's cost bucket off too.
     options.rateLimit === false && options.graphql?.costLimit === undefined
       ? { ...options.graphql, costLimit: false }

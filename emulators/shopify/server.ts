@@ -106,6 +106,7 @@ export class StoreServer {
         pickFault: (resource) => this.deps.faults.pick(resource as ResourceName),
         sendFault: (fault, headers) => this.sendFault(req, res, entry, fault, headers),
         track: (timer) => this.timers.add(timer),
+        oldestApiVersion: this.deps.oldestApiVersion,
       });
     }
     req.resume(); // discard any request body

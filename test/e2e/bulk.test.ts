@@ -64,7 +64,7 @@ describe('full sync through bulk operations (real Temporal dev server)', () => {
     });
 
     it('equals the store row for row, through exactly one downloaded operation per resource and no paging', async () => {
-      const config = testConfig(data.dir, store.url, { api: 'graphql' }, 'e2e-bulk');
+      const config = testConfig(data.dir, store.url, {}, 'e2e-bulk');
       const result = await runSyncInProcess(env, config, { full: true });
 
       expect(result.resources.products.records).toBe(25);

@@ -26,7 +26,7 @@ describe('deletions through destroy events (GraphQL source, real Temporal dev se
   let store: ShopifyStore;
   let url: string;
   const data = tempDir('deletions-e2e-');
-  const config = () => testConfig(data.dir, url, { api: 'graphql' }, 'e2e-deletions');
+  const config = () => testConfig(data.dir, url, {}, 'e2e-deletions');
 
   beforeAll(async () => {
     [env] = await Promise.all([startTemporal(), workflowBundle()]);

@@ -20,7 +20,7 @@ describe('sync through the GraphQL Admin API by cursor-paged queries (real Tempo
   let store: ShopifyStore;
   let url: string;
   const data = tempDir('gql-e2e-');
-  const config = () => testConfig(data.dir, url, { api: 'graphql' }, 'e2e-graphql');
+  const config = () => testConfig(data.dir, url, {}, 'e2e-graphql');
 
   beforeAll(async () => {
     [env] = await Promise.all([startTemporal(), workflowBundle()]);

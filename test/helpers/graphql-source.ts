@@ -2,7 +2,6 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DEFAULT_API_VERSION } from '../../common/config';
 import { RESOURCE_NAMES, type ResourceName, type SyncPageResult } from '../../common/contract';
 import { accessTokenSource } from '../../activities/shopify/access-token';
-import { ShopifyClient } from '../../activities/shopify/client';
 import { CostPacer } from '../../activities/shopify/graphql/cost-pacer';
 import { GraphqlClient } from '../../activities/shopify/graphql/graphql-client';
 import { GraphqlPagedSource } from '../../activities/shopify/graphql/paged-source';
@@ -21,14 +20,11 @@ export function graphqlSourceFor(url: string, pacer = new CostPacer()): GraphqlP
   );
 }
 
-export function syncDeps(db: Db, url: string, api: 'rest' | 'graphql'): SyncDeps {
-  const config = { store: 'unit-store', baseUrl: url, apiVersion: DEFAULT_API_VERSION, timeoutMs: 10_000 };
-  const rest = new ShopifyClient({ ...config, apiToken: TEST_TOKEN });
-  const graphql = api === 'graphql' ? graphqlSourceFor(url) : undefined;
+export function syncDeps(db: Db, url: string): SyncDeps {
+  const source = graphqlSourceFor(url);
   return {
     db: () => db,
-    shopify: () => rest,
-    source: graphql && (() => graphql),
+    source: () => source,
     pageBudget: { pages: 100_000, ms: 3_600_000 },
   };
 }

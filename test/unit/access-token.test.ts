@@ -1,9 +1,13 @@
 import { DEFAULT_API_VERSION, type ShopifyConfig } from '../../common/config';
 import { redact } from '../../common/redact';
-import { ClientCredentialsTokenSource, StaticTokenSource } from '../../activities/shopify/access-token';
+import {
+  type AccessTokenSource,
+  ClientCredentialsTokenSource,
+  StaticTokenSource,
+} from '../../activities/shopify/access-token';
 import { exchangeFailure } from '../../activities/shopify/client-credentials';
-import { ShopifyClient } from '../../activities/shopify/client';
-import { resourceSpec } from '../../activities/store/resources';
+import { CostPacer } from '../../activities/shopify/graphql/cost-pacer';
+import { GraphqlClient } from '../../activities/shopify/graphql/graphql-client';
 import { createShopifyStore, type ShopifyStore } from '../../emulators/shopify';
 import { failureOf } from '../helpers/failures';
 
@@ -148,7 +152,15 @@ describe('access tokens from the client-credentials grant', () => {
     expect(failure.message).toMatch(/Check SHOPIFY_API_TOKEN/);
   });
 
-  describe('the REST client with expiring tokens', () => {
+  describe('the GraphQL client with expiring tokens', () => {
+    const SHOP = 'query Shop { shop { name } }';
+    const clientFor = (shortUrl: string, tokens: AccessTokenSource) =>
+      new GraphqlClient({
+        ...config({ baseUrl: shortUrl }),
+        apiVersion: DEFAULT_API_VERSION,
+        tokens,
+        pacer: new CostPacer(),
+      });
     const shortLived = async (lifetime: number) => {
       const s = createShopifyStore({
         seed: 3,
@@ -166,22 +178,20 @@ describe('access tokens from the client-credentials grant', () => {
         // paused): the 401 path, not the refresh before expiry. 0.6 s: past the first half of the token's life.
         const time = clock();
         const tokens = new ClientCredentialsTokenSource(config({ baseUrl: shortUrl }), { now: time.now });
-        const client = new ShopifyClient(
-          { ...config({ baseUrl: shortUrl }), apiVersion: DEFAULT_API_VERSION },
-          { tokens },
-        );
-        const first = await client.page('orders', null, resourceSpec('orders').params);
+        const client = clientFor(shortUrl, tokens);
+        await client.query(SHOP);
         await new Promise((resolve) => setTimeout(resolve, 1_100));
         time.advance(600);
-        const second = await client.page('orders', first.nextCursor, {});
-        expect(second.records).toHaveLength(250);
+        const second = await client.query<{ shop: { name: string } }>(SHOP);
+        expect(second.data.shop.name).toBeTruthy();
+        expect(second.requests).toBe(2);
         const statuses = s.requestLog.map((r) => `${r.path.split('/').pop()}:${r.status}`);
         expect(statuses).toEqual([
           'access_token:200',
-          'orders.json:200',
-          'orders.json:401',
+          'graphql.json:200',
+          'graphql.json:401',
           'access_token:200',
-          'orders.json:200',
+          'graphql.json:200',
         ]);
       } finally {
         await s.close();
@@ -192,11 +202,11 @@ describe('access tokens from the client-credentials grant', () => {
       const { s, url: shortUrl } = await shortLived(3600);
       try {
         s.setFaults([{ kind: 'status', status: 401 }]);
-        const client = new ShopifyClient({ ...config({ baseUrl: shortUrl }), apiVersion: DEFAULT_API_VERSION });
-        const failure = await failureOf(client.page('orders', null, resourceSpec('orders').params));
+        const client = clientFor(shortUrl, new ClientCredentialsTokenSource(config({ baseUrl: shortUrl })));
+        const failure = await failureOf(client.query(SHOP));
         expect(failure).toMatchObject({ type: 'ShopifyAuthError', nonRetryable: true });
         expect(failure.message).toMatch(/rejected an access token it issued 0 s ago/);
-        expect(s.requestLog.filter((r) => r.path.endsWith('orders.json'))).toHaveLength(1);
+        expect(s.requestLog.filter((r) => r.path.endsWith('graphql.json'))).toHaveLength(1);
       } finally {
         await s.close();
       }

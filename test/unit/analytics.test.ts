@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Db } from '../../activities/store/database';
 import { resourceSpec } from '../../activities/store/resources';
 import { upsertRecords } from '../../activities/store/upsert';
+import { asNodes } from '../helpers/graphql-nodes';
 import { AnalyticsSummary, computeAnalytics, writeAnalytics } from '../../activities/exports/analytics';
 import {
   divideRounded,
@@ -196,9 +197,9 @@ const EXPECTED: AnalyticsSummary = {
 };
 
 function load(db: Db, orders: Rec[], customers: Rec[], products: Rec[]): void {
-  upsertRecords(db, resourceSpec('products'), products);
-  upsertRecords(db, resourceSpec('customers'), customers);
-  upsertRecords(db, resourceSpec('orders'), orders);
+  upsertRecords(db, resourceSpec('products'), asNodes('products', products));
+  upsertRecords(db, resourceSpec('customers'), asNodes('customers', customers));
+  upsertRecords(db, resourceSpec('orders'), asNodes('orders', orders));
 }
 
 describe('analytics', () => {
@@ -326,9 +327,9 @@ describe('analytics', () => {
   it.each([1, 2, 3])('equals the independent computation on generated orders (seed %i)', (seed) => {
     const shop = generateShop(seed, 300);
     for (let i = 0; i < shop.orders.length; i += 50)
-      upsertRecords(db, resourceSpec('orders'), shop.orders.slice(i, i + 50));
-    upsertRecords(db, resourceSpec('customers'), shop.customers);
-    upsertRecords(db, resourceSpec('products'), shop.products);
+      upsertRecords(db, resourceSpec('orders'), asNodes('orders', shop.orders.slice(i, i + 50)));
+    upsertRecords(db, resourceSpec('customers'), asNodes('customers', shop.customers));
+    upsertRecords(db, resourceSpec('products'), asNodes('products', shop.products));
     const { generated_at: _ignored, ...summary } = computeAnalytics(db);
     expect(summary).toEqual(analyticsFromApiRecords(shop.orders, shop.customers, shop.products));
     expect(summary.total_orders).toBe(300);

@@ -55,6 +55,11 @@ describe('the worker refuses bad configuration at start', () => {
       says: [/SHOPIFY_STORE and SHOPIFY_API_TOKEN are not set/],
     },
     {
+      name: 'SHOPIFY_API=rest, from before the REST client was removed',
+      env: { SHOPIFY_API: 'rest' },
+      says: [/SHOPIFY_API=rest: the REST Admin API client was removed/, /Remove SHOPIFY_API from \.env/],
+    },
+    {
       name: 'SHOPIFY_STORE not a store name',
       env: { SHOPIFY_STORE: 'my shop!' },
       says: [/SHOPIFY_STORE "my shop!" is not a Shopify store name/, /"acme" or "acme\.myshopify\.com"/],

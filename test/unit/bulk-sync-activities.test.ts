@@ -91,13 +91,4 @@ describe('bulk sync activities', () => {
       reason: 'EXPIRED',
     });
   });
-
-  it('a worker configured for REST refuses bulk operations, saying what to set', async () => {
-    const bulk = createBulkSyncActivities({ db: () => db, store: 'unit-store' });
-    await expect(start(bulk, { resource: 'orders', updatedAtMin: null })).rejects.toMatchObject({
-      type: 'ConfigError',
-      nonRetryable: true,
-      message: expect.stringContaining('SHOPIFY_API=graphql'),
-    });
-  });
 });

@@ -26,9 +26,11 @@ describe('configuration', () => {
       apiVersion: DEFAULT_API_VERSION,
       apiToken: 'shpat_x',
       timeoutMs: 30_000,
-      api: 'rest',
     });
-    expect(loadShopifyConfig({ ...good, SHOPIFY_API: 'GraphQL' }).api).toBe('graphql');
+  });
+
+  it('ignores SHOPIFY_API=graphql, left from when GraphQL was the opt-in: it is what happens anyway', () => {
+    expect(loadShopifyConfig({ ...good, SHOPIFY_API: 'GraphQL' })).toEqual(loadShopifyConfig(good));
   });
 
   it('accepts the store as a name, a domain or a URL', () => {
@@ -51,7 +53,8 @@ describe('configuration', () => {
     [{ ...good, SHOPIFY_BASE_URL: 'not a url' }, /SHOPIFY_BASE_URL "not a url" is not a URL/],
     [{ ...good, SHOPIFY_BASE_URL: 'ftp://x' }, /must start with http/],
     [{ ...good, SHOPIFY_TIMEOUT_MS: '-5' }, /SHOPIFY_TIMEOUT_MS must be a positive whole number/],
-    [{ ...good, SHOPIFY_API: 'soap' }, /SHOPIFY_API must be "rest" or "graphql", got "soap"/],
+    [{ ...good, SHOPIFY_API: 'rest' }, /SHOPIFY_API=rest: the REST Admin API client was removed.*Remove SHOPIFY_API/],
+    [{ ...good, SHOPIFY_API: 'soap' }, /SHOPIFY_API=soap: the REST Admin API client was removed/],
   ])('refuses bad settings with a message that says what to fix (%j)', (env, message) => {
     expect(() => loadShopifyConfig(env)).toThrow(ConfigError);
     expect(() => loadShopifyConfig(env)).toThrow(message);

@@ -1,11 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { DEFAULT_API_VERSION, type ShopifyConfig } from '../../common/config';
 import { formatConnectionReport } from '../../common/connection-report';
-import { ShopifyClient } from '../../activities/shopify/client';
+import { accessTokenSource } from '../../activities/shopify/access-token';
 import { checkConnection } from '../../activities/shopify/connection-check';
+import { CostPacer } from '../../activities/shopify/graphql/cost-pacer';
+import { GraphqlClient } from '../../activities/shopify/graphql/graphql-client';
 import { createShopifyStore, type ShopifyStoreOptions } from '../../emulators/shopify';
 
-/** The connection check against the emulator: what it reads from Shopify and what it calls a problem. */
+/** The connection check against the emulator's GraphQL Admin API: what it reads and what it calls a problem. */
 
 const APP = { clientId: 'check-client-id', clientSecret: 'check-client-secret-5e6f' };
 
@@ -21,7 +23,9 @@ async function check(options: ShopifyStoreOptions, overrides: Partial<ShopifyCon
       clientCredentials: APP,
       ...overrides,
     };
-    const report = await checkConnection(new ShopifyClient(config), config.store, config.apiVersion);
+    const tokens = accessTokenSource(config);
+    const client = new GraphqlClient({ ...config, tokens, pacer: new CostPacer() });
+    const report = await checkConnection(client, tokens, config.store);
     return { report, text: formatConnectionReport(report), log: store.requestLog };
   } finally {
     await store.close();
@@ -32,7 +36,7 @@ describe('connection check', () => {
   it('a good Dev Dashboard app: shop, currency, time zone, version, token and its expiry, all four scopes', async () => {
     const { report, text, log } = await check({
       app: APP,
-      shop: { name: 'Check Shop', currency: 'EUR', ianaTimezone: 'Europe/Berlin' },
+      shop: { name: 'Check Shop', currency: 'EUR', ianaTimezone: 'Europe/Berlin', domain: 'shop.example.com' },
     });
     expect(report).toMatchObject({
       shop: {
@@ -48,12 +52,15 @@ describe('connection check', () => {
     });
     const left = Date.parse(report.token.expiresAt!) - Date.now();
     expect(left).toBeGreaterThan(86_000_000);
-    expect(text).toMatch(/Shop: +Check Shop \(check-shop\.myshopify\.com\)/);
+    expect(report.shop.domain).toBe('shop.example.com');
+    expect(text).toMatch(/Shop: +Check Shop \(check-shop\.myshopify\.com, shop\.example\.com\)/);
     expect(text).toMatch(/Token: +client-credentials grant .* expires .* \(in 14\d\d min\)/);
     expect(text).toMatch(/read_products ok, read_customers ok, read_orders ok, read_all_orders ok/);
     expect(text).toMatch(/Connection check passed\./);
-    // The scopes come from Shopify, not from the grant's answer or the configuration.
-    expect(log.map((r) => r.path)).toContain('/admin/oauth/access_scopes.json');
+    // The scopes come from Shopify (one GraphQL query), not from the grant's answer or the configuration.
+    const queries = log.filter((r) => r.kind === 'graphql');
+    expect(queries.map((r) => r.graphql?.fields)).toEqual([['shop', 'currentAppInstallation']]);
+    expect(log.every((r) => r.kind === 'graphql' || r.path === '/admin/oauth/access_token')).toBe(true);
   });
 
   it('without read_all_orders: a problem saying only 60 days of orders are visible and the analytics will be wrong', async () => {

@@ -6,6 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { openDatabase, Db } from '../../activities/store/database';
 import { allTables, resourceSpec } from '../../activities/store/resources';
 import { upsertRecords } from '../../activities/store/upsert';
+import { asNodes } from '../helpers/graphql-nodes';
 import { CSV_EXPORTS, csvRows, exportCsvs } from '../../activities/exports/csv-export';
 import { writeFileAtomic } from '../../activities/exports/atomic-file';
 import { tempDir } from '../helpers/tmp';
@@ -87,9 +88,9 @@ const orders = [
 
 function buildDb(dir: string): Db {
   const db = openDatabase(dir);
-  upsertRecords(db, resourceSpec('products'), products);
-  upsertRecords(db, resourceSpec('customers'), customers);
-  upsertRecords(db, resourceSpec('orders'), orders);
+  upsertRecords(db, resourceSpec('products'), asNodes('products', products));
+  upsertRecords(db, resourceSpec('customers'), asNodes('customers', customers));
+  upsertRecords(db, resourceSpec('orders'), asNodes('orders', orders));
   return db;
 }
 
@@ -215,7 +216,10 @@ describe('CSV export', () => {
     upsertRecords(
       db,
       resourceSpec('products'),
-      titles.map((title, i) => ({ id: 100 + i, title })),
+      asNodes(
+        'products',
+        titles.map((title, i) => ({ id: 100 + i, title })),
+      ),
     );
     for (const bom of [false, true]) {
       await exportCsvs(db, dir, { bom });
@@ -255,7 +259,7 @@ describe('CSV export', () => {
     const db = buildDb(dir);
     await exportCsvs(db, dir);
     const before = new Map(CSV_EXPORTS.map((e) => [e.file, fs.readFileSync(path.join(dir, e.file))]));
-    upsertRecords(db, resourceSpec('customers'), [{ id: 1003, email: 'new@example.com' }]);
+    upsertRecords(db, resourceSpec('customers'), asNodes('customers', [{ id: 1003, email: 'new@example.com' }]));
     // A value no CSV can carry, in the last row of the last file: the export fails mid-stream.
     db.prepare('UPDATE line_items SET title = ? WHERE id = 13000000003').run(Buffer.from([0, 1, 2]));
     await expect(exportCsvs(db, dir)).rejects.toThrow(/line_items\.title holds a BLOB/);

@@ -13,6 +13,7 @@ import { divideRounded, formatThousandths, meanMoney, ratio2 } from '../../activ
 import { Db, openDatabase } from '../../activities/store/database';
 import { resourceSpec } from '../../activities/store/resources';
 import { upsertRecords } from '../../activities/store/upsert';
+import { asNodes } from '../helpers/graphql-nodes';
 import { startDashboardServer } from '../../client/dashboard';
 import { createShopifyStore } from '../../emulators/shopify';
 import { analyticsFromApiRecords } from '../helpers/independent-analytics';
@@ -27,7 +28,8 @@ function databaseOf(dir: string, records: { products?: Rec[]; customers?: Rec[];
   const db = openDatabase(dir);
   for (const name of ['products', 'customers', 'orders'] as const) {
     const list = records[name] ?? [];
-    for (let i = 0; i < list.length; i += 500) upsertRecords(db, resourceSpec(name), list.slice(i, i + 500));
+    for (let i = 0; i < list.length; i += 500)
+      upsertRecords(db, resourceSpec(name), asNodes(name, list.slice(i, i + 500)));
   }
   return db;
 }

@@ -6,6 +6,7 @@ import { deleteRecords, deletionTarget } from '../../activities/store/deletions'
 import { resourceSpec } from '../../activities/store/resources';
 import { SCHEMA_VERSION } from '../../activities/store/schema';
 import { upsertRecords } from '../../activities/store/upsert';
+import { asNodes } from '../helpers/graphql-nodes';
 import { tempDir } from '../helpers/tmp';
 import { withTempDatabase } from '../helpers/temp-database';
 
@@ -56,9 +57,9 @@ describe('deleteRecords', () => {
   beforeEach(() => {
     ({ dir, cleanup } = tempDir());
     db = openDatabase(dir);
-    upsertRecords(db, resourceSpec('products'), [product(7, [701, 702]), product(8, [801])]);
-    upsertRecords(db, resourceSpec('customers'), [customer(42), customer(43)]);
-    upsertRecords(db, resourceSpec('orders'), [order(1), order(2, 8)]);
+    upsertRecords(db, resourceSpec('products'), asNodes('products', [product(7, [701, 702]), product(8, [801])]));
+    upsertRecords(db, resourceSpec('customers'), asNodes('customers', [customer(42), customer(43)]));
+    upsertRecords(db, resourceSpec('orders'), asNodes('orders', [order(1), order(2, 8)]));
   });
   afterEach(() => {
     db.close();
@@ -153,7 +154,10 @@ describe('deleteRecords', () => {
     upsertRecords(
       db,
       resourceSpec('customers'),
-      many.map((c) => customer(c.id)),
+      asNodes(
+        'customers',
+        many.map((c) => customer(c.id)),
+      ),
     );
     const result = deleteRecords(db, 'customers', [...many, { id: 42 }], 'reconciliation', NOW);
     expect(result).toEqual({ removed: 2501, rows: { customers: 2501 } });
@@ -183,8 +187,8 @@ describe('variants missing from a re-fetched product', () => {
   withTempDatabase((d) => (db = d));
 
   it('are removed with the page and recorded as variant-missing in the same transaction, once', () => {
-    upsertRecords(db, resourceSpec('products'), [product(7, [701, 702, 703]), product(8, [801])]);
-    upsertRecords(db, resourceSpec('products'), [product(7, [701, 704]), product(8, [801])]);
+    upsertRecords(db, resourceSpec('products'), asNodes('products', [product(7, [701, 702, 703]), product(8, [801])]));
+    upsertRecords(db, resourceSpec('products'), asNodes('products', [product(7, [701, 704]), product(8, [801])]));
     expect(ids(db, 'product_variants')).toEqual([701, 704, 801]);
     const rows = deletionRows(db) as { resource: string; id: number; found_by: string; deleted_at: null }[];
     expect(rows.map(({ resource, id, found_by, deleted_at }) => ({ resource, id, found_by, deleted_at }))).toEqual([
@@ -192,21 +196,23 @@ describe('variants missing from a re-fetched product', () => {
       { resource: 'product_variants', id: 703, found_by: 'variant-missing', deleted_at: null },
     ]);
     // The same page again (a retried activity) finds nothing missing.
-    upsertRecords(db, resourceSpec('products'), [product(7, [701, 704]), product(8, [801])]);
+    upsertRecords(db, resourceSpec('products'), asNodes('products', [product(7, [701, 704]), product(8, [801])]));
     expect(deletionRows(db)).toHaveLength(2);
   });
 
   it('a page that fails to store records no variant as missing', () => {
-    upsertRecords(db, resourceSpec('products'), [product(7, [701, 702])]);
+    upsertRecords(db, resourceSpec('products'), asNodes('products', [product(7, [701, 702])]));
     const bad = { ...product(7, [701]), id: 2 ** 53 };
-    expect(() => upsertRecords(db, resourceSpec('products'), [product(7, [701]), bad])).toThrow(/below 2\^53/);
+    expect(() => upsertRecords(db, resourceSpec('products'), asNodes('products', [product(7, [701]), bad]))).toThrow(
+      /below 2\^53/,
+    );
     expect(ids(db, 'product_variants')).toEqual([701, 702]);
     expect(deletionRows(db)).toEqual([]);
   });
 
   it('line items replaced by a re-fetched order are not recorded as deletions', () => {
-    upsertRecords(db, resourceSpec('orders'), [order(1)]);
-    upsertRecords(db, resourceSpec('orders'), [{ ...order(1), line_items: [] }]);
+    upsertRecords(db, resourceSpec('orders'), asNodes('orders', [order(1)]));
+    upsertRecords(db, resourceSpec('orders'), asNodes('orders', [{ ...order(1), line_items: [] }]));
     expect(ids(db, 'line_items')).toEqual([]);
     expect(deletionRows(db)).toEqual([]);
   });
@@ -217,7 +223,7 @@ describe('migration', () => {
     const { dir, cleanup } = tempDir();
     try {
       const db = openDatabase(dir);
-      upsertRecords(db, resourceSpec('orders'), [order(1), order(2)]);
+      upsertRecords(db, resourceSpec('orders'), asNodes('orders', [order(1), order(2)]));
       // Roll the file back to what the previous release wrote: schema 2, no deletions table.
       db.exec('DROP TABLE deletions');
       db.pragma('user_version = 2');

@@ -1,21 +1,53 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { allTables, type TableSpec } from '../../activities/store/resources';
 import { Db, openDatabase } from '../../activities/store/database';
 import { createShopifyStore, ShopifyStore } from '../../emulators/shopify';
+import { GOLDEN_STORE } from '../fixtures/rest-golden/store';
 import { syncAll, syncDeps } from '../helpers/graphql-source';
 import { tempDir } from '../helpers/tmp';
 
 /**
- * The same emulated store synced once through REST and once through GraphQL (SHOPIFY_API=graphql) must give the
- * same tables: every column but raw_json, value for value, timestamps in the shop's offset included. The only
- * differences allowed are the ones the README lists under "Reading through GraphQL", each checked for its cause.
+ * Users' Power BI models and sheets read the tables' columns, which REST filled before GraphQL became the only
+ * source. test/fixtures/rest-golden/rows.json holds every table's rows (all columns but raw_json) as a REST sync of
+ * the small store of GOLDEN_STORE stored them; a GraphQL sync of the same store must give exactly these rows, value
+ * for value (timestamps in the shop's offset, money strings), except for the differences the README lists under
+ * "How it works" (GraphQL), each checked here for its cause.
+ *
+ * The fixture cannot be regenerated from this version: the REST client is gone. It was written by
+ * test/fixtures/rest-golden/generate.ts, deleted with the REST client; to write it again, check out the commit that
+ * added it (`git log --diff-filter=A -- test/fixtures/rest-golden/generate.ts`) and run
+ * `npx tsx test/fixtures/rest-golden/generate.ts` there. Do not edit the fixture to make this test pass: a difference
+ * here is a column whose value changes for users.
  */
 
 type Row = Record<string, unknown>;
+interface GoldenTable {
+  columns: string[];
+  rows: unknown[][];
+}
 
-function rowsByKey(db: Db, table: TableSpec): Map<string, Row> {
+const golden = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/rest-golden/rows.json'), 'utf8')) as Record<
+  string,
+  GoldenTable
+>;
+
+const keyOf = (table: TableSpec, row: Row) => table.primaryKey.map((k) => row[k]).join('/');
+
+function goldenRows(table: TableSpec): Map<string, Row> {
+  const { columns, rows } = golden[table.name];
+  return new Map(
+    rows.map((values) => {
+      const row = Object.fromEntries(columns.map((c, i) => [c, values[i]]));
+      return [keyOf(table, row), row];
+    }),
+  );
+}
+
+function storedRows(db: Db, table: TableSpec): Map<string, Row> {
   const columns = table.columns.map((c) => c.name).filter((c) => c !== 'raw_json');
   const rows = db.prepare(`SELECT ${columns.map((c) => `"${c}"`).join(', ')} FROM "${table.name}"`).all() as Row[];
-  return new Map(rows.map((r) => [table.primaryKey.map((k) => r[k]).join('/'), r]));
+  return new Map(rows.map((r) => [keyOf(table, r), r]));
 }
 
 interface Difference {
@@ -25,13 +57,13 @@ interface Difference {
   graphql: unknown;
 }
 
-function differences(rest: Db, graphql: Db) {
+function differences(db: Db) {
   const changed: Difference[] = [];
   const onlyRest: string[] = [];
   const onlyGraphql: string[] = [];
   for (const table of allTables()) {
-    const a = rowsByKey(rest, table);
-    const b = rowsByKey(graphql, table);
+    const a = goldenRows(table);
+    const b = storedRows(db, table);
     for (const key of b.keys()) if (!a.has(key)) onlyGraphql.push(`${table.name}/${key}`);
     for (const [key, row] of a) {
       const other = b.get(key);
@@ -49,51 +81,45 @@ function differences(rest: Db, graphql: Db) {
   return { changed, onlyRest, onlyGraphql };
 }
 
-describe('SHOPIFY_API=graphql stores what SHOPIFY_API=rest stores', () => {
+describe('a GraphQL sync stores the rows a REST sync of the same store stored (test/fixtures/rest-golden)', () => {
   let store: ShopifyStore;
   const data = tempDir('gql-equivalence-');
-  let rest: Db;
-  let graphql: Db;
+  let db: Db;
 
   beforeAll(async () => {
-    store = createShopifyStore({
-      seed: 21,
-      products: 40,
-      customers: 150,
-      orders: 400,
-      large: { productVariants: [130], orderLineItems: [300] },
-      rateLimit: false,
-      // A bucket that never makes this test wait: pacing is the e2e test's subject.
-      graphql: { costLimit: { maximumAvailable: 20_000, restoreRate: 20_000 } },
-    });
+    store = createShopifyStore(GOLDEN_STORE);
     await store.listen(0);
-    rest = openDatabase(`${data.dir}/rest`);
-    graphql = openDatabase(`${data.dir}/graphql`);
-    await syncAll(syncDeps(rest, store.url, 'rest'));
-    await syncAll(syncDeps(graphql, store.url, 'graphql'));
+    db = openDatabase(`${data.dir}/graphql`);
+    await syncAll(syncDeps(db, store.url));
   });
   afterAll(async () => {
-    rest?.close();
-    graphql?.close();
+    db?.close();
     await store?.close();
     data.cleanup();
   });
 
+  it('has the columns the REST rows have, in every table', () => {
+    for (const table of allTables()) {
+      const columns = table.columns.map((c) => c.name).filter((c) => c !== 'raw_json');
+      expect({ table: table.name, columns }).toEqual({ table: table.name, columns: golden[table.name].columns });
+    }
+  });
+
   it('gives identical rows in every table and column but raw_json, except the documented differences', () => {
-    const { changed, onlyRest, onlyGraphql } = differences(rest, graphql);
+    const { changed, onlyRest, onlyGraphql } = differences(db);
     const products = new Set([...store.records('products')].map((p) => p.id));
 
-    // REST lists at most 100 variants per product: GraphQL has the 30 more of the 130-variant product.
+    // REST listed at most 100 variants per product: GraphQL has the 4 more of the 104-variant product.
     expect(onlyRest).toEqual([]);
-    expect(onlyGraphql).toHaveLength(30);
+    expect(onlyGraphql).toHaveLength(4);
     expect(onlyGraphql.every((key) => key.startsWith('product_variants/'))).toBe(true);
 
     const byColumn = new Map<string, Difference[]>();
     for (const d of changed) byColumn.set(d.column, [...(byColumn.get(d.column) ?? []), d]);
     expect([...byColumn.keys()].sort()).toEqual(['line_items.product_id', 'line_items.variant_id', 'orders.email']);
-    // A guest order without an email: REST says "", GraphQL null.
+    // A guest order without an email: REST said "", GraphQL null.
     expect(byColumn.get('orders.email')!.every((d) => d.rest === '' && d.graphql === null)).toBe(true);
-    // A line item whose product was deleted: REST keeps the old ids, GraphQL has `product: null`, `variant: null`.
+    // A line item whose product was deleted: REST kept the old ids, GraphQL has `product: null`, `variant: null`.
     for (const column of ['line_items.product_id', 'line_items.variant_id']) {
       expect(byColumn.get(column)!.every((d) => d.graphql === null && d.rest !== null)).toBe(true);
     }
@@ -102,20 +128,18 @@ describe('SHOPIFY_API=graphql stores what SHOPIFY_API=rest stores', () => {
 
   it('compares real data: every table filled, shop-offset timestamps, money strings and the large records', () => {
     for (const table of allTables()) {
-      const { n } = graphql.prepare(`SELECT COUNT(*) AS n FROM "${table.name}"`).get() as { n: number };
+      const { n } = db.prepare(`SELECT COUNT(*) AS n FROM "${table.name}"`).get() as { n: number };
       expect({ table: table.name, filled: n > 0 }).toEqual({ table: table.name, filled: true });
     }
-    const order = graphql.prepare('SELECT created_at, total_price, raw_json FROM orders LIMIT 1').get() as Row;
+    const order = db.prepare('SELECT created_at, total_price, raw_json FROM orders LIMIT 1').get() as Row;
     expect(order.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d-04:00$/);
     expect(order.total_price).toMatch(/^\d+\.\d\d$/);
     expect(JSON.parse(order.raw_json as string).id).toMatch(/^gid:\/\/shopify\/Order\/\d+$/);
-    const lineCounts = graphql
-      .prepare('SELECT MAX(n) AS n FROM (SELECT COUNT(*) AS n FROM line_items GROUP BY order_id)')
-      .get() as { n: number };
-    expect(lineCounts.n).toBe(300);
-    const variantCounts = graphql
-      .prepare('SELECT MAX(n) AS n FROM (SELECT COUNT(*) AS n FROM product_variants GROUP BY product_id)')
-      .get() as { n: number };
-    expect(variantCounts.n).toBe(130);
+    const lines = db.prepare('SELECT MAX(n) AS n FROM (SELECT COUNT(*) AS n FROM line_items GROUP BY order_id)');
+    expect((lines.get() as { n: number }).n).toBe(25);
+    const variants = db.prepare(
+      'SELECT MAX(n) AS n FROM (SELECT COUNT(*) AS n FROM product_variants GROUP BY product_id)',
+    );
+    expect((variants.get() as { n: number }).n).toBe(104);
   });
 });

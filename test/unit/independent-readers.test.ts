@@ -8,6 +8,7 @@ import { CSV_EXPORTS, CsvExportOptions, exportCsvs } from '../../activities/expo
 import { Db, openDatabase } from '../../activities/store/database';
 import { allTables, resourceSpec } from '../../activities/store/resources';
 import { upsertRecords } from '../../activities/store/upsert';
+import { asNodes } from '../helpers/graphql-nodes';
 import { createShopifyStore } from '../../emulators/shopify';
 import { hostileRecords } from '../helpers/hostile-records';
 import { tempDir } from '../helpers/tmp';
@@ -56,7 +57,8 @@ function databaseOf(dir: string, records: Records): Db {
   const db = openDatabase(dir);
   for (const name of ['products', 'customers', 'orders'] as const) {
     const list = records[name];
-    for (let i = 0; i < list.length; i += 500) upsertRecords(db, resourceSpec(name), list.slice(i, i + 500));
+    for (let i = 0; i < list.length; i += 500)
+      upsertRecords(db, resourceSpec(name), asNodes(name, list.slice(i, i + 500)));
   }
   return db;
 }

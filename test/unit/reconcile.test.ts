@@ -2,6 +2,7 @@ import { openDatabase, type Db } from '../../activities/store/database';
 import { reconcile, type IdListing, type ListedId } from '../../activities/store/reconcile';
 import { resourceSpec } from '../../activities/store/resources';
 import { upsertRecords } from '../../activities/store/upsert';
+import { asNodes } from '../helpers/graphql-nodes';
 import { tempDir } from '../helpers/tmp';
 
 /** Reconciliation against real SQLite files: what remains row for row, and every guard refusing. */
@@ -51,7 +52,10 @@ describe('reconcile', () => {
     upsertRecords(
       db,
       resourceSpec('orders'),
-      range(1, 40).map((id) => order(id, daysBefore(300))),
+      asNodes(
+        'orders',
+        range(1, 40).map((id) => order(id, daysBefore(300))),
+      ),
     );
     const listed = range(1, 40).filter((id) => id !== 7 && id !== 30);
     const result = await reconcile(db, 'orders', listing([...listed, 1000, 1001, 7 + 1]), options);
@@ -91,7 +95,10 @@ describe('reconcile', () => {
     upsertRecords(
       db,
       resourceSpec('customers'),
-      range(1, 10).map((id) => customer(id)),
+      asNodes(
+        'customers',
+        range(1, 10).map((id) => customer(id)),
+      ),
     );
     const unreadable: Iterable<number> = {
       [Symbol.iterator]: () => {
@@ -111,7 +118,10 @@ describe('reconcile', () => {
     upsertRecords(
       db,
       resourceSpec('customers'),
-      range(1, 100).map((id) => customer(id)),
+      asNodes(
+        'customers',
+        range(1, 100).map((id) => customer(id)),
+      ),
     );
     const listed = range(7, 100); // 6 of 100 missing: 6%
     const refused = await reconcile(db, 'customers', listing(listed), options);
@@ -133,7 +143,10 @@ describe('reconcile', () => {
     upsertRecords(
       db,
       resourceSpec('customers'),
-      range(1, 20).map((id) => customer(id)),
+      asNodes(
+        'customers',
+        range(1, 20).map((id) => customer(id)),
+      ),
     );
     expect(await reconcile(db, 'customers', listing(range(3, 20)), { ...options, maxShare: 0.05 })).toMatchObject({
       refused: 'too-many-missing',
@@ -149,7 +162,10 @@ describe('reconcile', () => {
     upsertRecords(
       db,
       resourceSpec('customers'),
-      range(1, 5).map((id) => customer(id)),
+      asNodes(
+        'customers',
+        range(1, 5).map((id) => customer(id)),
+      ),
     );
     const result = await reconcile(db, 'customers', listing([]), options);
     expect(result).toMatchObject({ refused: 'too-many-missing', missing: 5, listed: 0 });
@@ -158,12 +174,16 @@ describe('reconcile', () => {
   });
 
   it('without read_all_orders judges only orders inside the 60-day window Shopify lists', async () => {
-    upsertRecords(db, resourceSpec('orders'), [
-      ...range(1, 10).map((id) => order(id, daysBefore(200))), // outside: never listed without the scope
-      order(11, daysBefore(61)),
-      order(12, '2026-10-02T00:00:00-04:00'), // 59 days and 2 hours before the listing: at the edge, kept
-      ...range(13, 40).map((id) => order(id, daysBefore(10))),
-    ]);
+    upsertRecords(
+      db,
+      resourceSpec('orders'),
+      asNodes('orders', [
+        ...range(1, 10).map((id) => order(id, daysBefore(200))), // outside: never listed without the scope
+        order(11, daysBefore(61)),
+        order(12, '2026-10-02T00:00:00-04:00'), // 59 days and 2 hours before the listing: at the edge, kept
+        ...range(13, 40).map((id) => order(id, daysBefore(10))),
+      ]),
+    );
     const recent = range(13, 40).filter((id) => id !== 20);
     const result = await reconcile(db, 'orders', listing(recent), { ...options, readAllOrders: false });
     expect(result).toMatchObject({ held: 40, judged: 28, missing: 1, deleted: 1, refused: null });
@@ -181,18 +201,22 @@ describe('reconcile', () => {
   });
 
   it('never judges records created after the listing was taken, or whose creation time is unknown', async () => {
-    upsertRecords(db, resourceSpec('customers'), [
-      ...range(1, 30).map((id) => customer(id)),
-      customer(31, '2026-11-30T07:30:00Z'), // created while the listing ran
-      { id: 32, email: 'no-date@example.com' },
-    ]);
+    upsertRecords(
+      db,
+      resourceSpec('customers'),
+      asNodes('customers', [
+        ...range(1, 30).map((id) => customer(id)),
+        customer(31, '2026-11-30T07:30:00Z'), // created while the listing ran
+        { id: 32, email: 'no-date@example.com' },
+      ]),
+    );
     const result = await reconcile(db, 'customers', listing(range(1, 30)), options);
     expect(result).toMatchObject({ held: 32, judged: 30, missing: 0, deleted: 0 });
     expect(ids(db, 'customers')).toEqual(range(1, 32));
   });
 
   it('refuses a table that cannot tell records newer than the listing from deleted ones', async () => {
-    upsertRecords(db, resourceSpec('orders'), [order(1, daysBefore(5))]);
+    upsertRecords(db, resourceSpec('orders'), asNodes('orders', [order(1, daysBefore(5))]));
     await expect(reconcile(db, 'line_items', listing([]), options)).rejects.toThrow(
       'Cannot reconcile line_items: its table has no created_at column',
     );
@@ -207,7 +231,7 @@ describe('reconcile', () => {
   const under = (parent: number, variants: number[]) => variants.map((id) => ({ id, parent }));
 
   it('reconciles variants alone, leaving their products', async () => {
-    upsertRecords(db, resourceSpec('products'), [product(1, range(101, 120)), product(2, [201])]);
+    upsertRecords(db, resourceSpec('products'), asNodes('products', [product(1, range(101, 120)), product(2, [201])]));
     const listed = [...under(1, range(101, 119)), ...under(2, [201])];
     const result = await reconcile(db, 'product_variants', listing(listed), options);
     expect(result).toMatchObject({ held: 21, missing: 1, deleted: 1 });
@@ -216,11 +240,11 @@ describe('reconcile', () => {
   });
 
   it("judges only the variants of products the listing shows: an unlisted product's are left to it", async () => {
-    upsertRecords(db, resourceSpec('products'), [
-      product(1, range(101, 140)),
-      product(2, range(201, 240)),
-      product(3, [301]),
-    ]);
+    upsertRecords(
+      db,
+      resourceSpec('products'),
+      asNodes('products', [product(1, range(101, 140)), product(2, range(201, 240)), product(3, [301])]),
+    );
     // Product 2 is not listed at all (deleted, or its products reconciliation refused): its variants stay here.
     const listed = [...under(1, range(101, 139)), ...under(3, [301])];
     const result = await reconcile(db, 'product_variants', listing(listed), options);
@@ -229,7 +253,7 @@ describe('reconcile', () => {
   });
 
   it('a variant listed without its product fails, removing nothing', async () => {
-    upsertRecords(db, resourceSpec('products'), [product(1, [101, 102])]);
+    upsertRecords(db, resourceSpec('products'), asNodes('products', [product(1, [101, 102])]));
     await expect(reconcile(db, 'product_variants', listing([101]), options)).rejects.toThrow(
       "Shopify's list of product_variants names no parent for 101; nothing was removed.",
     );
@@ -240,7 +264,10 @@ describe('reconcile', () => {
     upsertRecords(
       db,
       resourceSpec('customers'),
-      range(1, 40).map((id) => customer(id)),
+      asNodes(
+        'customers',
+        range(1, 40).map((id) => customer(id)),
+      ),
     );
     let recorded = 0;
     const short = { ...listing(range(2, 40)), readInFull: () => false };
@@ -255,7 +282,10 @@ describe('reconcile', () => {
     upsertRecords(
       db,
       resourceSpec('customers'),
-      range(1, 40).map((id) => customer(id)),
+      asNodes(
+        'customers',
+        range(1, 40).map((id) => customer(id)),
+      ),
     );
     const write = () => db.prepare("INSERT INTO metadata (key, value, updated_at) VALUES ('k', 'v', 'now')").run();
     await reconcile(db, 'customers', listing(range(30, 40)), { ...options, inTransaction: write });
@@ -279,7 +309,10 @@ describe('reconcile', () => {
     upsertRecords(
       db,
       resourceSpec('customers'),
-      range(1, 2000).map((id) => customer(id * 100)),
+      asNodes(
+        'customers',
+        range(1, 2000).map((id) => customer(id * 100)),
+      ),
     );
     async function* shopifyIds(): AsyncGenerator<number> {
       for (let id = 1; id <= 300_000; id += 1) if (id !== 500 && id !== 150_000) yield id;
@@ -297,12 +330,18 @@ describe('reconcile', () => {
     upsertRecords(
       db,
       resourceSpec('customers'),
-      range(1, 100).map((id) => customer(id)),
+      asNodes(
+        'customers',
+        range(1, 100).map((id) => customer(id)),
+      ),
     );
     upsertRecords(
       db,
       resourceSpec('orders'),
-      range(1, 100).map((id) => order(id, daysBefore(5))),
+      asNodes(
+        'orders',
+        range(1, 100).map((id) => order(id, daysBefore(5))),
+      ),
     );
     async function* slowly(list: number[]): AsyncGenerator<number> {
       for (const id of list) {
@@ -324,7 +363,10 @@ describe('reconcile', () => {
     upsertRecords(
       db,
       resourceSpec('customers'),
-      range(1, 5).map((id) => customer(id)),
+      asNodes(
+        'customers',
+        range(1, 5).map((id) => customer(id)),
+      ),
     );
     await expect(reconcile(db, 'customers', listing([1, 2, Number.NaN]), options)).rejects.toThrow(
       "Shopify's list of customers ids holds NaN, which is not an id; nothing was removed.",

@@ -8,6 +8,7 @@ import { purgeFreedPages, redactCustomer, WalBusyError } from '../../activities/
 import { ApiRecord, RESOURCES, resourceSpec } from '../../activities/store/resources';
 import { SCHEMA_VERSION } from '../../activities/store/schema';
 import { upsertRecords } from '../../activities/store/upsert';
+import { asNodes } from '../helpers/graphql-nodes';
 import { createShopifyStore } from '../../emulators/shopify';
 import { tempDir } from '../helpers/tmp';
 import { withTempDatabase } from '../helpers/temp-database';
@@ -157,13 +158,17 @@ describe('erasure of a customer in the store', () => {
   withTempDatabase((d, p) => ((db = d), (dir = p)));
 
   function seed(): void {
-    upsertRecords(db, resourceSpec('customers'), [customer(1), other(2)]);
-    upsertRecords(db, resourceSpec('orders'), [
-      order(100, 1),
-      order(101, 1, { total_price: '40.00' }),
-      order(102, null), // a guest checkout with the same email
-      otherOrder(103, 2),
-    ]);
+    upsertRecords(db, resourceSpec('customers'), asNodes('customers', [customer(1), other(2)]));
+    upsertRecords(
+      db,
+      resourceSpec('orders'),
+      asNodes('orders', [
+        order(100, 1),
+        order(101, 1, { total_price: '40.00' }),
+        order(102, null), // a guest checkout with the same email
+        otherOrder(103, 2),
+      ]),
+    );
   }
 
   it('by email: the customer, their orders and guest orders lose every personal field; sales stay the same', () => {
@@ -219,8 +224,16 @@ describe('erasure of a customer in the store', () => {
     seed();
     redactCustomer(db, { emailSha256: emailSha256(EMAIL) });
     // The next sync fetches the same records from Shopify, with all their personal data.
-    upsertRecords(db, resourceSpec('customers'), [customer(1, { updated_at: '2024-03-01T00:00:00Z' }), other(2)]);
-    upsertRecords(db, resourceSpec('orders'), [order(100, 1), order(101, 1), order(102, null), order(104, 1)]);
+    upsertRecords(
+      db,
+      resourceSpec('customers'),
+      asNodes('customers', [customer(1, { updated_at: '2024-03-01T00:00:00Z' }), other(2)]),
+    );
+    upsertRecords(
+      db,
+      resourceSpec('orders'),
+      asNodes('orders', [order(100, 1), order(101, 1), order(102, null), order(104, 1)]),
+    );
     const texts = db
       .prepare(
         `SELECT raw_json || coalesce(email, '') || coalesce(first_name, '') AS t FROM customers WHERE id = 1
@@ -239,9 +252,11 @@ describe('erasure of a customer in the store', () => {
 
   it('leaves no byte of the erased data in the database file or the WAL, older versions of the rows included', async () => {
     // An older version of the customer (another email) was overwritten long before the erasure, without secure_delete.
-    upsertRecords(db, resourceSpec('customers'), [
-      customer(1, { email: 'old.zelda.q@example.org', note: 'x'.repeat(3000) }),
-    ]);
+    upsertRecords(
+      db,
+      resourceSpec('customers'),
+      asNodes('customers', [customer(1, { email: 'old.zelda.q@example.org', note: 'x'.repeat(3000) })]),
+    );
     seed();
     redactCustomer(db, { customerId: 1 });
     const report = await purgeFreedPages(path.join(dir, DATABASE_FILE));
@@ -269,8 +284,8 @@ describe('erasure of a customer in the store', () => {
   it('by id: a customer not synced yet is recorded, and their first sync stores them without personal data', () => {
     const counts = redactCustomer(db, { customerId: 77 });
     expect(counts).toMatchObject({ found: true, customerIds: [77], customers: 0, orders: 0 });
-    upsertRecords(db, resourceSpec('customers'), [customer(77)]);
-    upsertRecords(db, resourceSpec('orders'), [order(700, 77)]);
+    upsertRecords(db, resourceSpec('customers'), asNodes('customers', [customer(77)]));
+    upsertRecords(db, resourceSpec('orders'), asNodes('orders', [order(700, 77)]));
     expect(db.prepare('SELECT email, first_name, city FROM customers WHERE id = 77').get()).toEqual({
       email: null,
       first_name: null,
@@ -290,7 +305,7 @@ describe('erasure of a customer in the store', () => {
   });
 
   it('an existing database (schema 2) gains the redactions table in place', () => {
-    upsertRecords(db, resourceSpec('customers'), [other(2)]);
+    upsertRecords(db, resourceSpec('customers'), asNodes('customers', [other(2)]));
     db.exec('DROP TABLE redactions');
     db.pragma('user_version = 2');
     db.close();
@@ -358,7 +373,7 @@ describe('the personal-data declarations', () => {
     const { dir, cleanup } = tempDir();
     try {
       const db = openDatabase(dir);
-      upsertRecords(db, resourceSpec('customers'), [customer(1)]);
+      upsertRecords(db, resourceSpec('customers'), asNodes('customers', [customer(1)]));
       redactCustomer(db, { customerId: 1 });
       db.close();
       const reader = new Database(path.join(dir, DATABASE_FILE), { readonly: true });

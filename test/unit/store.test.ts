@@ -5,9 +5,10 @@ import { DATABASE_FILE, openDatabase } from '../../activities/store/database';
 import { createTableSql, SCHEMA_VERSION } from '../../activities/store/schema';
 import { resourceSpec, sumMoney } from '../../activities/store/resources';
 import { upsertRecords } from '../../activities/store/upsert';
+import { asNode } from '../helpers/graphql-nodes';
 import { tempDir } from '../helpers/tmp';
 
-const order = (id: number, overrides: Record<string, unknown> = {}) => ({
+const restOrder = (id: number, overrides: Record<string, unknown> = {}) => ({
   id,
   name: `#${id}`,
   customer: { id: 42 },
@@ -36,6 +37,9 @@ const order = (id: number, overrides: Record<string, unknown> = {}) => ({
   discount_codes: [{ code: 'SPRING', amount: '1.00', type: 'fixed_amount' }],
   ...overrides,
 });
+
+/** The order as the GraphQL node the sync stores. */
+const order = (id: number, overrides: Record<string, unknown> = {}) => asNode('orders')(restOrder(id, overrides));
 
 describe('SQLite store', () => {
   let dir: string;
@@ -138,9 +142,9 @@ describe('SQLite store', () => {
 
   it('refuses a page with an unsafe id and stores none of it', () => {
     const db = openDatabase(dir);
-    expect(() => upsertRecords(db, resourceSpec('orders'), [order(1), { ...order(2), id: 2 ** 53 + 2 }])).toThrow(
-      /below 2\^53/,
-    );
+    expect(() =>
+      upsertRecords(db, resourceSpec('orders'), [order(1), { ...order(2), legacyResourceId: String(2 ** 53 + 2) }]),
+    ).toThrow(/below 2\^53/);
     expect(db.prepare('SELECT COUNT(*) AS n FROM orders').get()).toEqual({ n: 0 });
     db.close();
   });

@@ -36,6 +36,8 @@ export interface GraphqlResult<T> {
   requests: number;
   /** Milliseconds spent waiting for the cost bucket. */
   throttledMs: number;
+  /** X-Shopify-API-Version: the version Shopify served (a retired one falls forward to a newer one). */
+  servedVersion: string | null;
 }
 
 interface GraphqlBody {
@@ -116,7 +118,7 @@ export class GraphqlClient {
           'ShopifyBadResponse',
         );
       }
-      return { data: body.data as T, cost, requests, throttledMs };
+      return { data: body.data as T, cost, requests, throttledMs, servedVersion: answer.servedVersion ?? null };
     }
   }
 
@@ -127,7 +129,13 @@ export class GraphqlClient {
     token: string,
     ticket: CostTicket,
     signal: AbortSignal | undefined,
-  ): Promise<{ status: number; text: string; body?: GraphqlBody; retryAfterSeconds?: number }> {
+  ): Promise<{
+    status: number;
+    text: string;
+    body?: GraphqlBody;
+    retryAfterSeconds?: number;
+    servedVersion?: string | null;
+  }> {
     let cost: QueryCost | null = null;
     try {
       const timeout = AbortSignal.timeout(this.config.timeoutMs);
@@ -170,7 +178,7 @@ export class GraphqlClient {
         );
       }
       cost = body.extensions?.cost ?? null;
-      return { status: 200, text, body };
+      return { status: 200, text, body, servedVersion: response.headers.get('x-shopify-api-version') };
     } finally {
       this.config.pacer.settle(ticket, cost);
     }

@@ -1,8 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ResourceName } from '../../../common/contract';
 import { type ApiRecord, resourceSpec, type ResourceSpec } from '../../store/resources';
-import type { ShopifyPage } from '../client';
-import type { RecordSource } from '../record-source';
+import type { RecordCount, RecordSource, ShopifyPage } from '../record-source';
 import type { GraphqlClient, GraphqlResult } from './graphql-client';
 import { countQuery, drainQuery, nestedConnections, pageQuery, updatedSince } from './query-builder';
 
@@ -12,7 +11,7 @@ interface Connection {
 }
 
 /**
- * Reads resources through the GraphQL Admin API by cursor-paged queries (SHOPIFY_API=graphql), paced by the store's
+ * Reads resources through the GraphQL Admin API by cursor-paged queries, paced by the store's
  * cost bucket (the client's pacer). A page's records come back in the shape resources.ts describes: each nested
  * connection drained to its last page by follow-up queries and left as `{ nodes: [...] }`.
  */
@@ -28,16 +27,16 @@ export class GraphqlPagedSource implements RecordSource {
     return resourceSpec(name, await this.shopTimeZone());
   }
 
-  async count(spec: ResourceSpec): Promise<number> {
+  async count(spec: ResourceSpec, updatedAtMin: string | null = null): Promise<RecordCount> {
     const query = countQuery(spec.graphql);
-    const { data } = await this.client.query<Record<string, { count?: unknown } | null>>(
+    const { data, cost } = await this.client.query<Record<string, { count?: unknown } | null>>(
       query.document,
-      { query: null },
+      { query: updatedSince(updatedAtMin) },
       { cost: query.cost, signal: this.signal?.() },
     );
     const count = data[spec.graphql.count]?.count;
     if (typeof count !== 'number') throw this.badAnswer(`${spec.graphql.count} without a count`);
-    return count;
+    return { count, restoreRate: cost?.throttleStatus?.restoreRate ?? null };
   }
 
   async page(spec: ResourceSpec, cursor: string | null, updatedAtMin: string | null): Promise<ShopifyPage> {
@@ -94,7 +93,7 @@ export class GraphqlPagedSource implements RecordSource {
     return { requests, throttledMs };
   }
 
-  /** The shop's IANA time zone, once per source: REST wrote timestamps in the shop's offset, and so do we. */
+  /** The shop's IANA time zone, once per source: timestamps are stored in the shop's offset (as REST wrote them). */
   private shopTimeZone(): Promise<string | null> {
     this.timeZone ??= this.client
       .query<{ shop?: { ianaTimezone?: unknown } }>('query ShopTimeZone { shop { ianaTimezone } }', {}, { cost: 1 })

@@ -13,6 +13,7 @@ import { adminSchema } from './schema';
 import { EventLog } from './events';
 import { competeForBucket, CostBucket, type CompetingClient, type CostLimit } from './throttle';
 import { DEFAULT_SCOPES } from '../oauth';
+import type { ShopDetails } from '../shop';
 
 type Json = Record<string, unknown>;
 
@@ -32,6 +33,7 @@ export interface AdminGraphqlDeps {
   shopName: string;
   utcOffset: string;
   now: () => number;
+  shop?: ShopDetails;
 }
 
 export interface GraphqlRequest {
@@ -91,6 +93,7 @@ export class AdminGraphql {
       shopName: deps.shopName,
       utcOffset: deps.utcOffset,
       shopCurrency: 'USD',
+      shop: deps.shop,
       accessScopes: () => this.accessScopes,
       now: deps.now,
       events: this.events,

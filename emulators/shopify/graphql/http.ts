@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'http';
 import { JSON_TYPE, UNAUTHORIZED } from '../responses';
 import type { FaultRule, RequestLogEntry, ResourceName } from '../types';
 import type { StoreAuth } from '../oauth';
+import { servedVersion } from '../shop';
 import type { AdminGraphql, GraphqlRequest } from './admin';
 
 export type GraphqlRoute = { kind: 'graphql'; version: string } | { kind: 'bulk-result'; id: number; partial: boolean };
@@ -32,6 +33,8 @@ export interface GraphqlHttpDeps {
   /** Sends the faults that replace a response (status, html5xx, hang, reset…); false for latency and truncated. */
   sendFault: (fault: FaultRule, headers: Record<string, string>) => boolean;
   track: (timer: NodeJS.Timeout) => void;
+  /** A retired version falls forward to this one (X-Shopify-API-Version says which was served). */
+  oldestApiVersion?: string;
 }
 
 const MAX_BODY = 1_000_000;
@@ -67,7 +70,7 @@ export function serveGraphql(
     if (!request || size > MAX_BODY) {
       return send(res, entry, 400, { errors: { query: 'Required parameter missing or invalid' } });
     }
-    const common = { 'X-Shopify-API-Version': route.version };
+    const common = { 'X-Shopify-API-Version': servedVersion(route.version, deps.oldestApiVersion) };
     const { resource, fields } = deps.admin.describe(request);
     if (resource) entry.resource = resource;
     entry.graphql = { fields };

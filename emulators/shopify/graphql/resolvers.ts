@@ -8,6 +8,7 @@ import type { Customer } from '../customers';
 import type { Order } from '../orders';
 import type { Product } from '../products';
 import type { ResourceName } from '../types';
+import type { ShopDetails } from '../shop';
 import { badRequest, listConnection, orderedConnection, type ConnectionArgs } from './connections';
 import { Ordering, type Position, type SortKey } from './ordering';
 import { isConnectionTypeName } from './schema';
@@ -47,6 +48,8 @@ export interface RootDeps {
   shopName: string;
   utcOffset: string;
   shopCurrency: string;
+  /** What the store's options say about the shop (name, currency, time zone, custom domain), else the defaults. */
+  shop?: ShopDetails;
   accessScopes: () => readonly string[];
   /** The shop's clock (ms): without read_all_orders, orders lists show only the last 60 days. */
   now: () => number;
@@ -171,13 +174,15 @@ export function createRoot(deps: RootDeps): { root: Rec; lookup: Lookup } {
   const root: Rec = {
     shop: () => ({
       id: gid('Shop', 54_838_000_921),
-      name: deps.shopName,
+      name: deps.shop?.name ?? deps.shopName,
       myshopifyDomain: `${deps.shopName}.myshopify.com`,
-      currencyCode: deps.shopCurrency,
+      currencyCode: deps.shop?.currency ?? deps.shopCurrency,
       // A fixed offset is an Etc zone (whose sign is inverted by POSIX convention).
       ianaTimezone:
-        hours === undefined ? 'UTC' : hours === 0 ? 'Etc/UTC' : `Etc/GMT${hours < 0 ? '+' : '-'}${Math.abs(hours)}`,
+        deps.shop?.ianaTimezone ??
+        (hours === undefined ? 'UTC' : hours === 0 ? 'Etc/UTC' : `Etc/GMT${hours < 0 ? '+' : '-'}${Math.abs(hours)}`),
       timezoneOffset: deps.utcOffset.replace(':', ''),
+      primaryDomain: { id: gid('Domain', 1), host: deps.shop?.domain ?? `${deps.shopName}.myshopify.com` },
     }),
     currentAppInstallation: () => ({
       id: gid('AppInstallation', 1),

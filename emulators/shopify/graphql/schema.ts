@@ -114,7 +114,10 @@ type Shop implements Node {
   currencyCode: CurrencyCode!
   ianaTimezone: String!
   timezoneOffset: String!
+  primaryDomain: Domain!
 }
+
+type Domain implements Node { id: ID! host: String! }
 
 type AccessScope { handle: String! description: String! }
 type AppInstallation implements Node { id: ID! accessScopes: [AccessScope!]! }
