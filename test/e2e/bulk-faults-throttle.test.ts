@@ -37,7 +37,7 @@ describe('a THROTTLED storm during syncs (real Temporal dev server)', () => {
   async function syncInStorm(input: SyncInput): Promise<{ result: SyncResult; throttled: number; requests: number }> {
     store.clearRequestLog();
     const storm = store.graphql.competingClient(STORM);
-    const config = testConfig(data.dir, store.url, { api: 'graphql' }, 'bulk-throttle');
+    const config = testConfig(data.dir, store.url, {}, 'bulk-throttle');
     const result = await runSyncInProcess(env, config, { bulkPollMs: 200, ...input });
     await storm;
     const graphql = store.requestLog.filter((entry) => entry.kind === 'graphql');

@@ -53,7 +53,7 @@ describe('bulk operation faults (real Temporal dev server)', () => {
     const data = tempDir('bulk-faults-');
     dirs.push(data);
     const taskQueue = `bulk-faults-${++runs}`;
-    const config = testConfig(data.dir, store.url, { api: 'graphql' }, taskQueue);
+    const config = testConfig(data.dir, store.url, {}, taskQueue);
     const { worker, close } = await createSyncWorker({
       ...config,
       connection: env.nativeConnection,

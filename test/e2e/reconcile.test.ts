@@ -31,7 +31,7 @@ describe('reconciliation (GraphQL source, real Temporal dev server)', () => {
   let store: ShopifyStore;
   let url: string;
   const data = tempDir('reconcile-e2e-');
-  const config = () => testConfig(data.dir, url, { api: 'graphql' }, 'e2e-reconcile');
+  const config = () => testConfig(data.dir, url, {}, 'e2e-reconcile');
   /** Products deleted at the store so far: kept orders' line items of them differ from the store (see below). */
   const goneProducts = new Set<number>();
   const goneVariants = new Set<number>();
