@@ -1,12 +1,13 @@
 import { Context, heartbeat, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type {
-  BulkIngestInput,
-  BulkIngestResult,
-  BulkPollInput,
-  BulkPollResult,
-  BulkStartInput,
-  ResourceName,
+import {
+  type BulkIngestInput,
+  type BulkIngestResult,
+  type BulkPollInput,
+  type BulkPollResult,
+  type BulkStartInput,
+  resourceScopes,
+  type ResourceName,
 } from '../common/contract';
 import {
   type BulkContext,
@@ -32,13 +33,6 @@ export interface BulkSyncDeps {
   store: string;
 }
 
-/** The scopes each resource's bulk query needs, named when Shopify answers ACCESS_DENIED. */
-const SCOPES: Record<ResourceName, string[]> = {
-  products: ['read_products'],
-  customers: ['read_customers'],
-  orders: ['read_orders'],
-};
-
 /**
  * The newest updated_at stored from one operation's result so far, kept in the same transaction as each stored batch:
  * a resumed ingest still reports the newest of the whole file, not of the batches it stored itself.
@@ -53,7 +47,7 @@ export function createBulkSyncActivities(deps: BulkSyncDeps) {
   const context = (resource: ResourceName): BulkContext => ({
     client: deps.graphql(),
     store: deps.store,
-    scopes: SCOPES[resource],
+    scopes: resourceScopes(resource),
     resource,
     signal: signal(),
   });
