@@ -37,8 +37,19 @@ export interface Column {
 export interface TableSpec {
   name: string;
   columns: Column[];
+  /**
+   * The key rows are upserted (and the main table's records deleted and re-derived) by: `['id']` for Shopify's
+   * records, any declared column(s) otherwise. A table with child tables needs a one-column key (their parentKey).
+   */
   primaryKey: string[];
   indexes?: string[][];
+  /** The table's CSV file in DATA_DIR and its worksheet in the Google Sheet; absent: neither exports it. */
+  export?: TableExport;
+}
+
+export interface TableExport {
+  csv: string;
+  worksheet: string;
 }
 
 export interface ChildTableSpec extends TableSpec {
@@ -397,6 +408,7 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
       table: {
         name: 'products',
         primaryKey: ['id'],
+        export: { csv: 'products.csv', worksheet: 'Products' },
         indexes: [['updated_at']],
         columns: [
           id,
@@ -416,6 +428,7 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
           name: 'product_variants',
           parentKey: 'product_id',
           primaryKey: ['id'],
+          export: { csv: 'product_variants.csv', worksheet: 'ProductVariants' },
           indexes: [['product_id']],
           rows: (product) => nodes(product, 'variants'),
           columns: [
@@ -465,6 +478,7 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
       table: {
         name: 'customers',
         primaryKey: ['id'],
+        export: { csv: 'customers.csv', worksheet: 'Customers' },
         indexes: [['updated_at']],
         columns: [
           id,
@@ -565,6 +579,7 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
       table: {
         name: 'orders',
         primaryKey: ['id'],
+        export: { csv: 'orders.csv', worksheet: 'Orders' },
         indexes: [['customer_id'], ['created_at'], ['updated_at']],
         columns: [
           id,
@@ -617,6 +632,7 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
           name: 'line_items',
           parentKey: 'order_id',
           primaryKey: ['id'],
+          export: { csv: 'line_items.csv', worksheet: 'LineItems' },
           indexes: [['order_id'], ['product_id']],
           rows: (order) => nodes(order, 'lineItems'),
           columns: [
