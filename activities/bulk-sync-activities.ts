@@ -76,7 +76,7 @@ export function createBulkSyncActivities(deps: BulkSyncDeps) {
       log.warn(`${input.resource}: ${poll.message}`, { resource: input.resource, operationId: input.operationId });
       if (poll.reason === 'TIMEOUT') {
         const { graphql } = await spec(input.resource);
-        const oldest = await oldestUpdatedAt(context(input.resource), graphql.connection);
+        const oldest = await oldestUpdatedAt(context(input.resource), graphql);
         return { state: 'rerun', reason: poll.reason, message: poll.message, oldestUpdatedAt: oldest };
       }
       return { state: 'rerun', reason: poll.reason, message: poll.message };
@@ -129,7 +129,7 @@ export function createBulkSyncActivities(deps: BulkSyncDeps) {
           // Runs inside the batch's transaction, with its checkpoint.
           store: (records) => {
             let max = readMax();
-            for (const record of records) max = laterOf(max, recordUpdatedAt(record));
+            for (const record of records) max = laterOf(max, recordUpdatedAt(record, resourceSpec.graphql.incremental));
             upsertRecords(
               db,
               resourceSpec,

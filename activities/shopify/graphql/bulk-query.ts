@@ -6,11 +6,11 @@
 import type { ChildFields, BulkRecord } from '../../store/bulk-ingest';
 import type { GraphqlSource } from '../../store/resources';
 import { nestedConnections, type Selection } from './selection';
-import { updatedSince } from './query-builder';
+import { searchTime, updatedSince } from './query-builder';
 
-function updatedBefore(updatedAtMax: string | null): string | null {
+function updatedBefore(updatedAtMax: string | null, search: string): string | null {
   if (updatedAtMax === null) return null;
-  return `updated_at:<'${new Date(Date.parse(updatedAtMax)).toISOString().replace(/\.\d{3}Z$/, 'Z')}'`;
+  return `${search}:<'${searchTime(updatedAtMax)}'`;
 }
 
 /**
@@ -76,7 +76,8 @@ export function bulkQuery(
   updatedAtMin: string | null,
   updatedAtMax: string | null = null,
 ): string {
-  const terms = [updatedSince(updatedAtMin), updatedBefore(updatedAtMax)].filter((term) => term !== null);
+  const { search } = source.incremental;
+  const terms = [updatedSince(updatedAtMin, search), updatedBefore(updatedAtMax, search)].filter((t) => t !== null);
   const args = terms.length === 0 ? '' : `(query: ${JSON.stringify(terms.join(' AND '))})`;
   return `{ ${source.connection}${args} { edges { node { ${renderBulk(source.select)} } } } }`;
 }
