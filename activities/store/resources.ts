@@ -84,6 +84,14 @@ export interface GraphqlSource {
   select: Selection;
   /** What an incremental sync reads by; the selection must include `field`. */
   incremental: Incremental;
+  /** The GraphQL type(s) of each nested connection's nodes, by field: bulk results attach their lines by them. */
+  nestedTypes?: Record<string, NestedTypes>;
+}
+
+/** Node types of a nested connection; `hasId: false` for nodes without an `id` (typed by `__typename` in bulk). */
+export interface NestedTypes {
+  types: string[];
+  hasId: boolean;
 }
 
 /** The node's field (`updatedAt`), its name in the search syntax (`updated_at`) and the sort key (`UPDATED_AT`). */
@@ -399,6 +407,7 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
         count: 'productsCount',
         single: 'product',
         incremental: UPDATED_AT,
+        nestedTypes: { variants: { types: ['ProductVariant'], hasId: true } },
         select: [
           'id',
           'legacyResourceId',
@@ -544,6 +553,19 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
         count: 'ordersCount',
         single: 'order',
         incremental: UPDATED_AT,
+        nestedTypes: {
+          lineItems: { types: ['LineItem'], hasId: true },
+          // The DiscountApplication interface's implementations (admin-graphql DiscountApplication, "Implemented by").
+          discountApplications: {
+            types: [
+              'AutomaticDiscountApplication',
+              'DiscountCodeApplication',
+              'ManualDiscountApplication',
+              'ScriptDiscountApplication',
+            ],
+            hasId: false,
+          },
+        },
         select: [
           'id',
           'legacyResourceId',

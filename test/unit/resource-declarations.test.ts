@@ -10,7 +10,7 @@ import { sheetTitle } from '../../activities/sheets/tables';
 import { bulkQuery } from '../../activities/shopify/graphql/bulk-query';
 import { DELETION_SUBJECTS } from '../../activities/shopify/graphql/deletion-events';
 import { ID_LISTINGS, idListing } from '../../activities/shopify/graphql/id-listing';
-import { pageQuery } from '../../activities/shopify/graphql/query-builder';
+import { nestedConnections, pageQuery } from '../../activities/shopify/graphql/query-builder';
 import { RESOURCES, type ResourceSpec } from '../../activities/store/resources';
 
 describe('resource declarations', () => {
@@ -19,9 +19,17 @@ describe('resource declarations', () => {
   });
 
   it.each(RESOURCES.map((r) => [r.name, r] as const))(
-    '%s selects its incremental field; its keys are declared columns',
+    '%s selects its incremental field, types its nested connections, keeps raw_json; its keys are columns',
     (_, spec) => {
       expect(spec.graphql.select).toContain(spec.graphql.incremental.field);
+      // Bulk results attach nested lines by their node types.
+      for (const nested of nestedConnections(spec.graphql.select)) {
+        expect([nested.field, spec.graphql.nestedTypes?.[nested.field]?.types.length]).toEqual([
+          nested.field,
+          expect.any(Number),
+        ]);
+      }
+      expect(spec.table.columns.map((c) => c.name)).toContain('raw_json');
       const columns = spec.table.columns.map((c) => c.name);
       for (const key of spec.table.primaryKey) expect(columns).toContain(key);
       for (const child of spec.children) {
