@@ -1,12 +1,13 @@
 import { Context, heartbeat, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type {
-  BulkIngestInput,
-  BulkIngestResult,
-  BulkPollInput,
-  BulkPollResult,
-  BulkStartInput,
-  ResourceName,
+import {
+  type BulkIngestInput,
+  type BulkIngestResult,
+  type BulkPollInput,
+  type BulkPollResult,
+  type BulkStartInput,
+  resourceScopes,
+  type ResourceName,
 } from '../common/contract';
 import {
   type BulkContext,
@@ -32,13 +33,6 @@ export interface BulkSyncDeps {
   store: string;
 }
 
-/** The scopes each resource's bulk query needs, named when Shopify answers ACCESS_DENIED. */
-const SCOPES: Record<ResourceName, string[]> = {
-  products: ['read_products'],
-  customers: ['read_customers'],
-  orders: ['read_orders'],
-};
-
 /**
  * The newest updated_at stored from one operation's result so far, kept in the same transaction as each stored batch:
  * a resumed ingest still reports the newest of the whole file, not of the batches it stored itself.
@@ -53,7 +47,7 @@ export function createBulkSyncActivities(deps: BulkSyncDeps) {
   const context = (resource: ResourceName): BulkContext => ({
     client: deps.graphql(),
     store: deps.store,
-    scopes: SCOPES[resource],
+    scopes: resourceScopes(resource),
     resource,
     signal: signal(),
   });
@@ -82,7 +76,7 @@ export function createBulkSyncActivities(deps: BulkSyncDeps) {
       log.warn(`${input.resource}: ${poll.message}`, { resource: input.resource, operationId: input.operationId });
       if (poll.reason === 'TIMEOUT') {
         const { graphql } = await spec(input.resource);
-        const oldest = await oldestUpdatedAt(context(input.resource), graphql.connection);
+        const oldest = await oldestUpdatedAt(context(input.resource), graphql);
         return { state: 'rerun', reason: poll.reason, message: poll.message, oldestUpdatedAt: oldest };
       }
       return { state: 'rerun', reason: poll.reason, message: poll.message };
@@ -135,7 +129,7 @@ export function createBulkSyncActivities(deps: BulkSyncDeps) {
           // Runs inside the batch's transaction, with its checkpoint.
           store: (records) => {
             let max = readMax();
-            for (const record of records) max = laterOf(max, recordUpdatedAt(record));
+            for (const record of records) max = laterOf(max, recordUpdatedAt(record, resourceSpec.graphql.incremental));
             upsertRecords(
               db,
               resourceSpec,

@@ -12,6 +12,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { AppConfig } from '../common/config';
 import {
   RESOURCE_NAMES,
+  resourceScopes,
   type ReconcileApplyInput,
   type ReconcileListingInput,
   type ReconcileListingStarted,
@@ -35,12 +36,6 @@ export const reconciledAtKey = (resource: ResourceName): string => `reconciled_a
  */
 const LISTED_AT_MARGIN_MS = 5 * 60_000;
 
-const SCOPES: Record<ResourceName, string[]> = {
-  products: ['read_products'],
-  customers: ['read_customers'],
-  orders: ['read_orders'],
-};
-
 const SCOPES_QUERY = '{ currentAppInstallation { accessScopes { handle } } }';
 
 export interface ReconcileDeps {
@@ -62,7 +57,7 @@ export function createReconcileActivities(deps: ReconcileDeps) {
         'ConfigError',
       );
     }
-    return { client: deps.graphql(), store: deps.store, scopes: SCOPES[resource], resource, signal: signal() };
+    return { client: deps.graphql(), store: deps.store, scopes: resourceScopes(resource), resource, signal: signal() };
   };
 
   return {

@@ -216,7 +216,8 @@ function storePage(
   spec: ResourceSpec,
 ): PageCheckpoint {
   let maxUpdatedAt = before.maxUpdatedAt;
-  for (const record of page.records) maxUpdatedAt = laterOf(maxUpdatedAt, recordUpdatedAt(record));
+  for (const record of page.records)
+    maxUpdatedAt = laterOf(maxUpdatedAt, recordUpdatedAt(record, spec.graphql.incremental));
   let after: PageCheckpoint | undefined;
   let counts = { records: 0, childRecords: 0 };
   try {

@@ -62,7 +62,10 @@ export class ProgressReporter {
 
   /** `retry`: a step's latest failure and next attempt while Temporal retries it (shown until it succeeds). */
   update(progress: SyncState, retry: string | null = null): void {
-    const lines = [`stage: ${progress.stage}`, ...RESOURCE_NAMES.map((name) => `  ${this.line(name, progress)}`)];
+    const lines = [
+      `stage: ${progress.stage}`,
+      ...RESOURCE_NAMES.filter((n) => progress.resources[n]).map((name) => `  ${this.line(name, progress)}`),
+    ];
     for (const stage of progress.stages) lines.push(`  ${stage.name.padEnd(9)} ${stage.status} (${stage.detail})`);
     if (retry) lines.push(`  ${retry}`);
     if (this.live) {
@@ -90,7 +93,7 @@ export class ProgressReporter {
     out.write(
       `  ${'resource'.padEnd(10)} ${'records'.padStart(9)} ${'child rows'.padStart(10)} ${'pages'.padStart(6)} ${'requests'.padStart(8)} ${'throttled'.padStart(9)}\n`,
     );
-    for (const name of RESOURCE_NAMES) {
+    for (const name of RESOURCE_NAMES.filter((n) => result.resources[n])) {
       const r = result.resources[name];
       out.write(
         `  ${name.padEnd(10)} ${String(r.records).padStart(9)} ${String(r.childRecords).padStart(10)} ` +

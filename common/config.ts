@@ -1,5 +1,6 @@
 import path from 'node:path';
 import dotenv from 'dotenv';
+import { scopeList } from './connection-report';
 import { DEFAULT_TASK_QUEUE } from './contract';
 
 /** Bad configuration: retrying cannot help, a person has to fix the setting named in the message. */
@@ -239,7 +240,7 @@ export function loadShopifyConfig(env: Env = process.env): ShopifyConfig {
       `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set` +
         `${noCredentials ? ' (nor SHOPIFY_CLIENT_ID and SHOPIFY_CLIENT_SECRET)' : ''}. Put them in .env at the ` +
         `project root (see .env.example) or in the environment. ${noCredentials ? `${TWO_WAYS} ` : ''}` +
-        `The app needs the read_products, read_customers and read_orders (and read_all_orders) scopes.`,
+        `The app needs the ${scopeList()} scopes.`,
     );
   }
   const store = parseStoreName(value(env, 'SHOPIFY_STORE')!);

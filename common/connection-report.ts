@@ -2,9 +2,15 @@
  * What the connection check reports (`npm run sync -- --check`, and the worker at start). Pure TypeScript with no
  * Node imports: the check's workflow returns it, so it holds no credential — only how the token was obtained.
  */
+import { RESOURCE_DECLARATIONS } from './contract';
 
-/** The scopes the sync needs; without read_all_orders Shopify shows only the last 60 days of orders. */
-export const NEEDED_SCOPES = ['read_products', 'read_customers', 'read_orders', 'read_all_orders'] as const;
+/** The scopes the sync needs: every resource's (contract.ts), in declaration order. */
+export const NEEDED_SCOPES: readonly string[] = [...new Set(RESOURCE_DECLARATIONS.flatMap((r) => r.scopes))];
+
+/** `a, b and c`, for messages. */
+export function scopeList(scopes: readonly string[] = NEEDED_SCOPES): string {
+  return scopes.length < 2 ? scopes.join('') : `${scopes.slice(0, -1).join(', ')} and ${scopes.at(-1)}`;
+}
 
 export interface ConnectionReport {
   store: string;

@@ -6,8 +6,44 @@
 export const DEFAULT_TASK_QUEUE = 'shopify-sync';
 /** Query name of the workflow's progress (its SyncState): `temporal workflow query --name progress`. */
 export const PROGRESS_QUERY = 'progress';
-export const RESOURCE_NAMES = ['products', 'customers', 'orders'] as const;
-export type ResourceName = (typeof RESOURCE_NAMES)[number];
+/**
+ * The resources, in sync order, with what the workflow and the connection check must know of each (the rest of a
+ * resource's declaration is in activities/store/resources.ts, which the workflow bundle cannot import):
+ * - `patch`: the `patched()` id the workflow takes the resource behind. The first three have none; every resource
+ *   added later has one (`'<name>-resource'`), so a run recorded without it replays without it.
+ * - `scopes`: the Admin API access scopes reading it needs; the connection check asks for all of them.
+ */
+export const RESOURCE_DECLARATIONS = [
+  { name: 'products', patch: null, scopes: ['read_products'] },
+  { name: 'customers', patch: null, scopes: ['read_customers'] },
+  // Without read_all_orders Shopify shows only the last 60 days of orders.
+  { name: 'orders', patch: null, scopes: ['read_orders', 'read_all_orders'] },
+] as const satisfies ReadonlyArray<ResourceDeclaration>;
+
+export interface ResourceDeclaration {
+  name: string;
+  patch: string | null;
+  scopes: readonly string[];
+}
+
+export type ResourceName = (typeof RESOURCE_DECLARATIONS)[number]['name'];
+export const RESOURCE_NAMES: readonly ResourceName[] = RESOURCE_DECLARATIONS.map((r) => r.name);
+
+/**
+ * The resources a workflow run syncs: those without a patch, and those whose patch `isPatched` (the workflow's
+ * `patched`) accepts. Asked only for resources with a patch, so histories of the first three carry no marker.
+ */
+export function resourcesToSync<Name extends string>(
+  declarations: ReadonlyArray<{ name: Name; patch: string | null }>,
+  isPatched: (patchId: string) => boolean,
+): Name[] {
+  return declarations.filter((r) => r.patch === null || isPatched(r.patch)).map((r) => r.name);
+}
+
+/** The access scopes of one resource. */
+export function resourceScopes(name: ResourceName): string[] {
+  return [...RESOURCE_DECLARATIONS.find((r) => r.name === name)!.scopes];
+}
 
 /** Stable workflow id: one sync per store at a time. */
 export function syncWorkflowId(store: string): string {

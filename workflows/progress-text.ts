@@ -3,7 +3,8 @@ import { RESOURCE_NAMES, SyncState } from '../common/contract';
 /** One short paragraph for the Web UI's "current details" and the CLI's plain progress lines. */
 export function describeProgress(state: SyncState): string {
   const lines = [`**${state.mode} sync** — stage: ${state.stage}`];
-  for (const name of RESOURCE_NAMES) {
+  // A run recorded before a resource was added has no progress for it.
+  for (const name of RESOURCE_NAMES.filter((n) => state.resources[n])) {
     const r = state.resources[name];
     const of = r.expected !== null ? ` of ${r.expected}` : '';
     const status = r.done ? 'done' : r.pages > 0 ? 'syncing' : 'waiting';

@@ -23,8 +23,9 @@ import {
   NON_RETRYABLE_ERROR_TYPES,
   PROGRESS_QUERY,
   ReconcileTableReport,
-  RESOURCE_NAMES,
+  RESOURCE_DECLARATIONS,
   ResourceName,
+  resourcesToSync,
   ResourceProgress,
   SyncInput,
   SyncResult,
@@ -148,9 +149,9 @@ function freshProgress(): ResourceProgress {
   };
 }
 
-function freshState(input: SyncInput, startedAt: string): SyncState {
+function freshState(input: SyncInput, startedAt: string, names: ResourceName[]): SyncState {
   const resources = {} as Record<ResourceName, ResourceProgress>;
-  for (const name of RESOURCE_NAMES) resources[name] = freshProgress();
+  for (const name of names) resources[name] = freshProgress();
   return {
     mode: input.full ? 'full' : 'incremental',
     sheets: input.sheets !== false,
@@ -170,12 +171,14 @@ function freshState(input: SyncInput, startedAt: string): SyncState {
  * after its last stored page.
  */
 export async function shopifySync(input: SyncInput = {}): Promise<SyncResult> {
-  const state = input.resume ?? freshState(input, new Date().toISOString());
+  // A resource added after the first three comes behind its patch: a run recorded without it replays without it.
+  const names = resourcesToSync(RESOURCE_DECLARATIONS, patched);
+  const state = input.resume ?? freshState(input, new Date().toISOString(), names);
   setHandler(progressQuery, () => state);
   const report = () => setCurrentDetails(describeProgress(state));
   try {
-    await plan(state, report);
-    if (!(await syncResources(state, input.historyLimit ?? MAX_HISTORY_EVENTS, report, input.bulkPollMs))) {
+    await plan(state, names, report);
+    if (!(await syncResources(state, names, input.historyLimit ?? MAX_HISTORY_EVENTS, report, input.bulkPollMs))) {
       state.continuedAsNew += 1;
       await continueAsNew<typeof shopifySync>({ ...input, resume: state });
     }
@@ -192,15 +195,15 @@ export async function shopifySync(input: SyncInput = {}): Promise<SyncResult> {
   }
   state.stage = 'done';
   report();
-  return result(state);
+  return result(state, names);
 }
 
 /**
  * Watermarks and counts, once per run chain: a continued-as-new run plans only resources its state lacks (added to
- * RESOURCE_NAMES after the chain started).
+ * RESOURCE_DECLARATIONS after the chain started).
  */
-async function plan(state: SyncState, report: () => void): Promise<void> {
-  const unplanned = RESOURCE_NAMES.filter((name) => !state.planned || !state.resources[name]);
+async function plan(state: SyncState, names: ResourceName[], report: () => void): Promise<void> {
+  const unplanned = names.filter((name) => !state.planned || !state.resources[name]);
   if (unplanned.length === 0) return;
   state.stage = 'starting';
   for (const name of unplanned) state.resources[name] = freshProgress();
@@ -219,6 +222,7 @@ async function plan(state: SyncState, report: () => void): Promise<void> {
 /** Pages every resource to its end, or until the history is long: returns whether all are done. */
 async function syncResources(
   state: SyncState,
+  names: ResourceName[],
   historyLimit: number,
   report: () => void,
   bulkPollMs = FIRST_BULK_POLL_MS,
@@ -229,8 +233,7 @@ async function syncResources(
   const historyIsLong = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > historyLimit;
   // Runs recorded before bulk operations replay without them (and page, as they did); runs that page throughout
   // record no marker at all.
-  const bulkOperations =
-    RESOURCE_NAMES.some((name) => state.resources[name].method === 'bulk') && patched('bulk-operations');
+  const bulkOperations = names.some((name) => state.resources[name].method === 'bulk') && patched('bulk-operations');
   let bulkRunning = 0;
 
   async function syncResource(name: ResourceName): Promise<void> {
@@ -374,9 +377,7 @@ async function syncResources(
    * scope of its own, since the run's is cancelled. Runs recorded before this replay without it.
    */
   async function cancelBulkOperations(): Promise<void> {
-    const running = RESOURCE_NAMES.filter(
-      (name) => state.resources[name].bulkOperationId && !state.resources[name].done,
-    );
+    const running = names.filter((name) => state.resources[name].bulkOperationId && !state.resources[name].done);
     if (running.length === 0 || !patched('cancel-bulk-operations')) return;
     await CancellationScope.nonCancellable(() =>
       Promise.all(
@@ -395,12 +396,12 @@ async function syncResources(
 
   // Resources page concurrently; the worker's shared rate limiter keeps the shop's bucket from overflowing.
   try {
-    await Promise.all(RESOURCE_NAMES.map(syncResource));
+    await Promise.all(names.map(syncResource));
   } catch (error) {
     if (isCancellation(error)) await cancelBulkOperations();
     throw error;
   }
-  return RESOURCE_NAMES.every((name) => state.resources[name].done);
+  return names.every((name) => state.resources[name].done);
 }
 
 /** Records Shopify deleted leave the database before the outputs are written from it. */
@@ -483,9 +484,9 @@ async function writeOutputs(state: SyncState, report: () => void): Promise<void>
   }
 }
 
-function result(state: SyncState): SyncResult {
+function result(state: SyncState, names: ResourceName[]): SyncResult {
   const resources = {} as SyncResult['resources'];
-  for (const name of RESOURCE_NAMES) {
+  for (const name of names) {
     const { pages, records, childRecords, requests, throttledMs } = state.resources[name];
     resources[name] = { pages, records, childRecords, requests, throttledMs };
   }

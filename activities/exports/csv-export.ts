@@ -13,15 +13,6 @@ import { type Db, quoteIdentifier } from '../store/sql';
 
 export type CsvCell = string | number;
 
-/** The exported files, declared once: the CSV export and the Sheets push both follow this list and order. */
-const FILES: ReadonlyArray<{ file: string; table: string }> = [
-  { file: 'products.csv', table: 'products' },
-  { file: 'product_variants.csv', table: 'product_variants' },
-  { file: 'customers.csv', table: 'customers' },
-  { file: 'orders.csv', table: 'orders' },
-  { file: 'line_items.csv', table: 'line_items' },
-];
-
 /** Columns never exported: the raw API record is for rebuilding rows, not for spreadsheets. */
 const OMITTED_COLUMNS = new Set(['raw_json']);
 
@@ -34,17 +25,25 @@ function tableSpec(name: string): TableSpec {
 export interface CsvExportSpec {
   file: string;
   table: string;
+  /** The table's worksheet in the Google Sheet. */
+  worksheet: string;
   /** Header row, in declared order. */
   columns: readonly string[];
 }
 
-export const CSV_EXPORTS: ReadonlyArray<CsvExportSpec> = FILES.map(({ file, table }) => ({
-  file,
-  table,
-  columns: tableSpec(table)
-    .columns.filter((c) => !OMITTED_COLUMNS.has(c.name))
-    .map((c) => c.name),
-}));
+/** The exported tables, in declaration order: each table declared with an `export` (resources.ts). */
+export const CSV_EXPORTS: ReadonlyArray<CsvExportSpec> = allTables().flatMap((table) =>
+  table.export
+    ? [
+        {
+          file: table.export.csv,
+          table: table.name,
+          worksheet: table.export.worksheet,
+          columns: table.columns.filter((c) => !OMITTED_COLUMNS.has(c.name)).map((c) => c.name),
+        },
+      ]
+    : [],
+);
 
 export interface CsvRowOptions {
   /** Prefix text cells that a spreadsheet would run as a formula with `'` (OWASP CSV injection). Default true. */

@@ -3,12 +3,11 @@ import { CSV_EXPORTS, csvRows } from '../exports/csv-export';
 import { allTables } from '../store/resources';
 import type { SheetTable } from './push';
 
-/** `product_variants` → `ProductVariants`: the original pipeline's worksheet names. */
+/** The table's worksheet, as declared (resources.ts): `product_variants` → `ProductVariants`. */
 export function sheetTitle(table: string): string {
-  return table
-    .split('_')
-    .map((word) => word[0].toUpperCase() + word.slice(1))
-    .join('');
+  const spec = CSV_EXPORTS.find((e) => e.table === table);
+  if (!spec) throw new Error(`Table "${table}" has no worksheet: it is declared without an export in resources.ts`);
+  return spec.worksheet;
 }
 
 /**
@@ -26,7 +25,7 @@ export function sheetTables(db: Database.Database): SheetTable[] {
     });
     const { n } = db.prepare(`SELECT COUNT(*) AS n FROM "${spec.table}"`).get() as { n: number };
     return {
-      title: sheetTitle(spec.table),
+      title: spec.worksheet,
       header: [...spec.columns],
       rowCount: n,
       *rows() {

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { scopeList } from '../../common/connection-report';
 import { redact } from '../../common/redact';
 
 function errorsText(body: string): string {
@@ -37,7 +38,7 @@ export function failureForStatus(
     case 403:
       return ApplicationFailure.nonRetryable(
         `${shop} refused ${context.path} (403 Forbidden: ${said}). The app is missing an access scope: grant ` +
-          `read_products, read_customers, read_orders (and read_all_orders for orders older than 60 days), then reinstall it.`,
+          `${scopeList()} (read_all_orders for orders older than 60 days), then reinstall it.`,
         'ShopifyScopeError',
       );
     case 404:

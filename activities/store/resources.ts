@@ -37,8 +37,32 @@ export interface Column {
 export interface TableSpec {
   name: string;
   columns: Column[];
+  /**
+   * The key rows are upserted (and the main table's records deleted and re-derived) by: `['id']` for Shopify's
+   * records, any declared column(s) otherwise. A table with child tables needs a one-column key (their parentKey).
+   */
   primaryKey: string[];
   indexes?: string[][];
+  /** The table's rows are Shopify records Shopify may delete: how their deletions are found. Absent: never looked for. */
+  deletions?: Deletions;
+  /** The table's CSV file in DATA_DIR and its worksheet in the Google Sheet; absent: neither exports it. */
+  export?: TableExport;
+}
+
+/**
+ * Destroy events are read with the `events` query's `subjectType` (`ORDER`); their `subjectId`, and the ids of
+ * reconciliation's listing, are GIDs of `gidType` (`Order`). A child table is listed through its parent's nested
+ * connection `listedBy` (`variants`); one without it is not reconciled.
+ */
+export interface Deletions {
+  subjectType: string;
+  gidType: string;
+  listedBy?: string;
+}
+
+export interface TableExport {
+  csv: string;
+  worksheet: string;
 }
 
 export interface ChildTableSpec extends TableSpec {
@@ -58,7 +82,27 @@ export interface GraphqlSource {
   single: string;
   /** One node's selection: every field a column or child table reads (nested connections with their page size). */
   select: Selection;
+  /** What an incremental sync reads by; the selection must include `field`. */
+  incremental: Incremental;
+  /** The GraphQL type(s) of each nested connection's nodes, by field: bulk results attach their lines by them. */
+  nestedTypes?: Record<string, NestedTypes>;
 }
+
+/** Node types of a nested connection; `hasId: false` for nodes without an `id` (typed by `__typename` in bulk). */
+export interface NestedTypes {
+  types: string[];
+  hasId: boolean;
+}
+
+/** The node's field (`updatedAt`), its name in the search syntax (`updated_at`) and the sort key (`UPDATED_AT`). */
+export interface Incremental {
+  field: string;
+  search: string;
+  sortKey: string;
+}
+
+/** Shopify's last-change timestamp, the same for every resource synced so far. */
+const UPDATED_AT: Incremental = { field: 'updatedAt', search: 'updated_at', sortKey: 'UPDATED_AT' };
 
 export interface ResourceSpec {
   name: ResourceName;
@@ -112,9 +156,10 @@ export function recordId(record: ApiRecord | null | undefined): unknown {
   return match ? Number(match[1]) : record.id;
 }
 
-/** When a record was last updated (GraphQL `updatedAt`, UTC). */
-export function recordUpdatedAt(record: ApiRecord): string | null {
-  return typeof record.updatedAt === 'string' ? record.updatedAt : null;
+/** When a record was last updated: its declared incremental field (GraphQL `updatedAt`, UTC). */
+export function recordUpdatedAt(record: ApiRecord, incremental: Incremental = UPDATED_AT): string | null {
+  const value = record[incremental.field];
+  return typeof value === 'string' ? value : null;
 }
 
 // ---- helpers that keep the declarations one line per column ----
@@ -361,6 +406,8 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
         connection: 'products',
         count: 'productsCount',
         single: 'product',
+        incremental: UPDATED_AT,
+        nestedTypes: { variants: { types: ['ProductVariant'], hasId: true } },
         select: [
           'id',
           'legacyResourceId',
@@ -397,6 +444,8 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
       table: {
         name: 'products',
         primaryKey: ['id'],
+        deletions: { subjectType: 'PRODUCT', gidType: 'Product' },
+        export: { csv: 'products.csv', worksheet: 'Products' },
         indexes: [['updated_at']],
         columns: [
           id,
@@ -416,6 +465,8 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
           name: 'product_variants',
           parentKey: 'product_id',
           primaryKey: ['id'],
+          deletions: { subjectType: 'PRODUCT_VARIANT', gidType: 'ProductVariant', listedBy: 'variants' },
+          export: { csv: 'product_variants.csv', worksheet: 'ProductVariants' },
           indexes: [['product_id']],
           rows: (product) => nodes(product, 'variants'),
           columns: [
@@ -444,6 +495,7 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
         connection: 'customers',
         count: 'customersCount',
         single: 'customer',
+        incremental: UPDATED_AT,
         select: [
           'id',
           'legacyResourceId',
@@ -465,6 +517,8 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
       table: {
         name: 'customers',
         primaryKey: ['id'],
+        deletions: { subjectType: 'CUSTOMER', gidType: 'Customer' },
+        export: { csv: 'customers.csv', worksheet: 'Customers' },
         indexes: [['updated_at']],
         columns: [
           id,
@@ -498,6 +552,20 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
         connection: 'orders',
         count: 'ordersCount',
         single: 'order',
+        incremental: UPDATED_AT,
+        nestedTypes: {
+          lineItems: { types: ['LineItem'], hasId: true },
+          // The DiscountApplication interface's implementations (admin-graphql DiscountApplication, "Implemented by").
+          discountApplications: {
+            types: [
+              'AutomaticDiscountApplication',
+              'DiscountCodeApplication',
+              'ManualDiscountApplication',
+              'ScriptDiscountApplication',
+            ],
+            hasId: false,
+          },
+        },
         select: [
           'id',
           'legacyResourceId',
@@ -565,6 +633,8 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
       table: {
         name: 'orders',
         primaryKey: ['id'],
+        deletions: { subjectType: 'ORDER', gidType: 'Order' },
+        export: { csv: 'orders.csv', worksheet: 'Orders' },
         indexes: [['customer_id'], ['created_at'], ['updated_at']],
         columns: [
           id,
@@ -617,6 +687,7 @@ function declareResources(timeZone: string | null): ResourceSpec[] {
           name: 'line_items',
           parentKey: 'order_id',
           primaryKey: ['id'],
+          export: { csv: 'line_items.csv', worksheet: 'LineItems' },
           indexes: [['order_id'], ['product_id']],
           rows: (order) => nodes(order, 'lineItems'),
           columns: [

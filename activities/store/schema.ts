@@ -3,7 +3,7 @@
  * back-filled from each record's raw JSON (so a new column never needs a resync). Changes that are not additive go
  * in MIGRATIONS, counted by `PRAGMA user_version`.
  */
-import { allTables, RESOURCES, TableSpec } from './resources';
+import { RESOURCES, type ResourceSpec, type TableSpec } from './resources';
 import { upsertRecords } from './upsert';
 import { type Db, quoteIdentifier } from './sql';
 
@@ -107,7 +107,8 @@ function existingColumns(db: Db, table: string): Set<string> {
   return new Set(rows.map((r) => r.name));
 }
 
-export function ensureSchema(db: Db): void {
+/** `resources`: the declarations whose tables to create and back-fill (tests pass their own). */
+export function ensureSchema(db: Db, resources: ResourceSpec[] = RESOURCES): void {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > SCHEMA_VERSION) {
     throw new Error(
@@ -119,7 +120,7 @@ export function ensureSchema(db: Db): void {
   db.transaction(() => {
     for (let v = version; v < SCHEMA_VERSION; v += 1) MIGRATIONS[v](db);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    for (const table of allTables()) {
+    for (const table of resources.flatMap((r) => [r.table, ...r.children])) {
       const columns = existingColumns(db, table.name);
       if (columns.size === 0) {
         db.exec(createTableSql(table));
@@ -139,27 +140,36 @@ export function ensureSchema(db: Db): void {
       }
     }
   })();
-  for (const resource of RESOURCES) {
+  for (const resource of resources) {
     const tables = [resource.table, ...resource.children].map((t) => t.name);
-    if (tables.some((t) => backfill.has(t))) rederiveFromRawJson(db, resource.name);
+    if (tables.some((t) => backfill.has(t))) rederiveFromRawJson(db, resource);
   }
 }
 
-/** Rebuilds every row of a resource from the raw JSON kept in its main table, in batches. */
-function rederiveFromRawJson(db: Db, resourceName: string): void {
-  const resource = RESOURCES.find((r) => r.name === resourceName)!;
+/**
+ * Rebuilds every row of a resource from the raw JSON kept in its main table, in batches. Batches follow the rowid,
+ * whatever the declared key: an upsert that updates a row keeps its rowid, so every row is read once. (With the key
+ * `id INTEGER` the rowid is the id.)
+ */
+function rederiveFromRawJson(db: Db, resource: ResourceSpec): void {
+  if (!resource.table.columns.some((c) => c.name === 'raw_json')) {
+    throw new Error(
+      `A column was added to ${resource.name}, but its table "${resource.table.name}" keeps no raw_json to fill it ` +
+        `from: declare a raw_json column in resources.ts, or add the column with a migration.`,
+    );
+  }
   const select = db.prepare(
-    `SELECT id, raw_json FROM ${quoteIdentifier(resource.table.name)} WHERE id > ? ORDER BY id LIMIT 1000`,
+    `SELECT rowid AS row, raw_json FROM ${quoteIdentifier(resource.table.name)} WHERE rowid > ? ORDER BY rowid LIMIT 1000`,
   );
-  let lastId = -1;
+  let lastRow = -1;
   for (;;) {
-    const rows = select.all(lastId) as { id: number; raw_json: string }[];
+    const rows = select.all(lastRow) as { row: number; raw_json: string }[];
     if (rows.length === 0) return;
     upsertRecords(
       db,
       resource,
       rows.map((r) => JSON.parse(r.raw_json) as Record<string, unknown>),
     );
-    lastId = rows[rows.length - 1].id;
+    lastRow = rows[rows.length - 1].row;
   }
 }

@@ -1,17 +1,18 @@
 import type Database from 'better-sqlite3';
 import { blankPersonalColumns, scrubRecord } from './personal-data';
 import { missingChildRecorder } from './deletions';
-import { type ApiRecord, isGraphqlRecord, recordId, type ResourceSpec, type TableSpec } from './resources';
+import { type ApiRecord, isGraphqlRecord, type ResourceSpec, type TableSpec } from './resources';
 import { type Db, quoteIdentifier } from './sql';
 
 type Statements = { upsert: Database.Statement; deleteChildren?: Database.Statement };
 
-const statementCache = new WeakMap<Db, Map<string, Statements>>();
+// Per table declaration, not per name: a declaration with other columns (another time zone's, a test's) gets its own.
+const statementCache = new WeakMap<Db, Map<TableSpec, Statements>>();
 
 function statements(db: Db, table: TableSpec, parentKey?: string): Statements {
   let perDb = statementCache.get(db);
   if (!perDb) statementCache.set(db, (perDb = new Map()));
-  let cached = perDb.get(table.name);
+  let cached = perDb.get(table);
   if (!cached) {
     const names = table.columns.map((c) => quoteIdentifier(c.name));
     const updates = table.columns
@@ -29,7 +30,7 @@ function statements(db: Db, table: TableSpec, parentKey?: string): Statements {
           )
         : undefined,
     };
-    perDb.set(table.name, cached);
+    perDb.set(table, cached);
   }
   return cached;
 }
@@ -63,6 +64,26 @@ function rowValues(table: TableSpec, record: ApiRecord, parent: ApiRecord): unkn
   });
 }
 
+/**
+ * The values of a row's declared key (`primaryKey`), checked: an INTEGER key a whole number below 2^53, a TEXT key a
+ * non-empty string. A row without a usable key cannot be upserted or deleted by it, so the page is refused.
+ */
+export function keyValues(table: TableSpec, record: ApiRecord, parent: ApiRecord, resource = table.name): unknown[] {
+  return table.primaryKey.map((name) => {
+    const column = table.columns.find((c) => c.name === name);
+    if (!column) throw new Error(`Table "${table.name}" declares key column "${name}" but no column of that name`);
+    const value = column.from(record, parent);
+    const usable =
+      column.type === 'TEXT'
+        ? typeof value === 'string' && value !== ''
+        : typeof value === 'number' && Number.isSafeInteger(value);
+    // The record's own id (a GID) says more than the number read from it, which JSON.parse may have rounded.
+    if (!usable)
+      throw new InvalidRecordError(resource, name === 'id' ? (record.id ?? value) : value, name, column.type);
+    return value;
+  });
+}
+
 export interface UpsertCounts {
   records: number;
   childRecords: number;
@@ -77,9 +98,9 @@ export interface UpsertCounts {
  * scrubs its raw_json and blanks its personal columns (see `eraseLegacyRecord`).
  */
 export function upsertRecords(db: Db, resource: ResourceSpec, records: ApiRecord[]): UpsertCounts {
+  const all = latestByKey(resource, records);
   const main = statements(db, resource.table);
   const children = resource.children.map((child) => ({ child, sql: statements(db, child, child.parentKey) }));
-  const all = latestById(resource.name, records);
   const latest = all.filter((i) => isGraphqlRecord(records[i]));
   let childRecords = 0;
   db.transaction(() => {
@@ -90,12 +111,15 @@ export function upsertRecords(db: Db, resource: ResourceSpec, records: ApiRecord
       }
     }
     if (children.length > 0) {
-      const ids = JSON.stringify(latest.map((i) => recordId(records[i])));
+      // Children point at their parent by its one-column key (checked in latestByKey).
+      const ids = JSON.stringify(latest.map((i) => keyValues(resource.table, records[i], records[i])[0]));
       for (const { child, sql } of children) {
         // Variants a re-fetched product no longer lists were deleted in Shopify: say so in `deletions` first.
         const recordMissing = missingChildRecorder(db, child);
-        if (recordMissing)
-          recordMissing(ids, JSON.stringify(latest.flatMap((i) => child.rows(records[i]).map(recordId))));
+        if (recordMissing) {
+          const kept = latest.flatMap((i) => child.rows(records[i]).map((row) => keyValues(child, row, records[i])[0]));
+          recordMissing(ids, JSON.stringify(kept));
+        }
         sql.deleteChildren!.run(ids);
       }
     }
@@ -122,19 +146,20 @@ export function upsertRecords(db: Db, resource: ResourceSpec, records: ApiRecord
 
 /** A REST record's personal data out of its raw_json and out of its rows' personal columns; nothing else changes. */
 function eraseLegacyRecord(db: Db, resource: ResourceSpec, record: ApiRecord): void {
-  const id = recordId(record);
+  const key = keyValues(resource.table, record, record, resource.name);
+  const where = resource.table.primaryKey.map((c) => `${quoteIdentifier(c)} = ?`).join(' AND ');
   const blank = (table: TableSpec) =>
     table.columns.filter((c) => c.personal).map((c) => `${quoteIdentifier(c.name)} = NULL`);
   const scrubbed = JSON.stringify(scrubRecord(record, resource.personalData!.keys));
   db.prepare(
-    `UPDATE ${quoteIdentifier(resource.table.name)} SET ${['raw_json = ?', ...blank(resource.table)].join(', ')} WHERE id = ?`,
-  ).run(scrubbed, id);
+    `UPDATE ${quoteIdentifier(resource.table.name)} SET ${['raw_json = ?', ...blank(resource.table)].join(', ')} WHERE ${where}`,
+  ).run(scrubbed, ...key);
   for (const child of resource.children) {
     const columns = blank(child);
     if (columns.length === 0) continue;
     db.prepare(
       `UPDATE ${quoteIdentifier(child.name)} SET ${columns.join(', ')} WHERE ${quoteIdentifier(child.parentKey)} = ?`,
-    ).run(id);
+    ).run(key[0]);
   }
 }
 
@@ -158,22 +183,26 @@ function isRedacted(db: Db, resource: ResourceSpec): (record: ApiRecord) => bool
     personal.owners(record).some(([owner, id]) => typeof id === 'number' && one.get(owner, id) !== undefined);
 }
 
-/** Indexes of the records to write: valid ids, each id once, at its last occurrence (the newest version served). */
-function latestById(resource: string, records: ApiRecord[]): number[] {
-  const byId = new Map<number, number>();
-  records.forEach((record, i) => {
-    const id = recordId(record);
-    if (typeof id !== 'number' || !Number.isSafeInteger(id)) throw new InvalidRecordError(resource, record.id);
-    byId.set(id, i);
-  });
-  return [...byId.values()];
+/** Indexes of the records to write: valid keys, each key once, at its last occurrence (the newest version served). */
+function latestByKey(resource: ResourceSpec, records: ApiRecord[]): number[] {
+  const { table } = resource;
+  if (resource.children.length > 0 && table.primaryKey.length !== 1) {
+    throw new Error(
+      `Resource "${resource.name}" has child tables, so its table's key must be one column (their parentKey holds ` +
+        `it), not (${table.primaryKey.join(', ')}). Declare a one-column key in resources.ts.`,
+    );
+  }
+  const byKey = new Map<string, number>();
+  records.forEach((record, i) => byKey.set(JSON.stringify(keyValues(table, record, record, resource.name)), i));
+  return [...byKey.values()];
 }
 
 export class InvalidRecordError extends Error {
   override name = 'InvalidRecordError';
-  constructor(resource: string, id: unknown, field = 'id') {
+  constructor(resource: string, value: unknown, field = 'id', type: 'INTEGER' | 'TEXT' | 'REAL' = 'INTEGER') {
+    const expected = type === 'TEXT' ? 'a non-empty string' : 'a whole number below 2^53';
     super(
-      `Shopify sent a ${resource} record whose ${field} is not a whole number below 2^53 (${JSON.stringify(id)?.slice(0, 40)}); ` +
+      `Shopify sent a ${resource} record whose ${field} is not ${expected} (${JSON.stringify(value)?.slice(0, 40)}); ` +
         `the page was not stored. Report this record to the project.`,
     );
   }

@@ -93,7 +93,7 @@ describe('applyDeletionEvents', () => {
       removed: { products: 1, orders: 2, customers: 1, product_variants: 1 },
       watermark: '2026-11-30T08:00:00Z',
     });
-    expect(report.detail).toBe('5 destroy events; removed 2 orders, 1 customers, 1 products, 1 product_variants');
+    expect(report.detail).toBe('5 destroy events; removed 1 products, 1 product_variants, 1 customers, 2 orders');
     expect(ids(db, 'products')).not.toContain(products[0].id);
     expect(ids(db, 'product_variants')).not.toContain(variant.id);
     expect(ids(db, 'orders')).not.toContain(orders[0].id);

@@ -109,7 +109,8 @@ describe('fetchDeletionEvents', () => {
     const result = await fetchDeletionEvents(client, { since: '2026-11-30T06:00:00.000Z', lookbackMs: 15 * 60_000 });
     expect(result).toEqual({ deletions: [], newestEventAt: null, ignored: 0, pages: 4, requests: 4, throttledMs: 0 });
     expect(received.map((r) => r.variables)).toEqual(
-      ['ORDER', 'CUSTOMER', 'PRODUCT', 'PRODUCT_VARIANT'].map((type) => ({
+      // The declared subject types, in declaration order (resources.ts).
+      ['PRODUCT', 'PRODUCT_VARIANT', 'CUSTOMER', 'ORDER'].map((type) => ({
         first: 250,
         after: null,
         query: `action:destroy AND subject_type:${type} AND created_at:>='2026-11-30T05:45:00.000Z'`,
@@ -131,10 +132,10 @@ describe('fetchDeletionEvents', () => {
     ]);
     const result = await fetchDeletionEvents(client, { since: '2026-11-30T06:30:00Z' });
     expect(result.deletions).toEqual([
-      { resource: 'orders', id: 450789469, deletedAt: '2026-11-30T07:00:00Z' },
-      { resource: 'customers', id: 207119551, deletedAt: '2026-11-30T07:01:00Z' },
       { resource: 'products', id: 632910392, deletedAt: '2026-11-30T07:02:00Z' },
       { resource: 'product_variants', id: 808950810, deletedAt: '2026-11-30T07:03:00Z' },
+      { resource: 'customers', id: 207119551, deletedAt: '2026-11-30T07:01:00Z' },
+      { resource: 'orders', id: 450789469, deletedAt: '2026-11-30T07:00:00Z' },
     ]);
     expect(result.newestEventAt).toBe('2026-11-30T07:03:00Z');
     expect(result.ignored).toBe(0);

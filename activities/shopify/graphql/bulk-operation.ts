@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import type { GraphqlSource } from '../../store/resources';
 import type { GraphqlClient } from './graphql-client';
 
 /**
@@ -261,11 +262,12 @@ async function findUnfinished(context: BulkContext, innerQuery: string): Promise
  * The oldest `updated_at` among the resource's records (null when it has none): where the narrower windows of an
  * operation Shopify timed out start, instead of a date long before the store's first record.
  */
-export async function oldestUpdatedAt(context: BulkContext, connection: string): Promise<string | null> {
-  const { data } = await context.client.query<Record<string, { nodes: { updatedAt: string }[] }>>(
-    `query OldestUpdate { ${connection}(first: 1, sortKey: UPDATED_AT) { nodes { updatedAt } } }`,
+export async function oldestUpdatedAt(context: BulkContext, source: GraphqlSource): Promise<string | null> {
+  const { connection, incremental } = source;
+  const { data } = await context.client.query<Record<string, { nodes: Record<string, string>[] }>>(
+    `query OldestUpdate { ${connection}(first: 1, sortKey: ${incremental.sortKey}) { nodes { ${incremental.field} } } }`,
     {},
     { signal: context.signal, cost: COST.oldest },
   );
-  return data[connection]?.nodes[0]?.updatedAt ?? null;
+  return data[connection]?.nodes[0]?.[incremental.field] ?? null;
 }

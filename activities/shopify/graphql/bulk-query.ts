@@ -4,40 +4,26 @@
  * connection's `query:` filter. Plus what the ingest needs to put the JSONL lines back into the paged records' shape.
  */
 import type { ChildFields, BulkRecord } from '../../store/bulk-ingest';
-import type { GraphqlSource } from '../../store/resources';
+import type { GraphqlSource, NestedTypes } from '../../store/resources';
 import { nestedConnections, type Selection } from './selection';
-import { updatedSince } from './query-builder';
+import { searchTime, updatedSince } from './query-builder';
 
-function updatedBefore(updatedAtMax: string | null): string | null {
+function updatedBefore(updatedAtMax: string | null, search: string): string | null {
   if (updatedAtMax === null) return null;
-  return `updated_at:<'${new Date(Date.parse(updatedAtMax)).toISOString().replace(/\.\d{3}Z$/, 'Z')}'`;
+  return `${search}:<'${searchTime(updatedAtMax)}'`;
 }
 
 /**
- * The node types a nested connection's lines can have, by connection field. A line with an id is typed by its GID;
- * one without (a discount application) by its `__typename`, which the bulk query then selects. Shopify's
- * DiscountApplication interface has these four implementations (admin-graphql DiscountApplication, "Implemented by").
+ * The node types a nested connection's lines can have, as the resource declares them (`nestedTypes`). A line with
+ * an id is typed by its GID; one without (a discount application) by its `__typename`, which the bulk query then
+ * selects.
  */
-const CONNECTION_NODE_TYPES: Record<string, { types: string[]; hasId: boolean }> = {
-  variants: { types: ['ProductVariant'], hasId: true },
-  lineItems: { types: ['LineItem'], hasId: true },
-  discountApplications: {
-    types: [
-      'AutomaticDiscountApplication',
-      'DiscountCodeApplication',
-      'ManualDiscountApplication',
-      'ScriptDiscountApplication',
-    ],
-    hasId: false,
-  },
-};
-
-function nodeTypesOf(field: string): { types: string[]; hasId: boolean } {
-  const known = CONNECTION_NODE_TYPES[field];
+function nodeTypesOf(source: GraphqlSource, field: string): NestedTypes {
+  const known = source.nestedTypes?.[field];
   if (!known) {
     throw new Error(
-      `The nested connection "${field}" has no node types in CONNECTION_NODE_TYPES (bulk-query.ts): add the GraphQL ` +
-        `type(s) of its nodes there, so bulk results can attach its lines to their parents.`,
+      `The nested connection "${field}" of ${source.connection} has no node types: declare them in its resource's ` +
+        `graphql.nestedTypes (resources.ts), so bulk results can attach its lines to their parents.`,
     );
   }
   return known;
@@ -47,21 +33,21 @@ function nodeTypesOf(field: string): { types: string[]; hasId: boolean } {
 const rootType = (source: GraphqlSource) => source.single.charAt(0).toUpperCase() + source.single.slice(1);
 
 /** The selection in bulk form: connections as `field { edges { node { … } } }`, no `first`, no `pageInfo`. */
-export function renderBulk(select: Selection): string {
+export function renderBulk(source: GraphqlSource, select: Selection = source.select): string {
   return select
     .map((field) => {
       if (typeof field === 'string') return field;
       switch (field.kind) {
         case 'object':
-          return `${field.field} { ${renderBulk(field.select)} }`;
+          return `${field.field} { ${renderBulk(source, field.select)} }`;
         case 'list':
-          return `${field.field}${field.first ? `(first: ${field.first})` : ''} { ${renderBulk(field.select)} }`;
+          return `${field.field}${field.first ? `(first: ${field.first})` : ''} { ${renderBulk(source, field.select)} }`;
         case 'connection': {
-          const typename = nodeTypesOf(field.field).hasId ? '' : '__typename ';
-          return `${field.field} { edges { node { ${typename}${renderBulk(field.select)} } } }`;
+          const typename = nodeTypesOf(source, field.field).hasId ? '' : '__typename ';
+          return `${field.field} { edges { node { ${typename}${renderBulk(source, field.select)} } } }`;
         }
         case 'fragment':
-          return `... on ${field.on} { ${renderBulk(field.select)} }`;
+          return `... on ${field.on} { ${renderBulk(source, field.select)} }`;
       }
     })
     .join(' ');
@@ -76,16 +62,17 @@ export function bulkQuery(
   updatedAtMin: string | null,
   updatedAtMax: string | null = null,
 ): string {
-  const terms = [updatedSince(updatedAtMin), updatedBefore(updatedAtMax)].filter((term) => term !== null);
+  const { search } = source.incremental;
+  const terms = [updatedSince(updatedAtMin, search), updatedBefore(updatedAtMax, search)].filter((t) => t !== null);
   const args = terms.length === 0 ? '' : `(query: ${JSON.stringify(terms.join(' AND '))})`;
-  return `{ ${source.connection}${args} { edges { node { ${renderBulk(source.select)} } } } }`;
+  return `{ ${source.connection}${args} { edges { node { ${renderBulk(source)} } } } }`;
 }
 
 /** For the ingest: which connection field of the root record holds each child type. */
 export function bulkChildFields(source: GraphqlSource): ChildFields {
   const fields: Record<string, string> = {};
   for (const nested of nestedConnections(source.select)) {
-    for (const type of nodeTypesOf(nested.field).types) fields[type] = nested.field;
+    for (const type of nodeTypesOf(source, nested.field).types) fields[type] = nested.field;
   }
   return { [rootType(source)]: fields };
 }
@@ -96,7 +83,7 @@ export function bulkChildFields(source: GraphqlSource): ChildFields {
  */
 export function asPagedRecord(source: GraphqlSource, record: BulkRecord): BulkRecord {
   for (const nested of nestedConnections(source.select)) {
-    if (nodeTypesOf(nested.field).hasId) continue;
+    if (nodeTypesOf(source, nested.field).hasId) continue;
     const connection = record[nested.field] as { nodes?: BulkRecord[] } | undefined;
     for (const node of connection?.nodes ?? []) delete node.__typename;
   }

@@ -10,20 +10,30 @@
  * counted in `ignored` rather than trusted, since deleting the wrong record is worse than keeping a deleted one
  * until reconciliation finds it. Shopify keeps events for one year: a first read without a watermark gets that year.
  */
+import { RESOURCES } from '../../store/resources';
 import type { GraphqlClient, GraphqlResult } from './graphql-client';
 import { parseGid } from './bulk-records';
 
-export type DeletedResource = 'orders' | 'customers' | 'products' | 'product_variants';
+/** A resource's name (its record and child rows) or a child table's (`product_variants`), as deletions.ts takes. */
+export type DeletedResource = string;
 
-/** Shopify's EventSubjectType → the gid type of its `subjectId` and the name store/deletions.ts deletes by. */
-export const DELETION_SUBJECTS = {
-  ORDER: { gidType: 'Order', resource: 'orders' },
-  CUSTOMER: { gidType: 'Customer', resource: 'customers' },
-  PRODUCT: { gidType: 'Product', resource: 'products' },
-  PRODUCT_VARIANT: { gidType: 'ProductVariant', resource: 'product_variants' },
-} as const satisfies Record<string, { gidType: string; resource: DeletedResource }>;
+/**
+ * Shopify's EventSubjectType → the gid type of its `subjectId` and the name store/deletions.ts deletes by, from the
+ * tables declared with `deletions` (resources.ts), in declaration order.
+ */
+export const DELETION_SUBJECTS: Readonly<Record<string, { gidType: string; resource: DeletedResource }>> =
+  Object.fromEntries(
+    RESOURCES.flatMap((resource) =>
+      [{ table: resource.table, name: resource.name }, ...resource.children.map((c) => ({ table: c, name: c.name }))]
+        .filter(({ table }) => table.deletions)
+        .map(({ table, name }) => [
+          table.deletions!.subjectType,
+          { gidType: table.deletions!.gidType, resource: name },
+        ]),
+    ),
+  );
 
-export type DeletionSubject = keyof typeof DELETION_SUBJECTS;
+export type DeletionSubject = string;
 
 export interface DeletedRecord {
   resource: DeletedResource;
@@ -103,7 +113,7 @@ export async function fetchDeletionEvents(
     throttledMs: 0,
   };
   const seen = new Set<string>();
-  for (const subject of options.subjects ?? (Object.keys(DELETION_SUBJECTS) as DeletionSubject[])) {
+  for (const subject of options.subjects ?? Object.keys(DELETION_SUBJECTS)) {
     const { gidType, resource } = DELETION_SUBJECTS[subject];
     const query = deletionEventsSearch(subject, from);
     let after: string | null = null;

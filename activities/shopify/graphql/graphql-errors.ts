@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { NEEDED_SCOPES } from '../../../common/connection-report';
 import { redact } from '../../../common/redact';
 
 /** One entry of a GraphQL response's top-level `errors` list, as Shopify sends it. */
@@ -50,7 +51,7 @@ export function failureForGraphqlErrors(errors: GraphqlError[], context: ErrorCo
     const scopes = [...new Set(denied.map(requiredScope).filter((s): s is string => s !== null))];
     const grant = scopes.length
       ? `Grant the app the ${scopes.join(', ')} access scope${scopes.length > 1 ? 's' : ''}`
-      : 'Grant the app the access scope the field needs (read_products, read_customers, read_orders, read_all_orders)';
+      : `Grant the app the access scope the field needs (${NEEDED_SCOPES.join(', ')})`;
     return ApplicationFailure.nonRetryable(
       `${shop} denied access (ACCESS_DENIED: ${said}). ${grant} in its configuration, release or reinstall it so ` +
         `the store approves the new scopes, then sync again.`,

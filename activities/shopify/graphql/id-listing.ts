@@ -5,6 +5,7 @@
  */
 import type { ResourceName } from '../../../common/contract';
 import { UnreadableListingError, type ListedId } from '../../store/reconcile';
+import { RESOURCES, type ResourceSpec } from '../../store/resources';
 import { parseGid } from './bulk-records';
 import type { JsonlLine } from './jsonl-stream';
 
@@ -22,18 +23,29 @@ export interface IdListingQuery {
   tables: ListedTable[];
 }
 
-/** Orders are listed with every status: GraphQL's `orders` has no REST-like default of open orders only. */
-export const ID_LISTINGS: Record<ResourceName, IdListingQuery> = {
-  products: {
-    query: '{ products { edges { node { id variants { edges { node { id } } } } } } }',
+/**
+ * A resource's listing, from its declaration: the ids of its root connection and of each child table declared
+ * `listedBy` a nested connection (`{ products { edges { node { id variants { edges { node { id } } } } } } }`).
+ * Orders are listed with every status: GraphQL's `orders` has no REST-like default of open orders only.
+ */
+export function idListing(spec: ResourceSpec): IdListingQuery {
+  const root = spec.table.deletions;
+  if (!root) throw new Error(`${spec.name} declares no deletions (resources.ts): it cannot be reconciled`);
+  const children = spec.children.filter((c) => c.deletions?.listedBy);
+  const nested = children.map((c) => ` ${c.deletions!.listedBy} { edges { node { id } } }`).join('');
+  return {
+    query: `{ ${spec.graphql.connection} { edges { node { id${nested} } } } }`,
     tables: [
-      { table: 'products', type: 'Product' },
-      { table: 'product_variants', type: 'ProductVariant', parentType: 'Product' },
+      { table: spec.table.name, type: root.gidType },
+      ...children.map((c) => ({ table: c.name, type: c.deletions!.gidType, parentType: root.gidType })),
     ],
-  },
-  customers: { query: '{ customers { edges { node { id } } } }', tables: [{ table: 'customers', type: 'Customer' }] },
-  orders: { query: '{ orders { edges { node { id } } } }', tables: [{ table: 'orders', type: 'Order' }] },
-};
+  };
+}
+
+export const ID_LISTINGS = Object.fromEntries(RESOURCES.map((r) => [r.name, idListing(r)])) as Record<
+  ResourceName,
+  IdListingQuery
+>;
 
 /** Lines read, for comparing with the operation's objectCount once the file is read. */
 export interface LineCount {

@@ -31,7 +31,7 @@ export class GraphqlPagedSource implements RecordSource {
     const query = countQuery(spec.graphql);
     const { data, cost } = await this.client.query<Record<string, { count?: unknown } | null>>(
       query.document,
-      { query: updatedSince(updatedAtMin) },
+      { query: updatedSince(updatedAtMin, spec.graphql.incremental.search) },
       { cost: query.cost, signal: this.signal?.() },
     );
     const count = data[spec.graphql.count]?.count;
@@ -43,7 +43,7 @@ export class GraphqlPagedSource implements RecordSource {
     const query = pageQuery(spec.graphql);
     const answer = await this.client.query<Record<string, Connection | null>>(
       query.document,
-      { after: cursor, query: updatedSince(updatedAtMin) },
+      { after: cursor, query: updatedSince(updatedAtMin, spec.graphql.incremental.search) },
       { cost: query.cost, signal: this.signal?.() },
     );
     const page = answer.data[spec.graphql.connection];

@@ -27,7 +27,7 @@ export function pageQuery(source: GraphqlSource): BuiltQuery {
     cost: 2 + first * nodeCost(source.select),
     document:
       `query SyncPage($after: String, $query: String) { ${source.connection}(first: ${first}, after: $after, ` +
-      `query: $query, sortKey: UPDATED_AT) { nodes { ${render(source.select)} } ${PAGE_INFO} } }`,
+      `query: $query, sortKey: ${source.incremental.sortKey}) { nodes { ${render(source.select)} } ${PAGE_INFO} } }`,
   };
 }
 
@@ -52,11 +52,18 @@ export function countQuery(source: GraphqlSource): BuiltQuery {
   };
 }
 
-/** Shopify's search syntax for records updated at or after `updatedAtMin` (quoted, as the docs ask); null for all. */
-export function updatedSince(updatedAtMin: string | null): string | null {
+/**
+ * Shopify's search syntax for records updated at or after `updatedAtMin` (quoted, as the docs ask); null for all.
+ * `search` is the resource's declared incremental search field.
+ */
+export function updatedSince(updatedAtMin: string | null, search = 'updated_at'): string | null {
   if (updatedAtMin === null) return null;
-  const iso = new Date(Date.parse(updatedAtMin)).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  return `updated_at:>='${iso}'`;
+  return `${search}:>='${searchTime(updatedAtMin)}'`;
+}
+
+/** A time in the search syntax: UTC, whole seconds. */
+export function searchTime(iso: string): string {
+  return new Date(Date.parse(iso)).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 export { nestedConnections, type Selection };
