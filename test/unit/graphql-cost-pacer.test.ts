@@ -123,6 +123,27 @@ describe('CostPacer', () => {
     expect(clock.now() / 1000).toBeLessThan(bound * 1.1);
   });
 
+  it('lets a waiting query go as soon as another ends and gives back what it did not spend', async () => {
+    const clock = virtualClock();
+    const shop = simulatedShop(clock, 2000, 100);
+    const pacer = new CostPacer({ now: clock.now, sleep: clock.sleep });
+    await clock.run(runQuery(pacer, shop, clock, 10, 10)); // the pacer learns the bucket
+    // Three pages asking for 990 points each that find nothing changed (5 points spent): two fit at once, the third
+    // fits when the first answer refunds 985 points, not 9.8 s later when the bucket would have refilled.
+    const started = clock.now();
+    const finished: number[] = [];
+    await clock.run(
+      Promise.all(
+        [0, 1, 2].map(async () => {
+          await runQuery(pacer, shop, clock, 990, 5);
+          finished.push(clock.now() - started);
+        }),
+      ),
+    );
+    expect(shop.stats.throttled).toBe(0);
+    expect(Math.max(...finished)).toBeLessThan(1_000);
+  });
+
   it('waits out a THROTTLED answer exactly (requested − currentlyAvailable) / restoreRate, then succeeds', async () => {
     const clock = virtualClock();
     const shop = simulatedShop(clock, 2000, 100);
