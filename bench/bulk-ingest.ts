@@ -1,18 +1,20 @@
 /**
  * The bulk ingest on its own: the emulator exports N orders with their line items (ungrouped JSONL, Shopify's
  * part), then a separate process — so the emulator's memory and CPU never count — downloads, stages, assembles and
- * stores them into a fresh database, and reports orders/s and its peak RSS.
+ * stores them into a fresh database exactly as the worker's ingestBulkSync activity does (the orders declaration's
+ * bulk query, child fields and asPagedRecord, then upsertRecords), and reports orders/s and its peak RSS.
  *
  *   npx tsx bench/bulk-ingest.ts [--orders 10000,100000] [--store upsert|none] [--profile DIR]
  *
- * `--store upsert` (default) hands each batch to upsertRecords with the REST-era orders declaration through a small
- * stand-in mapping (until resources.ts declares the GraphQL side); `none` measures the ingest alone.
+ * `--store none` measures download, staging and assembly without the SQLite upsert. The benchmark's `bulk` scenario
+ * calls `measureBulkIngest` for its "local ingest" figure.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ingestBulkResult, type BulkRecord } from '../activities/store/bulk-ingest';
+import { asPagedRecord, bulkChildFields, bulkQuery } from '../activities/shopify/graphql/bulk-query';
+import { ingestBulkResult } from '../activities/store/bulk-ingest';
 import { openDatabase } from '../activities/store/database';
 import { resourceSpec } from '../activities/store/resources';
 import { upsertRecords } from '../activities/store/upsert';
@@ -20,54 +22,27 @@ import { createShopifyStore } from '../emulators/shopify';
 import { startBulk, waitForBulk } from '../emulators/shopify/graphql/test-gql';
 import { WORKER_RUNTIME_ENV } from '../worker/runtime-settings';
 
-const ORDERS_BULK = `{ orders { edges { node { id legacyResourceId name email updatedAt createdAt displayFinancialStatus
-  displayFulfillmentStatus currencyCode totalPriceSet { shopMoney { amount } } subtotalPriceSet { shopMoney { amount } }
-  totalTaxSet { shopMoney { amount } } customer { id } fulfillments { id createdAt status }
-  refunds { id createdAt totalRefundedSet { shopMoney { amount } } } discountCodes tags
-  lineItems { edges { node { id title quantity sku variant { id } originalUnitPriceSet { shopMoney { amount } } } } } } } } }`;
-
-interface ChildReport {
+export interface IngestReport {
   orders: number;
   lines: number;
   bytes: number;
+  /** The emulator's export (Shopify's part), measured by the parent: before the ingest starts. */
+  exportSeconds: number;
+  /** Download, parse, stage, assemble and store: the ingest process's wall time. */
   seconds: number;
   stagingSeconds: number;
-  maxRssMb: number;
-  stagingMaxRssMb: number;
   /** Dropping the staged lines after the last batch. */
   finishSeconds: number;
+  maxRssMb: number;
+  stagingMaxRssMb: number;
+  ordersPerSecond: number;
 }
+
+type ChildReport = Omit<IngestReport, 'exportSeconds' | 'ordersPerSecond'>;
 
 function arg(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);
   return at > 0 ? process.argv[at + 1] : fallback;
-}
-
-const legacy = (gid: unknown) => Number(String(gid).slice(String(gid).lastIndexOf('/') + 1));
-
-/** Stand-in for the GraphQL declaration another change adds: the REST-era orders table and its line items. */
-function asRestOrder(order: BulkRecord): BulkRecord {
-  const o = order as Record<string, never>;
-  const money = (set: { shopMoney?: { amount?: string } } | null) => set?.shopMoney?.amount ?? null;
-  return {
-    id: Number(o.legacyResourceId),
-    name: o.name,
-    email: o.email,
-    created_at: o.createdAt,
-    updated_at: o.updatedAt,
-    financial_status: o.displayFinancialStatus,
-    currency: o.currencyCode,
-    total_price: money(o.totalPriceSet),
-    subtotal_price: money(o.subtotalPriceSet),
-    total_tax: money(o.totalTaxSet),
-    line_items: (o.lineItems as { nodes: Record<string, never>[] }).nodes.map((li) => ({
-      id: legacy(li.id),
-      title: li.title,
-      quantity: li.quantity,
-      sku: li.sku,
-      price: money(li.originalUnitPriceSet),
-    })),
-  };
 }
 
 async function child(url: string, operationId: string, storeMode: string): Promise<void> {
@@ -81,11 +56,19 @@ async function child(url: string, operationId: string, storeMode: string): Promi
   const result = await ingestBulkResult(db, {
     operationId,
     url,
-    childFields: { Order: { LineItem: 'lineItems' } },
+    childFields: bulkChildFields(orders.graphql),
     // Tuning runs: BULK_BENCH_BATCH=1000 BULK_BENCH_CHUNK=10000 npx tsx bench/bulk-ingest.ts
     batchRecords: Number(process.env.BULK_BENCH_BATCH) || undefined,
     chunkLines: Number(process.env.BULK_BENCH_CHUNK) || undefined,
-    store: storeMode === 'none' ? () => undefined : (records) => upsertRecords(db, orders, records.map(asRestOrder)),
+    store:
+      storeMode === 'none'
+        ? () => undefined
+        : (records) =>
+            upsertRecords(
+              db,
+              orders,
+              records.map((r) => asPagedRecord(orders.graphql, r)),
+            ),
     onProgress: (state) => {
       assembledAt = performance.now();
       if (state.phase !== 'staging' && stagedAt === 0) {
@@ -96,14 +79,13 @@ async function child(url: string, operationId: string, storeMode: string): Promi
     },
   });
   const ended = performance.now();
-  const seconds = (ended - started) / 1000;
   db.close();
   fs.rmSync(dir, { recursive: true, force: true });
   const report: ChildReport = {
     orders: result.records,
     lines: result.lines,
     bytes: result.bytes,
-    seconds,
+    seconds: (ended - started) / 1000,
     stagingSeconds: (stagedAt - started) / 1000,
     finishSeconds: (ended - assembledAt) / 1000,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
@@ -127,10 +109,30 @@ function runChild(url: string, operationId: string, storeMode: string, profileDi
   });
 }
 
+/** Exports `orders` orders at an in-process emulator, then ingests the file in a child process. */
+export async function measureBulkIngest(
+  orders: number,
+  options: { storeMode?: 'upsert' | 'none'; profileDir?: string } = {},
+): Promise<IngestReport> {
+  const shop = createShopifyStore({ orders, customers: Math.max(50, orders / 10), products: 200 });
+  try {
+    const base = await shop.listen(0);
+    const exportStarted = performance.now();
+    const inner = bulkQuery(resourceSpec('orders').graphql, null);
+    const op = await waitForBulk(base, (await startBulk(base, inner)).bulkOperation.id, 3_600_000);
+    if (op.status !== 'COMPLETED') throw new Error(`The emulator's export of ${orders} orders ended ${op.status}`);
+    const exportSeconds = (performance.now() - exportStarted) / 1000;
+    const r = await runChild(op.url, op.id, options.storeMode ?? 'upsert', options.profileDir);
+    return { ...r, exportSeconds, ordersPerSecond: r.orders / r.seconds };
+  } finally {
+    await shop.close();
+  }
+}
+
 async function main(): Promise<void> {
   if (process.argv[2] === '--child') return child(process.argv[3], process.argv[4], process.argv[5]);
   const sizes = arg('orders', '10000,100000').split(',').map(Number);
-  const storeMode = arg('store', 'upsert');
+  const storeMode = arg('store', 'upsert') === 'none' ? 'none' : 'upsert';
   const profileDir = process.argv.includes('--profile')
     ? path.resolve(arg('profile', 'bulk-ingest-profile'))
     : undefined;
@@ -139,36 +141,26 @@ async function main(): Promise<void> {
   );
   console.log('orders  | lines     | MB     | export s | ingest s | staging / drop s | orders/s | peak RSS MB');
   for (const size of sizes) {
-    const shop = createShopifyStore({ orders: size, customers: Math.max(50, size / 10), products: 200 });
-    try {
-      const base = await shop.listen(0);
-      const exportStarted = performance.now();
-      const op = await waitForBulk(base, (await startBulk(base, ORDERS_BULK)).bulkOperation.id, 3_600_000);
-      if (op.status !== 'COMPLETED') throw new Error(`the export of ${size} orders ended ${op.status}`);
-      const exportSeconds = (performance.now() - exportStarted) / 1000;
-      const r = await runChild(op.url, op.id, storeMode, profileDir);
-      console.log(
-        [
-          String(r.orders).padEnd(7),
-          String(r.lines).padEnd(9),
-          (r.bytes / 1e6).toFixed(1).padEnd(6),
-          exportSeconds.toFixed(1).padEnd(8),
-          r.seconds.toFixed(2).padEnd(8),
-          `${r.stagingSeconds.toFixed(2)} / ${r.finishSeconds.toFixed(2)}`.padEnd(11),
-          Math.round(r.orders / r.seconds)
-            .toString()
-            .padEnd(8),
-          `${r.maxRssMb.toFixed(0)} (staging ${r.stagingMaxRssMb.toFixed(0)})`,
-        ].join(' | '),
-      );
-    } finally {
-      await shop.close();
-    }
+    const r = await measureBulkIngest(size, { storeMode, profileDir });
+    console.log(
+      [
+        String(r.orders).padEnd(7),
+        String(r.lines).padEnd(9),
+        (r.bytes / 1e6).toFixed(1).padEnd(6),
+        r.exportSeconds.toFixed(1).padEnd(8),
+        r.seconds.toFixed(2).padEnd(8),
+        `${r.stagingSeconds.toFixed(2)} / ${r.finishSeconds.toFixed(2)}`.padEnd(11),
+        Math.round(r.ordersPerSecond).toString().padEnd(8),
+        `${r.maxRssMb.toFixed(0)} (staging ${r.stagingMaxRssMb.toFixed(0)})`,
+      ].join(' | '),
+    );
   }
   if (profileDir) console.log(`CPU profiles in ${profileDir}: npx tsx bench/profile-summary.ts ${profileDir}`);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

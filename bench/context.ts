@@ -1,5 +1,5 @@
 import type { WorkerKind } from './args';
-import type { UnthrottledRun } from './scenarios/unthrottled';
+import type { FullSyncRun } from './scenarios/full-sync';
 import type { BenchTemporal } from './temporal-server';
 
 export interface BenchContext {
@@ -10,8 +10,8 @@ export interface BenchContext {
   worker: WorkerKind;
   large: boolean;
   log: (message: string) => void;
-  /** Unthrottled full syncs by order count, so the scaling scenario reuses them instead of running them again. */
-  unthrottled: Map<number, UnthrottledRun[]>;
+  /** Full syncs by order count, so the scaling scenario reuses them instead of running them again. */
+  fullSyncs: Map<number, FullSyncRun[]>;
 }
 
 /** Runs per figure: medians of 3 for the small sizes, a single run for the large ones and in --quick. */

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import { SyncInput, SyncResult } from '../common/contract';
 import { shopifySync } from '../workflows';
 import { fetchAllHistory } from './history';
-import { PageTimeline, pageTimelines } from './timeline';
+import { BulkTimeline, bulkTimelines, PageTimeline, pageTimelines } from './timeline';
 import { cpuSeconds, machineCpuSeconds, memoryMb, resetPeakRss, RssSampler } from './proc-stats';
 
 export interface Pids {
@@ -27,10 +27,14 @@ export interface SyncMeasure {
   workerStartRssMb: number;
   /** VmHWM after resetting it at the start (falls back to polled VmRSS). */
   workerPeakRssMb: number;
+  /** Polled VmRSS peak before the output stages began: while the worker fetched (or downloaded) and stored records. */
+  workerStoringPeakRssMb: number;
   historyEvents: number;
   workflowRuns: number;
   /** Per resource: how a page's time splits between dispatch, the activity and the workflow's decision. */
   pages: Record<string, PageTimeline>;
+  /** Per resource of a full sync: Shopify's part of its bulk operation, and the ingest. */
+  bulk: Record<string, BulkTimeline>;
   /** CPU seconds the rest of the machine (other programs) used during the sync. */
   otherCpuSeconds: number;
   result: SyncResult;
@@ -53,7 +57,8 @@ export async function measuredSync(
   const started = performance.now();
   const handle = await client.workflow.start(shopifySync, { workflowId, taskQueue, args: [input] });
   const result = await handle.result();
-  const wallSeconds = (performance.now() - started) / 1000;
+  const finished = performance.now();
+  const wallSeconds = (finished - started) / 1000;
   const workerCpuSeconds = cpuSeconds(pids.worker) - cpu0.worker;
   const storeCpuSeconds = cpuSeconds(pids.store) - cpu0.store;
   const temporalCpuSeconds = cpuSeconds(pids.temporal) - cpu0.temporal;
@@ -62,6 +67,7 @@ export async function measuredSync(
   const otherCpuSeconds = machineCpuSeconds() - machine0 - workerCpuSeconds - storeCpuSeconds - temporalCpuSeconds;
   const runs = await fetchAllHistory(client, workflowId, handle.firstExecutionRunId);
   const outputsSeconds = result.stages.reduce((sum, s) => sum + (s.durationMs ?? 0), 0) / 1000;
+  const workerStoringPeakRssMb = sampler.peakUntil(finished - outputsSeconds * 1000);
   const resources = Object.values(result.resources);
   return {
     wallSeconds,
@@ -75,9 +81,11 @@ export async function measuredSync(
     temporalCpuSeconds,
     workerStartRssMb,
     workerPeakRssMb,
+    workerStoringPeakRssMb,
     historyEvents: runs.reduce((sum, events) => sum + events.length, 0),
     workflowRuns: runs.length,
     pages: pageTimelines(runs),
+    bulk: bulkTimelines(runs),
     otherCpuSeconds: Math.max(0, otherCpuSeconds),
     result,
   };

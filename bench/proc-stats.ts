@@ -48,9 +48,13 @@ export function resetPeakRss(pid: number): boolean {
   }
 }
 
-/** Polls VmRSS: a fallback peak where clear_refs is not allowed, and a check on VmHWM otherwise. */
+/**
+ * Polls VmRSS: a fallback peak where clear_refs is not allowed, a check on VmHWM otherwise, and the peak up to a
+ * point in time (the worker's peak while it stored Shopify's records, before the output stages began).
+ */
 export class RssSampler {
   private peak = 0;
+  private readonly samples: Array<{ at: number; rss: number }> = [];
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -63,7 +67,9 @@ export class RssSampler {
 
   private sample(): void {
     try {
-      this.peak = Math.max(this.peak, memoryMb(this.pid).rss);
+      const rss = memoryMb(this.pid).rss;
+      this.peak = Math.max(this.peak, rss);
+      this.samples.push({ at: performance.now(), rss });
     } catch {
       // The process has exited; the last sample stands.
     }
@@ -73,5 +79,12 @@ export class RssSampler {
     clearInterval(this.timer);
     this.sample();
     return this.peak;
+  }
+
+  /** The highest sample taken at or before `at` (performance.now() milliseconds). */
+  peakUntil(at: number): number {
+    let peak = 0;
+    for (const s of this.samples) if (s.at <= at) peak = Math.max(peak, s.rss);
+    return peak;
   }
 }

@@ -12,14 +12,14 @@ import type { BenchContext } from './context';
 import { environment, machine } from './environment';
 import type { ScenarioResult } from './figures';
 import { BenchResults, markdownSection, writeResults } from './report';
+import { fullSync } from './scenarios/full-sync';
 import { incremental } from './scenarios/incremental';
-import { rateLimited } from './scenarios/rate-limited';
+import { paging } from './scenarios/paging';
 import { scaling } from './scenarios/scaling';
 import { stages } from './scenarios/stages';
-import { unthrottled } from './scenarios/unthrottled';
 import { startTemporal } from './temporal-server';
 
-const NEEDS_TEMPORAL: ReadonlySet<ScenarioId> = new Set(['rate-limited', 'unthrottled', 'incremental', 'scaling']);
+const NEEDS_TEMPORAL: ReadonlySet<ScenarioId> = new Set(['full-sync', 'paging', 'incremental', 'scaling']);
 
 /** dist/ as the Docker image builds it, so the measured worker is the deployed code. */
 function buildProject(): void {
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     console.error(`[${((performance.now() - started) / 1000).toFixed(0).padStart(5)} s] ${message}`);
   log(`Machine: ${machine(env)}; commit ${env.commit}; scratch ${workDir}`);
 
-  const selected = options.only ? [options.only] : [...SCENARIOS];
+  const selected = options.only ?? [...SCENARIOS];
   const needsWorker = selected.some((s) => NEEDS_TEMPORAL.has(s));
   if (needsWorker && options.worker === 'compiled') {
     log('building the compiled worker (npm run build)');
@@ -50,11 +50,11 @@ async function main(): Promise<void> {
     worker: options.worker,
     large: options.large,
     log,
-    unthrottled: new Map(),
+    fullSyncs: new Map(),
   };
   const run: Record<ScenarioId, () => Promise<ScenarioResult>> = {
-    'rate-limited': () => rateLimited(ctx),
-    unthrottled: () => unthrottled(ctx, env.cores),
+    'full-sync': () => fullSync(ctx, env.cores),
+    paging: () => paging(ctx),
     incremental: () => incremental(ctx),
     stages: () => stages(ctx),
     scaling: () => scaling(ctx, env.cores),
@@ -78,7 +78,12 @@ async function main(): Promise<void> {
   }
   const results: BenchResults = {
     environment: env,
-    options: { quick: options.quick, large: options.large, only: options.only, worker: options.worker },
+    options: {
+      quick: options.quick,
+      large: options.large,
+      only: options.only?.join(',') ?? null,
+      worker: options.worker,
+    },
     durationSeconds: (performance.now() - started) / 1000,
     scenarios,
     failures,

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SyncInput } from '../common/contract';
+import type { CostLimit } from '../emulators/shopify';
 import type { Spawned } from '../test/helpers/processes';
 import type { BenchContext } from './context';
 import { measuredSync, SyncMeasure } from './measured-sync';
@@ -20,7 +21,7 @@ let sessions = 0;
 export async function withSession<T>(
   ctx: BenchContext,
   shape: StoreShape,
-  rateLimit: { bucketSize: number; leakPerSecond: number } | false,
+  costLimit: CostLimit | false,
   run: (session: Session) => Promise<T>,
   options: { cpuProfDir?: string; dataDir?: string } = {},
 ): Promise<T> {
@@ -28,7 +29,7 @@ export async function withSession<T>(
   const dataDir = options.dataDir ?? path.join(ctx.workDir, `session-${id}`);
   fs.mkdirSync(dataDir, { recursive: true });
   const taskQueue = `bench-${process.pid}-${id}`;
-  const store = await startStore(shape, rateLimit);
+  const store = await startStore(shape, costLimit);
   let worker: Spawned | undefined;
   try {
     worker = await startWorker(ctx.temporal.client, {

@@ -5,11 +5,14 @@
  *   POST /__bench/mutate  mutate(resource, {update, create}) from a JSON body
  * Prints one JSON line on stdout, {"url", "control"}, once both listen. The emulator itself is not modified.
  *
- *   npx tsx bench/store-launcher.ts --orders 20000 --customers 4000 --products 400 [--rate-limit 40:2 | off]
+ *   npx tsx bench/store-launcher.ts --orders 20000 --customers 4000 --products 400 [--cost-limit 2000:100 | off]
+ *
+ * `--cost-limit` is the GraphQL Admin API's cost bucket (maximumAvailable:restoreRate; default Shopify's standard
+ * plan, 2,000 points restoring 100/s); `off` never answers THROTTLED.
  */
 import http from 'node:http';
 import { parseArgs } from 'node:util';
-import { createShopifyStore, type ResourceName } from '../emulators/shopify';
+import { type CostLimit, createShopifyStore, type ResourceName } from '../emulators/shopify';
 import { summarizeLog } from './store-log';
 
 const { values } = parseArgs({
@@ -18,15 +21,17 @@ const { values } = parseArgs({
     customers: { type: 'string', default: '200' },
     products: { type: 'string', default: '50' },
     seed: { type: 'string', default: '1' },
-    'rate-limit': { type: 'string', default: '40:2' },
+    'cost-limit': { type: 'string', default: '2000:100' },
   },
 });
 
-function rateLimit(spec: string): { bucketSize: number; leakPerSecond: number } | false {
+function costLimit(spec: string): CostLimit | false {
   if (spec === 'off') return false;
-  const [bucketSize, leakPerSecond] = spec.split(':').map(Number);
-  if (!(bucketSize > 0 && leakPerSecond > 0)) throw new Error(`--rate-limit must be off or SIZE:LEAK, got ${spec}`);
-  return { bucketSize, leakPerSecond };
+  const [maximumAvailable, restoreRate] = spec.split(':').map(Number);
+  if (!(maximumAvailable > 0 && restoreRate > 0)) {
+    throw new Error(`--cost-limit must be off or POINTS:RESTORE_PER_SECOND, got ${spec}`);
+  }
+  return { maximumAvailable, restoreRate };
 }
 
 const store = createShopifyStore({
@@ -34,7 +39,7 @@ const store = createShopifyStore({
   orders: Number(values.orders),
   customers: Number(values.customers),
   products: Number(values.products),
-  rateLimit: rateLimit(values['rate-limit']!),
+  graphql: { costLimit: costLimit(values['cost-limit']!) },
 });
 
 function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {

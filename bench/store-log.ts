@@ -1,31 +1,51 @@
 import type { RequestLogEntry } from '../emulators/shopify';
 
-export interface ResourceRequests {
-  list: number;
-  count: number;
-  /** Records returned by list requests. */
-  returned: number;
-}
-
 export interface LogSummary {
+  /** Every request the emulator answered (GraphQL queries, bulk result downloads, token requests…). */
   requests: number;
-  /** 429 responses (the leaky bucket overflowed). */
+  /** GraphQL Admin API queries and mutations. */
+  graphql: number;
+  /** GraphQL answers whose first error is THROTTLED (the cost bucket lacked the query's requested cost). */
   throttled: number;
+  /** Sums over the GraphQL queries that ran: the cost reserved up front, and what they cost in the end. */
+  requestedCost: number;
+  actualCost: number;
+  /** GraphQL requests by their first top-level field: `orders`, `bulkOperationRunQuery`, `bulkOperation`, `events`… */
+  byField: Record<string, number>;
+  /** GraphQL requests per resource (the root connection or single record a query reads). */
+  byResource: Record<string, number>;
   byStatus: Record<string, number>;
-  byResource: Record<string, ResourceRequests>;
+  bulkDownloads: number;
 }
 
 /** The emulator's request log reduced to counts (the log itself can be thousands of entries). */
 export function summarizeLog(log: readonly RequestLogEntry[]): LogSummary {
-  const summary: LogSummary = { requests: log.length, throttled: 0, byStatus: {}, byResource: {} };
+  const summary: LogSummary = {
+    requests: log.length,
+    graphql: 0,
+    throttled: 0,
+    requestedCost: 0,
+    actualCost: 0,
+    byField: {},
+    byResource: {},
+    byStatus: {},
+    bulkDownloads: 0,
+  };
   for (const entry of log) {
     summary.byStatus[entry.status] = (summary.byStatus[entry.status] ?? 0) + 1;
-    if (entry.status === 429) summary.throttled += 1;
-    if (!entry.resource) continue;
-    const r = (summary.byResource[entry.resource] ??= { list: 0, count: 0, returned: 0 });
-    if (entry.kind === 'list') r.list += 1;
-    if (entry.kind === 'count') r.count += 1;
-    r.returned += entry.returned ?? 0;
+    if (entry.kind === 'bulk-result') summary.bulkDownloads += 1;
+    if (entry.kind !== 'graphql') continue;
+    summary.graphql += 1;
+    const gql = entry.graphql;
+    if (gql?.code === 'THROTTLED') summary.throttled += 1;
+    // A THROTTLED query reserved nothing and cost nothing; its requested cost is counted when it runs again.
+    else if (gql?.actualCost != null) {
+      summary.requestedCost += gql.requestedCost ?? 0;
+      summary.actualCost += gql.actualCost;
+    }
+    const field = gql?.fields[0] ?? '(none)';
+    summary.byField[field] = (summary.byField[field] ?? 0) + 1;
+    if (entry.resource) summary.byResource[entry.resource] = (summary.byResource[entry.resource] ?? 0) + 1;
   }
   return summary;
 }

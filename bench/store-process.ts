@@ -1,4 +1,5 @@
 /** The parent's side of bench/store-launcher.ts: start it, read its request counts, mutate records, stop it. */
+import type { CostLimit } from '../emulators/shopify';
 import { Spawned, spawnScript } from '../test/helpers/processes';
 import type { LogSummary } from './store-log';
 
@@ -26,15 +27,15 @@ export interface StoreProcess {
   stop: () => Promise<void>;
 }
 
-export async function startStore(
-  shape: StoreShape,
-  rateLimit: { bucketSize: number; leakPerSecond: number } | false,
-): Promise<StoreProcess> {
+/** Shopify's standard plan: a GraphQL cost bucket of 2,000 points restoring 100 points per second. */
+export const STANDARD_PLAN: CostLimit = { maximumAvailable: 2_000, restoreRate: 100 };
+
+export async function startStore(shape: StoreShape, costLimit: CostLimit | false): Promise<StoreProcess> {
   const child = spawnScript('bench/store-launcher.ts', [
     `--orders=${shape.orders}`,
     `--customers=${shape.customers}`,
     `--products=${shape.products}`,
-    `--rate-limit=${rateLimit ? `${rateLimit.bucketSize}:${rateLimit.leakPerSecond}` : 'off'}`,
+    `--cost-limit=${costLimit ? `${costLimit.maximumAvailable}:${costLimit.restoreRate}` : 'off'}`,
   ]);
   const { url, control } = JSON.parse(await child.firstLine()) as { url: string; control: string };
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {

@@ -78,3 +78,45 @@ export function pageTimelines(runs: HistoryEvent[][]): Record<string, PageTimeli
   }
   return result;
 }
+
+/** A full sync's bulk operation per resource: Shopify's part (start → the check that saw it done), then the ingest. */
+export interface BulkTimeline {
+  /** startBulkSync scheduled → the last pollBulkSync completed: the export at Shopify and the workflow's waits. */
+  shopifyMs: number;
+  /** ingestBulkSync started → completed: download, parse, stage, assemble and store. */
+  ingestMs: number;
+}
+
+const BULK_ACTIVITIES = new Set(['startBulkSync', 'pollBulkSync', 'ingestBulkSync']);
+
+export function bulkTimelines(runs: HistoryEvent[][]): Record<string, BulkTimeline> {
+  const scheduled = new Map<string, { type: string; resource: string }>();
+  const spans: Record<string, { start?: number; polled?: number; ingestStarted?: number; ingested?: number }> = {};
+  runs.forEach((list, run) => {
+    for (const event of list) {
+      const at = tsToMs(event.eventTime);
+      const type = event.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (type && BULK_ACTIVITIES.has(type)) {
+        const resource = inputOf(event).resource ?? 'unknown';
+        scheduled.set(`${run}:${event.eventId}`, { type, resource });
+        const span = (spans[resource] ??= {});
+        if (type === 'startBulkSync') span.start ??= at;
+      }
+      const started = event.activityTaskStartedEventAttributes;
+      const startedOf = started && scheduled.get(`${run}:${started.scheduledEventId}`);
+      if (startedOf?.type === 'ingestBulkSync') spans[startedOf.resource].ingestStarted ??= at;
+      const completed = event.activityTaskCompletedEventAttributes;
+      const completedOf = completed && scheduled.get(`${run}:${completed.scheduledEventId}`);
+      if (completedOf?.type === 'pollBulkSync') spans[completedOf.resource].polled = at;
+      if (completedOf?.type === 'ingestBulkSync') spans[completedOf.resource].ingested = at;
+    }
+  });
+  const result: Record<string, BulkTimeline> = {};
+  for (const [resource, s] of Object.entries(spans)) {
+    result[resource] = {
+      shopifyMs: s.start !== undefined && s.polled !== undefined ? s.polled - s.start : 0,
+      ingestMs: s.ingestStarted !== undefined && s.ingested !== undefined ? s.ingested - s.ingestStarted : 0,
+    };
+  }
+  return result;
+}

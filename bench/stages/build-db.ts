@@ -1,6 +1,7 @@
 /**
- * Fills `<dir>/shopify_data.db` with the emulator's records through the project's upsert, page by page (250 records,
- * one transaction each, as a sync does), timing only `upsertRecords` (not the emulator generating the records).
+ * Fills `<dir>/shopify_data.db` with the emulator's records the way a full sync does: one bulk export per resource at
+ * an in-process emulator, stored by the worker's bulk ingest (250 records per upsertRecords call and transaction),
+ * timing only `upsertRecords` (not the export, the download or the staging).
  *   npx tsx bench/stages/build-db.ts --dir D --orders N --customers N --products N [--watermark now]
  * With `--watermark now` every resource's watermark is set to now, as after a full sync: an incremental run on this
  * database fetches nothing new and only runs the output stages over everything stored.
@@ -8,9 +9,8 @@
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../activities/store/database';
 import { setMetadata, watermarkKey } from '../../activities/store/metadata';
-import { resourceSpec } from '../../activities/store/resources';
-import { upsertRecords } from '../../activities/store/upsert';
 import { createShopifyStore, RESOURCE_NAMES } from '../../emulators/shopify';
+import { exportResource, ingestResource } from '../bulk-export';
 import { markBaseline, report, runMain } from './report';
 
 const { values } = parseArgs({
@@ -28,33 +28,28 @@ runMain(async () => {
     orders: Number(values.orders),
     customers: Number(values.customers),
     products: Number(values.products),
-    rateLimit: false,
+    graphql: { costLimit: false },
   });
+  const base = await store.listen(0);
   const db = openDatabase(values.dir!);
   markBaseline();
-  const resources: Record<string, { records: number; childRows: number; seconds: number }> = {};
-  let upsertMs = 0;
+  const resources: Record<string, { records: number; childRows: number; seconds: number; exportSeconds: number }> = {};
+  let upsertSeconds = 0;
   const started = performance.now();
-  for (const name of RESOURCE_NAMES) {
-    const spec = resourceSpec(name);
-    const figures = { records: 0, childRows: 0, seconds: 0 };
-    let page: Record<string, unknown>[] = [];
-    const flush = () => {
-      const t = performance.now();
-      const counts = upsertRecords(db, spec, page);
-      const ms = performance.now() - t;
-      upsertMs += ms;
-      figures.seconds += ms / 1000;
-      figures.records += counts.records;
-      figures.childRows += counts.childRecords;
-      page = [];
-    };
-    for (const record of store.records(name)) {
-      page.push(record);
-      if (page.length === 250) flush();
+  try {
+    for (const name of RESOURCE_NAMES) {
+      const exported = await exportResource(base, name);
+      const ingested = await ingestResource(db, name, exported);
+      upsertSeconds += ingested.upsertSeconds;
+      resources[name] = {
+        records: ingested.records,
+        childRows: ingested.childRecords,
+        seconds: ingested.upsertSeconds,
+        exportSeconds: exported.seconds,
+      };
     }
-    if (page.length > 0) flush();
-    resources[name] = figures;
+  } finally {
+    await store.close();
   }
   const totalSeconds = (performance.now() - started) / 1000;
   if (values.watermark === 'now') {
@@ -64,5 +59,5 @@ runMain(async () => {
   db.close();
   const records = Object.values(resources).reduce((sum, r) => sum + r.records, 0);
   const childRows = Object.values(resources).reduce((sum, r) => sum + r.childRows, 0);
-  report(upsertMs / 1000, { records, childRows, rows: records + childRows, resources, totalSeconds });
+  report(upsertSeconds, { records, childRows, rows: records + childRows, resources, totalSeconds });
 });
