@@ -298,12 +298,47 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
 export function shopTime(utc: unknown, timeZone: string | null): string | null {
   if (typeof utc !== 'string') return null;
   const ms = Date.parse(utc);
-  const format = timeZone ? formatterFor(timeZone) : null;
-  if (!format || Number.isNaN(ms)) return utc;
-  const part: Record<string, string> = {};
-  for (const { type, value } of format.formatToParts(ms)) part[type] = value;
-  const offset = part.timeZoneName === 'GMT' ? '+00:00' : part.timeZoneName.replace('GMT', '');
-  return `${part.year}-${part.month}-${part.day}T${part.hour}:${part.minute}:${part.second}${offset}`;
+  const offset = timeZone && !Number.isNaN(ms) ? offsetAt(timeZone, ms) : null;
+  if (offset === null) return utc;
+  // The wall-clock time is UTC shifted by the offset; only the offset needs the time zone database.
+  const local = new Date(Math.floor(ms / 1000) * 1000 + offset.minutes * 60_000).toISOString();
+  return `${local.slice(0, 19)}${offset.text}`;
+}
+
+type Offset = { minutes: number; text: string };
+/** Per zone and UTC hour: the offset all through it, or `mixed` for the hour holding a transition. */
+const offsets = new Map<string, Offset | null | 'mixed'>();
+const HOUR_MS = 3_600_000;
+
+/**
+ * The zone's UTC offset at `ms` (`-05:00`, in minutes too), or null for a zone this Node does not know. Looked up once
+ * per hour of timestamps: an hour whose first and last millisecond have one offset has it throughout (zones change
+ * offset at most once an hour); the hour of a transition (St. John's changed at 00:01 local time) is looked up exactly.
+ */
+function offsetAt(timeZone: string, ms: number): Offset | null {
+  const hour = Math.floor(ms / HOUR_MS);
+  const key = `${timeZone} ${hour}`;
+  let cached = offsets.get(key);
+  if (cached === undefined) {
+    const first = lookUpOffset(timeZone, hour * HOUR_MS);
+    const last = lookUpOffset(timeZone, (hour + 1) * HOUR_MS - 1);
+    cached = first?.text === last?.text ? first : 'mixed';
+    // A sync reads a few years of timestamps: some tens of thousands of hours per zone.
+    if (offsets.size > 200_000) offsets.clear();
+    offsets.set(key, cached);
+  }
+  return cached === 'mixed' ? lookUpOffset(timeZone, ms) : cached;
+}
+
+function lookUpOffset(timeZone: string, ms: number): Offset | null {
+  const name = formatterFor(timeZone)
+    ?.formatToParts(ms)
+    .find((part) => part.type === 'timeZoneName')?.value;
+  const match = name === undefined ? null : /^GMT(?:([+-])(\d{2}):(\d{2}))?$/.exec(name);
+  if (!match) return null;
+  if (!match[1]) return { minutes: 0, text: '+00:00' };
+  const minutes = Number(match[2]) * 60 + Number(match[3]);
+  return { minutes: match[1] === '-' ? -minutes : minutes, text: `${match[1]}${match[2]}:${match[3]}` };
 }
 
 /** Order fulfillment statuses: GraphQL's `displayFulfillmentStatus` as REST's values (README, "How it works"). */

@@ -266,6 +266,66 @@ describe('GraphQL nodes as rows', () => {
     expect(shopTime(null, tz)).toBeNull();
   });
 
+  it('gives the time zone database’s local time and offset around every transition, odd offsets included', () => {
+    /** Independently: Intl's own wall-clock parts for the instant. */
+    const formats = new Map<string, Intl.DateTimeFormat>();
+    const formatFor = (zone: string) =>
+      formats.get(zone) ??
+      formats
+        .set(
+          zone,
+          new Intl.DateTimeFormat('en-US', {
+            timeZone: zone,
+            hourCycle: 'h23',
+            year: 'numeric',
+            month: '2-digit',
+            day: '2-digit',
+            hour: '2-digit',
+            minute: '2-digit',
+            second: '2-digit',
+            timeZoneName: 'longOffset',
+          }),
+        )
+        .get(zone)!;
+    const expected = (ms: number, zone: string) => {
+      const parts = Object.fromEntries(
+        formatFor(zone)
+          .formatToParts(ms)
+          .map((part) => [part.type, part.value]),
+      );
+      const offset = parts.timeZoneName === 'GMT' ? '+00:00' : parts.timeZoneName.replace('GMT', '');
+      return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${offset}`;
+    };
+    const zones = ['America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns'];
+    const wrong: string[] = [];
+    let checked = 0;
+    const check = (ms: number, zone: string) => {
+      const want = expected(ms, zone);
+      const got = shopTime(new Date(ms).toISOString(), zone);
+      if (got !== want && wrong.length < 5) wrong.push(`${zone} ${new Date(ms).toISOString()}: ${got}, not ${want}`);
+      checked += 1;
+      return want.slice(19);
+    };
+    for (const zone of zones) {
+      // Every 5 hours and 13 seconds from 2008 to 2030 lands on both sides of every transition; the 5 hours before
+      // each change of offset are checked minute by minute, and their last minute before it second by second.
+      let previous: string | null = null;
+      for (let ms = Date.UTC(2008, 0, 1); ms < Date.UTC(2030, 0, 1); ms += 5 * 3_600_000 + 13_000) {
+        const offset = check(ms, zone);
+        if (previous !== null && offset !== previous) {
+          let lastBefore = ms - 5 * 3_600_000;
+          for (let minute = lastBefore; minute < ms; minute += 60_000) {
+            if (check(minute, zone) === previous) lastBefore = minute;
+          }
+          for (let second = lastBefore; second < lastBefore + 120_000; second += 1000) check(second, zone);
+        }
+        previous = offset;
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(checked).toBeGreaterThan(50_000);
+  });
+
   it('erases a customer’s personal data from GraphQL records: raw_json and columns', () => {
     const data = tempDir('gql-erasure-');
     const db = openDatabase(data.dir);
