@@ -7,6 +7,11 @@ export function describeProgress(state: SyncState): string {
   for (const name of RESOURCE_NAMES.filter((n) => state.resources[n])) {
     const r = state.resources[name];
     const of = r.expected !== null ? ` of ${r.expected}` : '';
+    if (r.method === 'bulk') {
+      const status = r.done ? 'done' : r.bulkOperationId ? 'Shopify exporting' : 'waiting';
+      lines.push(`- ${name}: ${r.records}${of} records, through a bulk operation (${status})`);
+      continue;
+    }
     const status = r.done ? 'done' : r.pages > 0 ? 'syncing' : 'waiting';
     lines.push(`- ${name}: ${r.records}${of} records, ${r.pages} ${r.pages === 1 ? 'page' : 'pages'} (${status})`);
   }
