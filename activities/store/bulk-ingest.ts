@@ -233,34 +233,50 @@ function assemble(db: Db, from: IngestState, options: BulkIngestOptions, result:
   return finish(db, state);
 }
 
-/** Drops the staged lines; what was never attached to a top-level record is reported as orphans. */
+/**
+ * Drops the staged lines; what was never attached to a top-level record is reported as orphans. In a store with
+ * erasures the staged lines hold what redaction removed from the rows (Shopify still serves it): they are zeroed as
+ * they are deleted (`secure_delete`) and the WAL is emptied after, so no free page or WAL frame keeps it.
+ */
 function finish(db: Db, state: IngestState): IngestState {
   const count = state.lines - state.records - state.childRecords;
   let sample: OrphanLine[] = [];
-  db.transaction(() => {
-    if (count > 0) {
-      // Lines whose parent is missing; their own descendants are orphans too, counted but not listed.
-      sample = db
-        .prepare(
-          `SELECT c.gid AS gid, c.parent_gid AS parentGid FROM bulk_staging c
+  const erasures = db.prepare('SELECT EXISTS (SELECT 1 FROM redactions)').pluck().get() === 1;
+  const secureDelete = db.pragma('secure_delete', { simple: true }) as number;
+  if (erasures) db.pragma('secure_delete = ON');
+  try {
+    dropStaged();
+  } finally {
+    if (erasures) db.pragma(`secure_delete = ${secureDelete === 2 ? 'FAST' : secureDelete}`);
+  }
+  if (erasures) db.pragma('wal_checkpoint(TRUNCATE)');
+  return { ...state, phase: 'done', orphans: count, orphanSample: sample };
+
+  function dropStaged(): void {
+    db.transaction(() => {
+      if (count > 0) {
+        // Lines whose parent is missing; their own descendants are orphans too, counted but not listed.
+        sample = db
+          .prepare(
+            `SELECT c.gid AS gid, c.parent_gid AS parentGid FROM bulk_staging c
            LEFT JOIN bulk_staging p ON p.ingest_id = c.ingest_id AND p.gid = c.parent_gid
            WHERE c.ingest_id = ? AND c.parent_gid IS NOT NULL AND p.line IS NULL ORDER BY c.line LIMIT ?`,
+          )
+          .all(state.ingestId, ORPHAN_SAMPLE) as OrphanLine[];
+      }
+      const others = db
+        .prepare(
+          'SELECT EXISTS (SELECT 1 FROM bulk_staging WHERE ingest_id < ?) ' +
+            'OR EXISTS (SELECT 1 FROM bulk_staging WHERE ingest_id > ?)',
         )
-        .all(state.ingestId, ORPHAN_SAMPLE) as OrphanLine[];
-    }
-    const others = db
-      .prepare(
-        'SELECT EXISTS (SELECT 1 FROM bulk_staging WHERE ingest_id < ?) ' +
-          'OR EXISTS (SELECT 1 FROM bulk_staging WHERE ingest_id > ?)',
-      )
-      .pluck();
-    // Alone in the table (the usual case), a DELETE without WHERE frees its pages instead of deleting row by row.
-    if (others.get(state.ingestId, state.ingestId))
-      db.prepare('DELETE FROM bulk_staging WHERE ingest_id = ?').run(state.ingestId);
-    else db.prepare('DELETE FROM bulk_staging').run();
-    saveDone(db, state, count, sample);
-  })();
-  return { ...state, phase: 'done', orphans: count, orphanSample: sample };
+        .pluck();
+      // Alone in the table (the usual case), a DELETE without WHERE frees its pages instead of deleting row by row.
+      if (others.get(state.ingestId, state.ingestId))
+        db.prepare('DELETE FROM bulk_staging WHERE ingest_id = ?').run(state.ingestId);
+      else db.prepare('DELETE FROM bulk_staging').run();
+      saveDone(db, state, count, sample);
+    })();
+  }
 }
 
 function typeOf(record: BulkRecord, gid: string | null): string | undefined {

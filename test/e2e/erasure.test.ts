@@ -50,7 +50,11 @@ function readable(value: unknown): string {
   return String(value);
 }
 
-/** A customer with orders whose email and full name occur in no other record of the store (so a trace is theirs). */
+/**
+ * A customer with orders whose email and name occur in no other record of the store (so a trace is theirs). The
+ * name's forms: the CSV's adjacent first and last name cells and the GraphQL record's (raw_json) pair of fields (the
+ * selection reads no address `name`, so the two are never joined by a space).
+ */
 function pickCustomer(store: ShopifyStore): { customer: ApiRecord; needles: string[] } {
   const customers = [...store.records('customers')] as ApiRecord[];
   const orders = [...store.records('orders')] as ApiRecord[];
@@ -60,10 +64,11 @@ function pickCustomer(store: ShopifyStore): { customer: ApiRecord; needles: stri
     if (!/^[A-Za-z]{3,}$/.test(first) || !/^[A-Za-z]{3,}$/.test(last)) continue;
     const own = (o: ApiRecord) => (o.customer as ApiRecord | null)?.id === id || o.email === email;
     if (!orders.some(own)) continue;
-    const needles = [email, `${first} ${last}`, `${first},${last}`];
+    const needles = [email, `${first},${last}`, `"firstName":"${first}","lastName":"${last}"`];
     if (typeof phone === 'string' && phone.length > 6) needles.push(phone);
     const others = JSON.stringify([...customers.filter((c) => c.id !== id), ...orders.filter((o) => !own(o))]);
-    if (needles.every((needle) => !others.includes(needle))) return { customer, needles };
+    const sameName = customers.some((c) => c.id !== id && c.first_name === first && c.last_name === last);
+    if (!sameName && needles.every((needle) => !others.includes(needle))) return { customer, needles };
   }
   throw new Error('The emulated store has no customer with orders and a name of their own: change the seed.');
 }
