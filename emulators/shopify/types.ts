@@ -69,8 +69,17 @@ export interface RequestLogEntry {
   /** Records in the body (list requests). */
   returned?: number;
   fault?: string;
-  /** GraphQL requests: the top-level fields, the first error's code (THROTTLED…) and the costs. */
-  graphql?: { fields: string[]; code?: string; requestedCost?: number; actualCost?: number | null };
+  /**
+   * GraphQL requests: the top-level fields, the variables (`after` says which page, `query` the search), the first
+   * error's code (THROTTLED…) and the costs.
+   */
+  graphql?: {
+    fields: string[];
+    variables: Record<string, unknown>;
+    code?: string;
+    requestedCost?: number;
+    actualCost?: number | null;
+  };
 }
 
 export interface ShopifyStore {

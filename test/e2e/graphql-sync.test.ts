@@ -5,8 +5,7 @@ import { pageQuery } from '../../activities/shopify/graphql/query-builder';
 import { updatedAtMinFrom } from '../../activities/shopify/watermark';
 import { resourceSpec } from '../../activities/store/resources';
 import { createShopifyStore, ShopifyStore } from '../../emulators/shopify';
-import { compareWithGraphqlStore } from '../helpers/compare-graphql';
-import { EQUAL } from '../helpers/compare';
+import { compareWithStore, EQUAL } from '../helpers/compare';
 import { startTemporal, workflowBundle } from '../helpers/temporal';
 import { openReadOnly, runSyncInProcess, testConfig } from '../helpers/sync-harness';
 import { tempDir } from '../helpers/tmp';
@@ -50,7 +49,7 @@ describe('sync through the GraphQL Admin API by cursor-paged queries (real Tempo
     expect(result.resources.customers.records).toBe(60);
     expect(result.resources.products.records).toBe(20);
     const db = openReadOnly(data.dir);
-    const comparison = compareWithGraphqlStore(db, store);
+    const comparison = compareWithStore(db, store);
     const largest = (table: string, parent: string) =>
       (
         db.prepare(`SELECT MAX(n) AS n FROM (SELECT COUNT(*) AS n FROM ${table} GROUP BY ${parent})`).get() as {
@@ -106,7 +105,7 @@ describe('sync through the GraphQL Admin API by cursor-paged queries (real Tempo
       expect(graphqlRequests(`${name}Count`)).toHaveLength(0);
     }
     const after = openReadOnly(data.dir);
-    const comparison = compareWithGraphqlStore(after, store);
+    const comparison = compareWithStore(after, store);
     after.close();
     expect(comparison.firstDifferences).toEqual([]);
     expect(comparison).toMatchObject(EQUAL);

@@ -70,7 +70,8 @@ export function serveGraphql(
     const common = { 'X-Shopify-API-Version': route.version };
     const { resource, fields } = deps.admin.describe(request);
     if (resource) entry.resource = resource;
-    entry.graphql = { fields };
+    const variables = isObject(request.variables) ? request.variables : {};
+    entry.graphql = { fields, variables };
     const fault = deps.pickFault(resource);
     const host = req.headers.host;
     const base = host ? `http://${host}` : 'https://shop.myshopify.com';
@@ -87,6 +88,7 @@ export function serveGraphql(
       (answer) => {
         entry.graphql = {
           fields,
+          variables,
           code: answer.code,
           requestedCost: answer.requestedCost,
           actualCost: answer.actualCost,
@@ -119,6 +121,10 @@ export function serveGraphql(
       },
     );
   });
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function readRequest(contentType: string, text: string): GraphqlRequest | undefined {
