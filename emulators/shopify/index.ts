@@ -79,6 +79,7 @@ export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifySt
     faults,
     log,
     graphql,
+    resultBytesPerSecond: options.graphql?.resultBytesPerSecond,
   });
 
   return {

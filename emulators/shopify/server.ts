@@ -31,6 +31,7 @@ export interface ServerDeps {
   faults: FaultInjector;
   log: RequestLogEntry[];
   graphql: AdminGraphql;
+  resultBytesPerSecond?: number;
 }
 
 const ROUTE = /^\/admin\/api\/(\d{4}-(?:0[1-9]|1[0-2]))\/(products|customers|orders)(\/count)?\.json$/;
@@ -106,6 +107,7 @@ export class StoreServer {
         pickFault: (resource) => this.deps.faults.pick(resource as ResourceName),
         sendFault: (fault, headers) => this.sendFault(req, res, entry, fault, headers),
         track: (timer) => this.timers.add(timer),
+        resultBytesPerSecond: this.deps.resultBytesPerSecond,
       });
     }
     req.resume(); // discard any request body

@@ -69,6 +69,8 @@ export interface RequestLogEntry {
   /** Records in the body (list requests). */
   returned?: number;
   fault?: string;
+  /** Bulk result downloads: the first byte served (a `Range` request's start, else 0) and the bytes sent so far. */
+  download?: { from: number; bytesSent: number };
   /**
    * GraphQL requests: the top-level fields, the variables (`after` says which page, `query` the search), the first
    * error's code (THROTTLED…) and the costs.
