@@ -104,7 +104,7 @@ export class StoreServer {
       return serveGraphql(req, res, entry, graphqlRoute, {
         admin: this.deps.graphql,
         auth: this.deps.auth,
-        pickFault: (resource) => this.deps.faults.pick(resource as ResourceName),
+        pickFault: (resource, field) => this.deps.faults.pick(resource, field),
         sendFault: (fault, headers) => this.sendFault(req, res, entry, fault, headers),
         track: (timer) => this.timers.add(timer),
         resultBytesPerSecond: this.deps.resultBytesPerSecond,

@@ -13,8 +13,13 @@ export interface FaultRule {
   status?: number;
   /** For 'latency'. */
   latencyMs?: number;
-  /** Only requests for this resource (list or count) match; undefined = any API request. */
+  /** Only requests for this resource (REST: list or count; GraphQL: any query of it) match; undefined = any. */
   resource?: ResourceName;
+  /**
+   * Only GraphQL requests whose first top-level field is this one: `orders` (pages), `ordersCount`, `order` (a
+   * record's nested pages), `shop`… REST requests never match a rule that names a field.
+   */
+  field?: string;
   /** Match the nth matching request (1-based, counted per rule since the rule was set). */
   nth?: number;
   /** Or: match every matching request number >= from ... */

@@ -28,7 +28,7 @@ export interface GraphqlHttpDeps {
   /** Who may call: the static token and the tokens the client-credentials grant issued; one cost bucket per app. */
   auth: Pick<StoreAuth, 'accepts' | 'bucketKey'>;
   /** The store's fault rules, shared with REST: the resource is the query's first top-level field's. */
-  pickFault: (resource: ResourceName | undefined) => FaultRule | undefined;
+  pickFault: (resource: ResourceName | undefined, field: string | undefined) => FaultRule | undefined;
   /** Sends the faults that replace a response (status, html5xx, hang, reset…); false for latency and truncated. */
   sendFault: (fault: FaultRule, headers: Record<string, string>) => boolean;
   track: (timer: NodeJS.Timeout) => void;
@@ -74,7 +74,7 @@ export function serveGraphql(
     if (resource) entry.resource = resource;
     const variables = isObject(request.variables) ? request.variables : {};
     entry.graphql = { fields, variables };
-    const fault = deps.pickFault(resource);
+    const fault = deps.pickFault(resource, fields[0]);
     const host = req.headers.host;
     const base = host ? `http://${host}` : 'https://shop.myshopify.com';
     let answering = () => deps.admin.run(bucketKey, request, route.version, base);
