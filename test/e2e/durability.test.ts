@@ -43,7 +43,7 @@ describe('durability: the worker is killed mid-sync', () => {
         customers: 200,
         orders,
         graphql: { costLimit: PLUS_PLAN },
-        faults: [{ kind: 'latency', latencyMs: 300, resource: 'orders' }],
+        faults: [{ kind: 'latency', latencyMs: 300, field: 'orders' }],
       });
       await store.listen(0);
     });

@@ -86,7 +86,7 @@ describe('local faults: locked, deleted and corrupt database, unwritable DATA_DI
       seed: 21,
       products: 40,
       customers: 400,
-      orders: 300,
+      orders: 250,
       graphql: { costLimit: { maximumAvailable: 10_000, restoreRate: 1_000 } },
     });
     await store.listen(0);

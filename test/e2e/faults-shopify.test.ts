@@ -106,13 +106,13 @@ describe('Shopify faults: the sync survives transient failures and fails fast on
     {
       name: '5xx bursts: HTML 500/502/503 on orders page 2, JSON 500/502/503 on customers, 503 on products',
       faults: [
-        { kind: 'html5xx', status: 500, resource: 'orders', nth: 2 },
-        { kind: 'html5xx', status: 502, resource: 'orders', nth: 3 },
-        { kind: 'html5xx', status: 503, resource: 'orders', nth: 4 },
-        { kind: 'status', status: 500, resource: 'customers', nth: 1 },
-        { kind: 'status', status: 502, resource: 'customers', nth: 2 },
-        { kind: 'status', status: 503, resource: 'customers', nth: 3 },
-        { kind: 'status', status: 503, resource: 'products', nth: 1 },
+        { kind: 'html5xx', status: 500, field: 'orders', nth: 2 },
+        { kind: 'html5xx', status: 502, field: 'orders', nth: 3 },
+        { kind: 'html5xx', status: 503, field: 'orders', nth: 4 },
+        { kind: 'status', status: 500, field: 'customers', nth: 1 },
+        { kind: 'status', status: 502, field: 'customers', nth: 2 },
+        { kind: 'status', status: 503, field: 'customers', nth: 3 },
+        { kind: 'status', status: 503, field: 'products', nth: 1 },
       ],
       retried: [
         {
@@ -132,7 +132,7 @@ describe('Shopify faults: the sync survives transient failures and fails fast on
     },
     {
       name: 'hung response on orders page 2 (SHOPIFY_TIMEOUT_MS 2000)',
-      faults: [{ kind: 'hang', resource: 'orders', nth: 2 }],
+      faults: [{ kind: 'hang', field: 'orders', nth: 2 }],
       timeoutMs: 2_000,
       retried: [
         { summary: 'orders from page 1', attempt: 2, type: 'ShopifyUnavailable', message: /timed out after 2000 ms/ },
@@ -141,8 +141,8 @@ describe('Shopify faults: the sync survives transient failures and fails fast on
     {
       name: 'connection reset on orders page 2 and customers page 1',
       faults: [
-        { kind: 'reset', resource: 'orders', nth: 2 },
-        { kind: 'reset', resource: 'customers', nth: 1 },
+        { kind: 'reset', field: 'orders', nth: 2 },
+        { kind: 'reset', field: 'customers', nth: 1 },
       ],
       retried: [
         {
@@ -157,8 +157,8 @@ describe('Shopify faults: the sync survives transient failures and fails fast on
     {
       name: 'truncated JSON body twice in a row on orders page 2, once on products page 1',
       faults: [
-        { kind: 'truncated', resource: 'orders', from: 2, times: 2 },
-        { kind: 'truncated', resource: 'products', nth: 1 },
+        { kind: 'truncated', field: 'orders', from: 2, times: 2 },
+        { kind: 'truncated', field: 'products', nth: 1 },
       ],
       retried: [
         { summary: 'orders from page 1', attempt: 3, type: 'ShopifyBadResponse', message: /not complete JSON/ },
@@ -168,8 +168,8 @@ describe('Shopify faults: the sync survives transient failures and fails fast on
     {
       name: 'non-JSON (HTML 200) body on orders page 3 and customers page 1',
       faults: [
-        { kind: 'non-json', resource: 'orders', nth: 3 },
-        { kind: 'non-json', resource: 'customers', nth: 1 },
+        { kind: 'non-json', field: 'orders', nth: 3 },
+        { kind: 'non-json', field: 'customers', nth: 1 },
       ],
       retried: [
         { summary: 'orders from page 1', attempt: 2, type: 'ShopifyBadResponse', message: /text\/html/ },
@@ -179,7 +179,8 @@ describe('Shopify faults: the sync survives transient failures and fails fast on
   ];
 
   it.each(transient)('transient: $name → retried, completes, exact', async ({ name, faults, timeoutMs, retried }) => {
-    // Incremental on an empty database: no count requests, so each rule's numbering is pages only (1 = page 1).
+    // A first sync pages every resource; each rule names the resource's page query (`field`), so its numbering is
+    // pages only (1 = page 1), whatever count queries the plan sends.
     const { store, url, dir } = await fixture({ faults });
     const started = Date.now();
     const result = await runSyncInProcess(env, testConfig(dir, url, timeoutMs ? { timeoutMs } : {}), {});
@@ -276,7 +277,7 @@ describe('Shopify faults: the sync survives transient failures and fails fast on
     });
 
     it('403 on orders only, mid-sync (products and customers page concurrently) → one 403, data unchanged', async () => {
-      store.setFaults([{ kind: 'status', status: 403, resource: 'orders', from: 1 }]);
+      store.setFaults([{ kind: 'status', status: 403, field: 'orders', from: 1 }]);
       store.clearRequestLog();
       const started = Date.now();
       const failure = await runSyncInProcess(env, testConfig(dir, url), {}).catch((e: unknown) => e);
