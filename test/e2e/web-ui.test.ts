@@ -90,7 +90,7 @@ describe('Temporal Web UI shows a finished sync (real dev server with its UI, he
 
   it('the sync ran to completion before the UI is opened', () => {
     expect(result.resources.orders.records).toBe(ORDERS);
-    expect(result.resources.orders.pages).toBe(Math.ceil(ORDERS / 250));
+    expect(result.resources.orders.pages).toBe(0); // a full sync reads through bulk operations, not pages
   });
 
   it('the workflow list shows the run: id, Completed, run id, type', async () => {
@@ -108,7 +108,7 @@ describe('Temporal Web UI shows a finished sync (real dev server with its UI, he
     await screenshot(page, 'workflow-list.png');
   });
 
-  it("the run's page shows it Completed, its type, and the page activities' summaries", async () => {
+  it("the run's page shows it Completed, its type, and the bulk activities' summaries", async () => {
     // Tall enough for the whole timeline: the UI scrolls inside its own container, so fullPage alone would cut it.
     await page.setViewportSize({ width: 1440, height: 1300 });
     await page.getByRole('link', { name: WORKFLOW_ID, exact: true }).click();
@@ -125,13 +125,14 @@ describe('Temporal Web UI shows a finished sync (real dev server with its UI, he
     expect(await field('Run ID').innerText()).toContain(runId.slice(0, 20));
     expect((await field('Task Queue').innerText()).trim()).toBe('e2e-web-ui');
 
-    // The timeline names each activity with its summary ("orders from page 1", "export CSVs", ...); one page
-    // activity stores a resource's pages here (two of orders).
-    await page.getByText('orders from page 1').first().waitFor({ state: 'visible', timeout: 20_000 });
+    // The timeline names each activity with its summary ("store orders bulk result", "export CSVs", ...): a full
+    // sync reads each resource through a bulk operation.
+    await page.getByText('store orders bulk result').first().waitFor({ state: 'visible', timeout: 20_000 });
     const text = await page.locator('body').innerText();
-    const activities = ['products from page 1', 'customers from page 1', 'orders from page 1'].map(
-      (s) => `syncPage • ${s}`,
-    );
+    const activities = ['products', 'customers', 'orders'].flatMap((name) => [
+      `startBulkSync • start ${name} bulk operation`,
+      `ingestBulkSync • store ${name} bulk result`,
+    ]);
     for (const activity of [...activities, 'exportCsv • export CSVs', 'computeAnalytics • compute analytics']) {
       expect(text).toContain(activity);
     }
@@ -148,7 +149,8 @@ describe('Temporal Web UI shows a finished sync (real dev server with its UI, he
     await details.getByText('stage: done').waitFor({ state: 'visible', timeout: 20_000 });
     const detailsText = await details.innerText();
     expect(detailsText).toContain('full sync — stage: done');
-    expect(detailsText).toContain(`orders: ${ORDERS} of ${ORDERS} records, 2 pages (done)`);
+    expect(detailsText).toContain(`orders: ${ORDERS} of ${ORDERS} records`);
+    expect(detailsText).toMatch(new RegExp(`orders: ${ORDERS} of ${ORDERS} records.*\\(done\\)`));
     expect(detailsText).toMatch(/csv: done/);
     await screenshot(page, 'workflow-user-metadata.png');
   });
