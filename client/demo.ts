@@ -7,7 +7,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { DEFAULT_API_VERSION, loadAppConfig } from '../common/config';
 import { syncWorkflowId } from '../common/contract';
 import { createLogger } from '../common/logger';
-import { createShopifyStore } from '../emulators/shopify';
+import { createShopifyStore, demoStoreOptions } from '../emulators/shopify';
 import { DATABASE_FILE } from '../activities/store/database';
 import { allTables } from '../activities/store/resources';
 import { createSyncWorker } from '../worker/create-worker';
@@ -45,12 +45,7 @@ async function main(): Promise<void> {
   const orders = Number(flags.orders);
   if (!Number.isInteger(orders) || orders < 0)
     throw new Error(`--orders must be a whole number, got "${flags.orders}".`);
-  const store = createShopifyStore({
-    orders,
-    customers: Math.ceil(orders / 3),
-    products: 200,
-    accessToken: DEMO_TOKEN,
-  });
+  const store = createShopifyStore({ ...demoStoreOptions(orders), accessToken: DEMO_TOKEN });
   const storeUrl = await store.listen(0);
   console.log(`Demo Shopify store: ${storeUrl} (${orders} orders)`);
 

@@ -33,7 +33,8 @@ export class StaticTokenSource implements AccessTokenSource {
     return Promise.reject(
       ApplicationFailure.nonRetryable(
         `Shopify store "${this.store}" rejected the access token (401 Unauthorized). Check SHOPIFY_API_TOKEN: it must ` +
-          `be the Admin API access token of a custom app installed on ${this.store}.myshopify.com.`,
+          `be the Admin API access token of a custom app installed on ${this.store}.myshopify.com. The worker reads ` +
+          `it when it starts: restart the worker after changing it, then run the sync again.`,
         'ShopifyAuthError',
       ),
     );

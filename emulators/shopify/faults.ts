@@ -27,11 +27,12 @@ export class FaultInjector {
    * Every rule whose resource matches counts the request (and draws for `rate`), even when an
    * earlier rule already fired, so each rule's numbering is independent of the others.
    */
-  pick(resource: ResourceName): FaultRule | undefined {
+  pick(resource: ResourceName | undefined, field?: string): FaultRule | undefined {
     let chosen: FaultRule | undefined;
     for (const state of this.states) {
       const { rule } = state;
       if (rule.resource !== undefined && rule.resource !== resource) continue;
+      if (rule.field !== undefined && rule.field !== field) continue;
       state.seen++;
       let hit: boolean;
       if (rule.nth !== undefined) hit = state.seen === rule.nth;

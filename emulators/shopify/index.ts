@@ -39,6 +39,11 @@ export const DEFAULTS = {
 } as const;
 
 /** An emulator of the Shopify Admin REST and GraphQL APIs over a deterministic, lazily generated shop. */
+/** The store `npm run demo` syncs: `orders` orders, a third as many customers, 200 products. */
+export function demoStoreOptions(orders: number): ShopifyStoreOptions {
+  return { orders, customers: Math.ceil(orders / 3), products: 200, accessToken: DEFAULTS.accessToken };
+}
+
 export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifyStore {
   const seed = options.seed ?? DEFAULTS.seed;
   const counts: Record<ResourceName, number> = {
@@ -87,6 +92,7 @@ export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifySt
     faults,
     log,
     graphql,
+    resultBytesPerSecond: options.graphql?.resultBytesPerSecond,
   });
 
   return {

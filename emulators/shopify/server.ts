@@ -31,6 +31,7 @@ export interface ServerDeps {
   faults: FaultInjector;
   log: RequestLogEntry[];
   graphql: AdminGraphql;
+  resultBytesPerSecond?: number;
 }
 
 const ROUTE = /^\/admin\/api\/(\d{4}-(?:0[1-9]|1[0-2]))\/(products|customers|orders)(\/count)?\.json$/;
@@ -103,10 +104,11 @@ export class StoreServer {
       return serveGraphql(req, res, entry, graphqlRoute, {
         admin: this.deps.graphql,
         auth: this.deps.auth,
-        pickFault: (resource) => this.deps.faults.pick(resource as ResourceName),
+        pickFault: (resource, field) => this.deps.faults.pick(resource, field),
         sendFault: (fault, headers) => this.sendFault(req, res, entry, fault, headers),
         track: (timer) => this.timers.add(timer),
         oldestApiVersion: this.deps.oldestApiVersion,
+        resultBytesPerSecond: this.deps.resultBytesPerSecond,
       });
     }
     req.resume(); // discard any request body

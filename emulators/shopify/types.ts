@@ -13,8 +13,13 @@ export interface FaultRule {
   status?: number;
   /** For 'latency'. */
   latencyMs?: number;
-  /** Only requests for this resource (list or count) match; undefined = any API request. */
+  /** Only requests for this resource (REST: list or count; GraphQL: any query of it) match; undefined = any. */
   resource?: ResourceName;
+  /**
+   * Only GraphQL requests whose first top-level field is this one: `orders` (pages), `ordersCount`, `order` (a
+   * record's nested pages), `shop`… REST requests never match a rule that names a field.
+   */
+  field?: string;
   /** Match the nth matching request (1-based, counted per rule since the rule was set). */
   nth?: number;
   /** Or: match every matching request number >= from ... */
@@ -69,8 +74,19 @@ export interface RequestLogEntry {
   /** Records in the body (list requests). */
   returned?: number;
   fault?: string;
-  /** GraphQL requests: the top-level fields, the first error's code (THROTTLED…) and the costs. */
-  graphql?: { fields: string[]; code?: string; requestedCost?: number; actualCost?: number | null };
+  /** Bulk result downloads: the first byte served (a `Range` request's start, else 0) and the bytes sent so far. */
+  download?: { from: number; bytesSent: number };
+  /**
+   * GraphQL requests: the top-level fields, the variables (`after` says which page, `query` the search), the first
+   * error's code (THROTTLED…) and the costs.
+   */
+  graphql?: {
+    fields: string[];
+    variables: Record<string, unknown>;
+    code?: string;
+    requestedCost?: number;
+    actualCost?: number | null;
+  };
 }
 
 export interface ShopifyStore {

@@ -44,8 +44,11 @@ describe('Dev Dashboard app credentials (client-credentials grant) end to end', 
       orders: ORDERS,
       app: { clientId: CLIENT_ID, clientSecret: SECRET, tokenLifetimeSeconds: 2 },
       shop: { name: 'Auth Test Shop', currency: 'CAD', ianaTimezone: 'America/Toronto' },
-      // Every page takes 0.3 s, so the sync outlives several tokens.
+      // Every request takes 0.3 s, so the sync outlives several tokens.
       faults: [{ kind: 'latency', latencyMs: 300, rate: 1 }],
+      // A Plus plan's cost bucket: the client takes its token before waiting for the cost pacer, so a wait longer
+      // than these 2-second tokens would send an expired one (twice: a non-retryable failure).
+      graphql: { costLimit: { maximumAvailable: 10_000, restoreRate: 1_000 } },
     });
     limited = createShopifyStore({
       seed: 22,

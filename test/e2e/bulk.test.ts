@@ -2,8 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { RESOURCE_NAMES, syncWorkflowId } from '../../common/contract';
 import { shopifySync } from '../../workflows';
 import { createShopifyStore, ShopifyStore } from '../../emulators/shopify';
-import { compareWithGraphqlStore } from '../helpers/compare-graphql';
-import { EQUAL } from '../helpers/compare';
+import { compareWithStore, EQUAL } from '../helpers/compare';
 import { resultWithin, startWorker } from '../helpers/faults-processes';
 import { processEnv, waitFor } from '../helpers/processes';
 import { openReadOnly, runSyncInProcess, testConfig } from '../helpers/sync-harness';
@@ -36,7 +35,7 @@ describe('full sync through bulk operations (real Temporal dev server)', () => {
   const expectEqualToStore = (dataDir: string, store: ShopifyStore) => {
     const db = openReadOnly(dataDir);
     try {
-      const comparison = compareWithGraphqlStore(db, store);
+      const comparison = compareWithStore(db, store);
       expect(comparison.firstDifferences).toEqual([]);
       expect(comparison).toMatchObject(EQUAL);
     } finally {

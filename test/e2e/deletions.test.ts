@@ -4,8 +4,7 @@ import { parse } from 'csv-parse/sync';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CSV_EXPORTS } from '../../activities/exports/csv-export';
 import { createShopifyStore, ShopifyStore } from '../../emulators/shopify';
-import { EQUAL } from '../helpers/compare';
-import { compareWithGraphqlStore } from '../helpers/compare-graphql';
+import { compareWithStore, EQUAL } from '../helpers/compare';
 import { checkCsvs } from '../helpers/faults-outputs';
 import { analyticsFromApiRecords } from '../helpers/independent-analytics';
 import { openReadOnly, runSyncInProcess, testConfig } from '../helpers/sync-harness';
@@ -58,7 +57,7 @@ describe('deletions through destroy events (GraphQL source, real Temporal dev se
    */
   const expectEqualToStore = (deletedLinks = new Set<number>()) => {
     const db = openReadOnly(data.dir);
-    const comparison = compareWithGraphqlStore(db, store);
+    const comparison = compareWithStore(db, store);
     db.close();
     const linkGone = /^orders\/(\d+)\.lineItems\[\d+\]\.(product|variant): stored an object, the store has null$/;
     const unexplained = comparison.firstDifferences.filter((d) => !deletedLinks.has(Number(linkGone.exec(d)?.[1])));

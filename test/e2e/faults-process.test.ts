@@ -3,8 +3,14 @@
  * restarted on its database, two workers at once, and a page activity whose report is lost after it committed.
  * Every case ends by comparing SQLite (and the CSVs and worksheets where they were written) with the store.
  *
- * Covered elsewhere, not repeated here: SIGKILL in the middle of a Shopify page (test/e2e/durability.test.ts) and a
- * schedule firing while a run is still going (test/e2e/schedule.test.ts, overlap policy SKIP).
+ * Covered elsewhere, not repeated here: SIGKILL in the middle of a Shopify page or of a bulk result's download
+ * (test/e2e/durability.test.ts), while Shopify runs a bulk operation (test/e2e/bulk.test.ts), and a schedule firing
+ * while a run is still going (test/e2e/schedule.test.ts, overlap policy SKIP).
+ *
+ * Full syncs run as bulk operations; the cases about pages (two workers, a lost report, the server killed between
+ * pages) run a first sync on an empty database, which pages. Paged orders come 10 to a query, so those stores are
+ * small and have a Plus plan's cost bucket: small enough, too, that a plan choosing bulk for windows paging would
+ * take longer than a bulk operation (about 300 orders at 1,000 points/s) still pages them.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,7 +24,10 @@ import { SyncPageInput, SyncResult } from '../../common/contract';
 import { shopifySync } from '../../workflows';
 import type { SheetsEmulator } from '../../emulators/google-sheets';
 import { createShopifyStore, ShopifyStore } from '../../emulators/shopify';
+import { pageQuery } from '../../activities/shopify/graphql/query-builder';
+import { resourceSpec } from '../../activities/store/resources';
 import { checkSheets, expectExactOutputs, recordFigures, tempFiles } from '../helpers/faults-outputs';
+import { pageKey, servedPages, throttledRequests } from '../helpers/graphql-log';
 import { DevServer, resultWithin, startWorker, workerEnv, WorkerProcess } from '../helpers/faults-processes';
 import { waitFor } from '../helpers/processes';
 import { startSheets } from '../helpers/sheets-fixture';
@@ -30,6 +39,8 @@ const SHEET_ID = 'faults-sheet';
 const ACCOUNT = 'faults@e2e-project.iam.gserviceaccount.com';
 /** How long a restarted worker may take to finish a run whose worker was killed (it includes the retry delay). */
 const RECOVERY_MS = 60_000;
+const PLUS_PLAN = { maximumAvailable: 10_000, restoreRate: 1_000 };
+const ordersPerPage = pageQuery(resourceSpec('orders').graphql).first;
 
 describe('process faults: workers SIGKILLed inside the output stages, two workers, a lost activity report', () => {
   let env: TestWorkflowEnvironment;
@@ -186,13 +197,15 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     });
   }, 150_000);
 
-  it('two worker processes on one task queue and one database: the run moves between them, a full sync is exact', async () => {
-    // The store's real leaky bucket (40, 2/s) is shared by two workers that each pace only themselves.
+  it('two worker processes on one task queue and one database: the run moves between them, a first (paged) sync is exact', async () => {
+    // The store's cost bucket is shared by two workers that each pace only themselves (from throttleStatus).
+    const orders = 250;
     const store = await newStore({
       seed: 13,
       products: 60,
       customers: 600,
-      orders: 3_000,
+      orders,
+      graphql: { costLimit: PLUS_PLAN },
       faults: [{ kind: 'latency', latencyMs: 300, resource: 'orders' }],
     });
     const dataDir = newDataDir();
@@ -208,7 +221,7 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     const handle = await env.client.workflow.start(shopifySync, {
       workflowId: 'faults-two-workers',
       taskQueue: 'faults-two',
-      args: [{ full: true, sheets: false }],
+      args: [{ sheets: false }],
     });
     // Sticky workflow tasks and eager activities keep a run on the worker that took it first. Pausing that worker
     // (SIGSTOP) hands the run to the other one; resumed (SIGCONT), it finishes its in-flight page while the other
@@ -225,7 +238,7 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
       owner.child.kill('SIGCONT');
     }
     const result = await resultWithin(handle, 90_000, 'the run on two workers');
-    expect(result.resources.orders.records).toBe(3_000);
+    expect(result.resources.orders.records).toBe(orders);
 
     const pages = both.map(pagesLogged);
     const totalPages =
@@ -238,14 +251,20 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     recordFigures('two-workers', {
       faults: 1,
       pagesPerWorker: pages,
-      http429: store.requestLog.filter((r) => r.status === 429).length,
+      throttled: throttledRequests(store.requestLog).length,
       runsCompleted: 1,
       ...outputs,
     });
   }, 420_000);
 
   it('a page activity that committed its pages but failed before reporting resumes from its checkpoint: nothing fetched twice, exact', async () => {
-    const store = await newStore({ seed: 14, products: 260, customers: 300, orders: 1_300, rateLimit: false });
+    const store = await newStore({
+      seed: 14,
+      products: 30,
+      customers: 300,
+      orders: 60,
+      graphql: { costLimit: PLUS_PLAN },
+    });
     const dataDir = newDataDir();
     // Two pages per activity: orders take three activities, so a middle one and the last one can lose their report.
     const config = {
@@ -284,7 +303,7 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
         env.client.workflow.execute(shopifySync, {
           workflowId: 'faults-lost-report',
           taskQueue: 'faults-lost-report',
-          args: [{ full: true, sheets: false }],
+          args: [{ sheets: false }],
         }),
       );
     } finally {
@@ -292,14 +311,16 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     }
     expect(lost).toHaveLength(3);
     // The retries reported the checkpoints' totals: the workflow counted each page once.
-    expect(result.resources.orders).toMatchObject({ records: 1_300, pages: 6, requests: 6 });
-    expect(result.resources.products).toMatchObject({ records: 260, pages: 2, requests: 2 });
+    expect(result.resources.orders).toMatchObject({ records: 60, pages: 6, requests: 6 });
+    expect(result.resources.products).toMatchObject({ records: 30, pages: 2, requests: 2 });
 
     // The retries found their pages stored: every page was fetched once.
     const fetched = new Map<string, number>();
-    for (const r of store.requestLog.filter((e) => e.kind === 'list' && e.status === 200)) {
-      const key = `${r.resource}:${r.query.page_info ?? 'first'}`;
-      fetched.set(key, (fetched.get(key) ?? 0) + 1);
+    for (const resource of ['products', 'customers', 'orders'] as const) {
+      for (const r of servedPages(store.requestLog, resource)) {
+        const key = `${resource}:${pageKey(r)}`;
+        fetched.set(key, (fetched.get(key) ?? 0) + 1);
+      }
     }
     expect(fetched.size).toBe(2 + 2 + 6);
     expect([...fetched.values()].every((n) => n === 1)).toBe(true);
@@ -332,8 +353,9 @@ describe('process faults: the Temporal server SIGKILLed mid-sync and restarted o
       seed: 15,
       products: 30,
       customers: 200,
-      orders: 3_000,
-      faults: [{ kind: 'latency', latencyMs: 400, resource: 'orders' }],
+      orders: 250,
+      graphql: { costLimit: PLUS_PLAN },
+      faults: [{ kind: 'latency', latencyMs: 400, field: 'orders' }],
     });
     await Promise.all([server.start(), store.listen(0)]);
   });
@@ -360,11 +382,10 @@ describe('process faults: the Temporal server SIGKILLed mid-sync and restarted o
     const handle = await before.workflow.start(shopifySync, {
       workflowId: 'faults-server-kill',
       taskQueue: 'faults-server',
-      args: [{ full: true, sheets: false }],
+      args: [{ sheets: false }],
     });
     // Pages are counted in the store's request log: the progress query moves once per page activity (several pages).
-    const servedOrderPages = () =>
-      store.requestLog.filter((r) => r.resource === 'orders' && r.kind === 'list' && r.status === 200).length;
+    const servedOrderPages = () => servedPages(store.requestLog, 'orders').length;
     await waitFor('three served pages of orders', () => servedOrderPages() >= 3, 60_000);
     await server.kill9();
     const killedAt = Date.now();
@@ -381,16 +402,15 @@ describe('process faults: the Temporal server SIGKILLed mid-sync and restarted o
     const result = await resultWithin(resumed, 90_000, 'the run after the server restart');
     // The worker process outlived the server and reconnected by itself.
     expect(workerExit).toBeUndefined();
-    expect(result.resources.orders.records).toBe(3_000);
+    expect(result.resources.orders.records).toBe(250);
     expect(result.continuedAsNew).toBe(0);
 
     const outputs = expectExactOutputs(dataDir, store);
     // Order pages stored before the kill were not fetched again: the cursors survived in the server's database and
     // in the page activity's checkpoint.
-    const orderPages = store.requestLog.filter((r) => r.resource === 'orders' && r.kind === 'list' && r.status === 200);
-    const keys = orderPages.map((r) => r.query.page_info ?? 'first');
+    const keys = servedPages(store.requestLog, 'orders').map(pageKey);
     for (const key of keys.slice(0, storedAtKill)) expect(keys.filter((k) => k === key)).toHaveLength(1);
-    expect(new Set(keys).size).toBe(Math.ceil(3_000 / 250));
+    expect(new Set(keys).size).toBe(Math.ceil(250 / ordersPerPage));
     recordFigures('sigkill-temporal-server', {
       faults: 1,
       orderPagesStoredAtKill: storedAtKill,

@@ -3,7 +3,6 @@ import Database from 'better-sqlite3';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { syncWorkflowId } from '../../common/contract';
 import { DATABASE_FILE } from '../../activities/store/database';
-import type { RequestLogEntry } from '../../emulators/shopify';
 import { compareWithStore, type Comparison } from './compare';
 import { openReadOnly } from './sync-harness';
 
@@ -90,14 +89,6 @@ export async function activityRuns(env: TestWorkflowEnvironment, store: string):
     }
   }
   return runs;
-}
-
-/** For every 429 in the log: milliseconds until the next request reached the store (Infinity for the last one). */
-export function gapsAfter429(log: readonly RequestLogEntry[]): number[] {
-  const sorted = [...log].sort((a, b) => a.seq - b.seq);
-  return sorted.flatMap((entry, i) =>
-    entry.status === 429 ? [i + 1 < sorted.length ? sorted[i + 1].time - entry.time : Infinity] : [],
-  );
 }
 
 /** Resolves once `probe` is true, polling every 10 ms (fast enough to act between two pages). */

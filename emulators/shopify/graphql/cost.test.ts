@@ -70,7 +70,13 @@ describe('Shopify store emulator: GraphQL cost, throttling and errors', () => {
     expect(throttleStatus.currentlyAvailable).toBeLessThan(32);
     const entry = store.requestLog[store.requestLog.length - 1];
     expect(entry).toMatchObject({ kind: 'graphql', resource: 'orders', status: 200 });
-    expect(entry.graphql).toEqual({ fields: ['orders'], code: 'THROTTLED', requestedCost: 32, actualCost: null });
+    expect(entry.graphql).toEqual({
+      fields: ['orders'],
+      variables: {},
+      code: 'THROTTLED',
+      requestedCost: 32,
+      actualCost: null,
+    });
     // Waiting exactly as long as the status says is enough.
     const waitMs = ((32 - throttleStatus.currentlyAvailable) / throttleStatus.restoreRate) * 1000 + 50;
     await new Promise((resolve) => setTimeout(resolve, waitMs));

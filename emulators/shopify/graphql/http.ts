@@ -29,12 +29,14 @@ export interface GraphqlHttpDeps {
   /** Who may call: the static token and the tokens the client-credentials grant issued; one cost bucket per app. */
   auth: Pick<StoreAuth, 'accepts' | 'bucketKey'>;
   /** The store's fault rules, shared with REST: the resource is the query's first top-level field's. */
-  pickFault: (resource: ResourceName | undefined) => FaultRule | undefined;
+  pickFault: (resource: ResourceName | undefined, field: string | undefined) => FaultRule | undefined;
   /** Sends the faults that replace a response (status, html5xx, hang, reset…); false for latency and truncated. */
   sendFault: (fault: FaultRule, headers: Record<string, string>) => boolean;
   track: (timer: NodeJS.Timeout) => void;
   /** A retired version falls forward to this one (X-Shopify-API-Version says which was served). */
   oldestApiVersion?: string;
+  /** Paces result downloads (a slow link); undefined = unpaced. */
+  resultBytesPerSecond?: number;
 }
 
 const MAX_BODY = 1_000_000;
@@ -49,7 +51,7 @@ export function serveGraphql(
   if (route.kind === 'bulk-result') {
     entry.kind = 'bulk-result';
     req.resume();
-    return serveResult(req, res, entry, route, deps.admin);
+    return serveResult(req, res, entry, route, deps);
   }
   entry.kind = 'graphql';
   if (req.method !== 'POST') {
@@ -73,8 +75,9 @@ export function serveGraphql(
     const common = { 'X-Shopify-API-Version': servedVersion(route.version, deps.oldestApiVersion) };
     const { resource, fields } = deps.admin.describe(request);
     if (resource) entry.resource = resource;
-    entry.graphql = { fields };
-    const fault = deps.pickFault(resource);
+    const variables = isObject(request.variables) ? request.variables : {};
+    entry.graphql = { fields, variables };
+    const fault = deps.pickFault(resource, fields[0]);
     const host = req.headers.host;
     const base = host ? `http://${host}` : 'https://shop.myshopify.com';
     let answering = () => deps.admin.run(bucketKey, request, route.version, base);
@@ -90,6 +93,7 @@ export function serveGraphql(
       (answer) => {
         entry.graphql = {
           fields,
+          variables,
           code: answer.code,
           requestedCost: answer.requestedCost,
           actualCost: answer.actualCost,
@@ -124,6 +128,10 @@ export function serveGraphql(
   });
 }
 
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function readRequest(contentType: string, text: string): GraphqlRequest | undefined {
   if (contentType.startsWith('application/graphql')) return text.trim() ? { query: text } : undefined;
   try {
@@ -136,27 +144,80 @@ function readRequest(contentType: string, text: string): GraphqlRequest | undefi
   }
 }
 
+/**
+ * A result file as a signed storage URL serves it: no token, expiring, and resumable with `Range: bytes=N-` (206
+ * with `Content-Range`; 416 for a start past the end), as Google Cloud Storage, where Shopify keeps the files, does.
+ */
 function serveResult(
   req: IncomingMessage,
   res: ServerResponse,
   entry: RequestLogEntry,
   route: Extract<GraphqlRoute, { kind: 'bulk-result' }>,
-  admin: AdminGraphql,
+  deps: GraphqlHttpDeps,
 ): void {
   const url = new URL(req.url ?? '/', 'http://localhost');
-  const found = admin.bulk.resultFile(route.id, route.partial, url.searchParams.get('signature'));
-  const xml = (status: number, code: string, message: string) => {
+  const found = deps.admin.bulk.resultFile(route.id, route.partial, url.searchParams.get('signature'));
+  const xml = (status: number, code: string, message: string, headers: Record<string, string> = {}) => {
     entry.status = status;
-    res.writeHead(status, { 'Content-Type': 'application/xml; charset=UTF-8' });
+    res.writeHead(status, { ...headers, 'Content-Type': 'application/xml; charset=UTF-8' });
     res.end(`<?xml version='1.0' encoding='UTF-8'?><Error><Code>${code}</Code><Message>${message}</Message></Error>`);
   };
   if (found === 'expired')
     return xml(400, 'ExpiredToken', 'The provided token has expired. Request signature expired.');
   if (!found) return xml(403, 'AccessDenied', 'Access denied.');
-  entry.status = 200;
-  res.writeHead(200, { 'Content-Type': 'application/jsonl', 'Content-Length': String(found.size) });
-  res.on('finish', found.downloaded);
-  createReadStream(found.file).pipe(res);
+  const range = byteRange(req.headers.range, found.size);
+  if (range === 'unsatisfiable') {
+    return xml(416, 'InvalidRange', 'The requested range cannot be satisfied.', {
+      'Content-Range': `bytes */${found.size}`,
+    });
+  }
+  const download = { from: range?.start ?? 0, bytesSent: 0 };
+  entry.download = download;
+  if (range) {
+    entry.status = 206;
+    res.writeHead(206, {
+      'Content-Type': 'application/jsonl',
+      'Content-Length': String(range.end - range.start + 1),
+      'Content-Range': `bytes ${range.start}-${range.end}/${found.size}`,
+    });
+  } else {
+    entry.status = 200;
+    res.writeHead(200, { 'Content-Type': 'application/jsonl', 'Content-Length': String(found.size) });
+    // Only a whole file served counts as a download.
+    res.on('finish', found.downloaded);
+  }
+  const rate = deps.resultBytesPerSecond;
+  // Paced: chunks of about a tenth of a second's worth, each sent after the time it would take to arrive.
+  const highWaterMark = rate ? Math.max(1024, Math.min(64 * 1024, Math.floor(rate / 10))) : undefined;
+  const file = createReadStream(found.file, { ...(range ?? {}), highWaterMark });
+  res.on('close', () => file.destroy());
+  if (!rate) {
+    file.on('data', (chunk) => (download.bytesSent += chunk.length));
+    file.pipe(res);
+    return;
+  }
+  void (async () => {
+    for await (const chunk of file as AsyncIterable<Buffer>) {
+      await new Promise((resolve) => deps.track(setTimeout(resolve, (chunk.length / rate) * 1000)));
+      if (res.destroyed) return;
+      download.bytesSent += chunk.length;
+      res.write(chunk);
+    }
+    res.end();
+  })().catch(() => res.destroy());
+}
+
+/** `bytes=N-` or `bytes=N-M` (one range, what resuming clients send); undefined when absent or not understood. */
+function byteRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | 'unsatisfiable' | undefined {
+  const match = header ? /^bytes=(\d+)-(\d*)$/.exec(header.trim()) : null;
+  if (!match) return undefined;
+  const start = Number(match[1]);
+  const end = match[2] ? Math.min(Number(match[2]), size - 1) : size - 1;
+  if (start >= size || end < start) return 'unsatisfiable';
+  return { start, end };
 }
 
 function send(

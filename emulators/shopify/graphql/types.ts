@@ -14,6 +14,8 @@ export interface GraphqlStoreOptions {
   /** Scopes granted to the app (default read_products, read_customers, read_orders). */
   accessScopes?: string[];
   bulk?: BulkOptions;
+  /** Bulk result downloads served at this many bytes per second (default: as fast as the socket takes them). */
+  resultBytesPerSecond?: number;
 }
 
 /** What tests can see and steer of the GraphQL side. */
