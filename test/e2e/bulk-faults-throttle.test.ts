@@ -1,8 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { RESOURCE_NAMES, type SyncInput, type SyncResult } from '../../common/contract';
 import { createShopifyStore, type CompetingClient, type ShopifyStore } from '../../emulators/shopify';
-import { compareWithGraphqlStore } from '../helpers/compare-graphql';
-import { EQUAL } from '../helpers/compare';
+import { compareWithStore, EQUAL } from '../helpers/compare';
 import { recordFigures } from '../helpers/faults-outputs';
 import { openReadOnly, runSyncInProcess, testConfig } from '../helpers/sync-harness';
 import { startTemporal, workflowBundle } from '../helpers/temporal';
@@ -55,7 +54,7 @@ describe('a THROTTLED storm during syncs (real Temporal dev server)', () => {
   const expectExact = () => {
     const db = openReadOnly(data.dir);
     try {
-      const comparison = compareWithGraphqlStore(db, store);
+      const comparison = compareWithStore(db, store);
       expect(comparison.firstDifferences).toEqual([]);
       expect(comparison).toMatchObject(EQUAL);
     } finally {

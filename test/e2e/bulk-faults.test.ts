@@ -6,8 +6,7 @@ import { RESOURCE_NAMES, type ResourceName, type SyncInput, type SyncResult } fr
 import { shopifySync } from '../../workflows';
 import { createShopifyStore, type ShopifyStore, type ShopifyStoreOptions } from '../../emulators/shopify';
 import { createSyncWorker } from '../../worker/create-worker';
-import { compareWithGraphqlStore } from '../helpers/compare-graphql';
-import { EQUAL } from '../helpers/compare';
+import { compareWithStore, EQUAL } from '../helpers/compare';
 import { DevServer, resultWithin, startWorker, workerEnv, type WorkerProcess } from '../helpers/faults-processes';
 import { waitFor } from '../helpers/processes';
 import { openReadOnly, testConfig } from '../helpers/sync-harness';
@@ -82,7 +81,7 @@ describe('bulk operation faults (real Temporal dev server)', () => {
   const expectExact = (dataDir: string, store: ShopifyStore) => {
     const db = openReadOnly(dataDir);
     try {
-      const comparison = compareWithGraphqlStore(db, store);
+      const comparison = compareWithStore(db, store);
       expect(comparison.firstDifferences).toEqual([]);
       expect(comparison).toMatchObject(EQUAL);
     } finally {
@@ -299,7 +298,7 @@ describe('bulk operations across a Temporal server restart (dev server on its ow
     );
     const db = openReadOnly(dataDir);
     try {
-      const comparison = compareWithGraphqlStore(db, store);
+      const comparison = compareWithStore(db, store);
       expect(comparison.firstDifferences).toEqual([]);
       expect(comparison).toMatchObject(EQUAL);
     } finally {

@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ReconcileTableReport, SyncResult } from '../../common/contract';
 import { createShopifyStore, ShopifyStore } from '../../emulators/shopify';
-import { compareWithGraphqlStore } from '../helpers/compare-graphql';
+import { compareWithStore } from '../helpers/compare';
 import { checkCsvs } from '../helpers/faults-outputs';
 import { analyticsFromApiRecords } from '../helpers/independent-analytics';
 import { openReadOnly, runSyncInProcess, testConfig } from '../helpers/sync-harness';
@@ -79,7 +79,7 @@ describe('reconciliation (GraphQL source, real Temporal dev server)', () => {
       .filter((o) => o.line_items.some((l: Any) => goneProducts.has(l.product_id) || goneVariants.has(l.variant_id)))
       .map((o) => o.id as number);
     const db = openReadOnly(data.dir);
-    const comparison = compareWithGraphqlStore(db, store);
+    const comparison = compareWithStore(db, store);
     db.close();
     const linkGone = /^orders\/(\d+)\.lineItems\[\d+\]\.(product|variant): stored an object, the store has null$/;
     expect(comparison.firstDifferences.filter((d) => !linked.includes(Number(linkGone.exec(d)?.[1])))).toEqual([]);

@@ -20,8 +20,7 @@ import {
   SyncDeps,
 } from '../../activities/sync-activities';
 import { createShopifyStore, FaultRule, ShopifyStore } from '../../emulators/shopify';
-import { EQUAL } from '../helpers/compare';
-import { compareWithGraphqlStore } from '../helpers/compare-graphql';
+import { compareWithStore, EQUAL } from '../helpers/compare';
 import { graphqlSourceFor } from '../helpers/graphql-source';
 import { tempDir } from '../helpers/tmp';
 import { quietLogger } from '../helpers/quiet-logger';
@@ -124,7 +123,7 @@ describe('syncPage: several pages per activity', () => {
       // Ten orders a page; an order with more line items than a page holds is drained by follow-up queries.
       expect(result.requests).toBe(pageRequests(h.store, 'orders').length);
       expect(result.childRecords).toBeGreaterThan(60);
-      expect(compareWithGraphqlStore(h.db, h.store)).toMatchObject(EQUAL);
+      expect(compareWithStore(h.db, h.store)).toMatchObject(EQUAL);
       expect(heartbeats).toContainEqual({ pages: 6 });
 
       // A retry of an activity that stored everything (its report was lost) answers from its checkpoint.
@@ -165,7 +164,7 @@ describe('syncPage: several pages per activity', () => {
       expect(result).toEqual(expected);
       // Six pages served in all: the retry read pages 4-6 only.
       expect(served()).toHaveLength(6);
-      expect(compareWithGraphqlStore(h.db, h.store)).toMatchObject(EQUAL);
+      expect(compareWithStore(h.db, h.store)).toMatchObject(EQUAL);
     } finally {
       await h.cleanup();
     }
@@ -188,7 +187,7 @@ describe('syncPage: several pages per activity', () => {
       const rest = await attempt(h.deps, input, { activityId: '8' });
       expect(rest).toMatchObject({ nextCursor: null, pages: 1, records: 10, requests: 1 });
       expect(pageRequests(h.store, 'customers')).toHaveLength(MAX_PAGES_PER_ACTIVITY + 1);
-      expect(compareWithGraphqlStore(h.db, h.store)).toMatchObject(EQUAL);
+      expect(compareWithStore(h.db, h.store)).toMatchObject(EQUAL);
       // The second activity dropped the first one's checkpoint: the workflow will not retry a completed activity.
       expect(h.db.prepare('SELECT activity_id FROM page_checkpoints').all()).toEqual([{ activity_id: '8' }]);
     } finally {
@@ -229,7 +228,7 @@ describe('syncPage: a run started by the version that read REST', () => {
       const restCursor = '/admin/api/2026-07/customers.json?limit=250&page_info=eyJsYXN0X2lkIjo0Mn0';
       const result = await attempt(h.deps, { resource: 'customers', cursor: restCursor, updatedAtMin: null, page: 3 });
       expect(result).toMatchObject({ nextCursor: null, pages: 3, records: 2 * PAGE + 5 });
-      expect(compareWithGraphqlStore(h.db, h.store)).toMatchObject(EQUAL);
+      expect(compareWithStore(h.db, h.store)).toMatchObject(EQUAL);
     } finally {
       await h.cleanup();
     }
