@@ -11,12 +11,13 @@ import { tempDir } from '../helpers/tmp';
  * A THROTTLED storm: another client of the same app (same token, same cost bucket) empties the bucket and keeps
  * spending from it while a sync runs, on a real Temporal dev server against the emulator. The sync waits it out and
  * finishes exact, and the THROTTLED answers it gets stay few: after the first one the pacer knows the bucket is short.
- * Measured here: 0 THROTTLED of 20 GraphQL requests for the bulk sync, 1 of 10 for the paged one (FAULTS_REPORT);
- * once 4 for the bulk sync on a machine loaded with other tests (its three status checks and the deletion events'
- * queries in flight together, each meeting the drained bucket before an answer said so). The bound allows that; the
- * pacer's learning itself is pinned exactly by test/unit/graphql-cost-pacer.test.ts.
+ * How many of our queries meet the drained bucket before an answer tells the pacer depends on how their timing falls
+ * against the other client's spending: 0 to 6 THROTTLED answers of about 20 requests measured across runs, alone on
+ * the machine or under load. The bound catches a client that does not wait a THROTTLED answer out (it would be
+ * answered THROTTLED again and again for the storm's 3 seconds); the exact wait is pinned by
+ * test/unit/graphql-cost-pacer.test.ts.
  */
-const MAX_THROTTLED = 5;
+const MAX_THROTTLED = 8;
 describe('a THROTTLED storm during syncs (real Temporal dev server)', () => {
   let env: TestWorkflowEnvironment;
   let store: ShopifyStore;
