@@ -104,6 +104,28 @@ describe('GraphqlClient', () => {
     ]);
   });
 
+  it('takes the token after waiting for the bucket, so a wait does not send a token that expired meanwhile', async () => {
+    let now = 'before the wait';
+    const source: AccessTokenSource = {
+      kind: 'client-credentials',
+      token: async () => (now === 'before the wait' ? 'token-expiring' : 'token-current'),
+      renewAfterRejection: async () => 'token-renewed',
+      expiresAt: () => null,
+    };
+    const pacer = new CostPacer();
+    const acquire = pacer.acquire.bind(pacer);
+    pacer.acquire = async (cost) => {
+      const ticket = await acquire(cost);
+      now = 'after the wait'; // the token source renewed its token while the query waited for points
+      return ticket;
+    };
+    const { url, received } = await shop((_req, res) =>
+      json(res, { data: { shop: { name: 'Unit' } }, extensions: costOf(1) }),
+    );
+    await client(url, { tokens: source, pacer }).query(SHOP_QUERY);
+    expect(received.map((r) => r.token)).toEqual(['token-current']);
+  });
+
   it('on 401 asks the token source for a new token once and sends the query again with it', async () => {
     const source = tokens('client-credentials', 'expired-token', 'fresh-token');
     const { url, received } = await shop((req, res) =>

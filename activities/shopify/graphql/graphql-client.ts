@@ -76,16 +76,24 @@ export class GraphqlClient {
     let throttledMs = 0;
     let renewed = false;
     let throttledAnswers = 0;
-    let token = await this.config.tokens.token();
+    let renewedToken: string | undefined;
     for (;;) {
       const ticket = await this.config.pacer.acquire(options.cost ?? this.learnedCosts.get(document));
       throttledMs += ticket.waitedMs;
       requests += 1;
+      // Taken after the wait for the bucket, which a token near its expiry may not outlast (renewed then).
+      let token: string;
+      try {
+        token = renewedToken ?? (await this.config.tokens.token());
+      } catch (error) {
+        this.config.pacer.settle(ticket, null);
+        throw error;
+      }
       const answer = await this.send(document, variables, token, ticket, options.signal);
       if (answer.status === 401) {
         if (renewed) throw this.rejectedTwice(answer.text);
         renewed = true;
-        token = await this.config.tokens.renewAfterRejection(token);
+        renewedToken = await this.config.tokens.renewAfterRejection(token);
         continue;
       }
       if (!answer.body) {
