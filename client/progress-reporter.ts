@@ -95,9 +95,12 @@ export class ProgressReporter {
     );
     for (const name of RESOURCE_NAMES.filter((n) => result.resources[n])) {
       const r = result.resources[name];
+      // A bulk operation has no pages; its few requests (start, checks) are not counted.
+      const paged = r.method !== 'bulk';
       out.write(
         `  ${name.padEnd(10)} ${String(r.records).padStart(9)} ${String(r.childRecords).padStart(10)} ` +
-          `${String(r.pages).padStart(6)} ${String(r.requests).padStart(8)} ${seconds(r.throttledMs).padStart(9)}\n`,
+          `${(paged ? String(r.pages) : 'bulk').padStart(6)} ${(paged ? String(r.requests) : '-').padStart(8)} ` +
+          `${seconds(r.throttledMs).padStart(9)}\n`,
       );
     }
     if (result.continuedAsNew > 0) out.write(`  (continued as new ${result.continuedAsNew} times)\n`);

@@ -159,7 +159,7 @@ export interface SyncResult {
   finishedAt: string;
   resources: Record<
     ResourceName,
-    Pick<ResourceProgress, 'pages' | 'records' | 'childRecords' | 'requests' | 'throttledMs'>
+    Pick<ResourceProgress, 'pages' | 'records' | 'childRecords' | 'requests' | 'throttledMs' | 'method'>
   >;
   stages: StageReport[];
   continuedAsNew: number;

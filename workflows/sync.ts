@@ -487,8 +487,8 @@ async function writeOutputs(state: SyncState, report: () => void): Promise<void>
 function result(state: SyncState, names: ResourceName[]): SyncResult {
   const resources = {} as SyncResult['resources'];
   for (const name of names) {
-    const { pages, records, childRecords, requests, throttledMs } = state.resources[name];
-    resources[name] = { pages, records, childRecords, requests, throttledMs };
+    const { pages, records, childRecords, requests, throttledMs, method } = state.resources[name];
+    resources[name] = { pages, records, childRecords, requests, throttledMs, ...(method ? { method } : {}) };
   }
   return {
     mode: state.mode,

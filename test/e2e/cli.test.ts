@@ -81,7 +81,7 @@ describe('command line: npm run worker and npm run sync', () => {
     expect(await sync.exited).toBe(0);
     expect(sync.output()).toMatch(/Sync finished \(full\)/);
     // A full sync reads each resource through one bulk operation: records and child rows, no pages.
-    expect(sync.output()).toMatch(/\n {2}orders\s+600\s+\d+\s+0\s+/);
+    expect(sync.output()).toMatch(/\n {2}orders\s+600\s+\d+\s+bulk\s+-\s+/);
     expectExactOutputs(data.dir, store);
 
     // The token is in the worker's environment only: not in its output, the CLI's, the log files, the outputs or

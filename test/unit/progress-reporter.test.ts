@@ -82,7 +82,7 @@ describe('ProgressReporter', () => {
       resources: {
         products: { pages: 1, records: 3, childRecords: 5, requests: 1, throttledMs: 0 },
         customers: { pages: 1, records: 2, childRecords: 0, requests: 2, throttledMs: 2000 },
-        orders: { pages: 1, records: 7, childRecords: 9, requests: 1, throttledMs: 0 },
+        orders: { pages: 0, records: 7, childRecords: 9, requests: 0, throttledMs: 0, method: 'bulk' },
       },
       stages: [
         { name: 'csv', status: 'done', detail: '5 files, 26 rows', outputs: ['/d/orders.csv'], durationMs: 120 },
@@ -90,6 +90,7 @@ describe('ProgressReporter', () => {
     };
     new ProgressReporter(out.stream, false).finish(result);
     expect(out.text()).toMatch(/customers\s+2\s+0\s+1\s+2\s+2.0s/);
+    expect(out.text()).toMatch(/orders\s+7\s+9\s+bulk\s+-\s+0.0s/); // a bulk operation: no pages to count
     expect(out.text()).toMatch(/csv\s+done in 0.1s: 5 files, 26 rows\n\s+\/d\/orders.csv/);
     expect(out.text()).not.toContain('deletions');
 

@@ -74,6 +74,7 @@ describe('shopifySync with stubbed activities', () => {
         childRecords: 0,
         requests: shop[name],
         throttledMs: 0,
+        method: 'pages',
       });
     }
     // The watermark is the highest updated_at over all runs of the chain, committed with the first run's start.
@@ -180,6 +181,7 @@ describe('shopifySync with stubbed activities', () => {
       childRecords: 0,
       requests: shop.products,
       throttledMs: 0,
+      method: 'pages',
     });
     expect(result.resources.orders.pages).toBe(shop.orders);
     expect(result.startedAt).toBe(carried.startedAt);
