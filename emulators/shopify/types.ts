@@ -44,7 +44,10 @@ export interface ShopifyStoreOptions {
   faults?: FaultRule[];
   /** A Dev Dashboard app whose client id and secret get tokens by the client-credentials grant. */
   app?: DevDashboardApp;
-  /** Scopes granted to the app and the static token (GraphQL `currentAppInstallation { accessScopes }`, the grant's `scope`); default the four the sync needs. */
+  /**
+   * Scopes granted to the app and the static token (GraphQL `currentAppInstallation { accessScopes }`, the grant's
+   * `scope`); default the four the sync needs.
+   */
   scopes?: string[];
   shop?: ShopDetails;
   /** Versions older than this fall forward to it (the X-Shopify-API-Version header says which one served). */
