@@ -1,7 +1,7 @@
 /**
  * HTTP for the GraphQL Admin API: `POST /admin/api/{version}/graphql.json` (JSON `{query, variables}` or
- * `application/graphql`), authenticated by `X-Shopify-Access-Token`, and the bulk result downloads, which, like Shopify's signed
- * storage URLs, need no token but expire.
+ * `application/graphql`), authenticated by `X-Shopify-Access-Token`, and the bulk result downloads, which, like
+ * Shopify's signed storage URLs, need no token but expire.
  */
 import { createReadStream } from 'fs';
 import type { IncomingMessage, ServerResponse } from 'http';
