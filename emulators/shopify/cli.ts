@@ -68,7 +68,8 @@ async function main(): Promise<void> {
   console.error(
     `Shopify emulator: ${store.count('orders')} orders, ${store.count('products')} products, ` +
       `${store.count('customers')} customers. Token: ${accessToken}\n` +
-      `Try: curl -H 'X-Shopify-Access-Token: ${accessToken}' '${url}/admin/api/2024-07/orders.json?status=any&limit=5'`,
+      `Try: curl -H 'X-Shopify-Access-Token: ${accessToken}' -H 'Content-Type: application/json' ` +
+      `-d '{"query":"{ orders(first: 5) { nodes { name updatedAt } } }"}' '${url}/admin/api/2026-10/graphql.json'`,
   );
   let stopping = false;
   const stop = (signal: string) => {

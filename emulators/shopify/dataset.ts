@@ -143,3 +143,6 @@ export class ResourceData<R extends { id: number }, M extends Meta = Meta> {
     return { updated, created };
   }
 }
+
+/** Type-erased dataset: the API only needs ids and JSON-able records. */
+export type AnyData = ResourceData<{ id: number }, Meta>;

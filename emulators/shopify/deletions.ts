@@ -1,11 +1,11 @@
 /**
- * Deleting records at the emulated shop, as a merchant (or an app) does in Shopify: the records leave every REST
- * and GraphQL answer (lists, counts, single lookups, bulk exports) and a `destroy` event is logged for each, unless
+ * Deleting records at the emulated shop, as a merchant (or an app) does in Shopify: the records leave every
+ * GraphQL answer (pages, counts, single lookups, bulk exports) and a `destroy` event is logged for each, unless
  * told not to (to test reconciliation, which must find deletions without events). A deleted variant leaves its
  * product's variant list and bumps the product's `updated_at`, as a change to a product's variants does in Shopify,
  * so an incremental sync re-fetches the product. A customer who has orders cannot be deleted.
  */
-import type { AnyData } from './api';
+import type { AnyData } from './dataset';
 import type { EventLog, EventSubject } from './graphql/events';
 import type { ResourceName } from './types';
 

@@ -1,8 +1,7 @@
-import type { AnyData } from './api';
 import { createContext } from './context';
 import { CustomerGenerator } from './customers';
 import { deleteAtStore } from './deletions';
-import { ResourceData } from './dataset';
+import { ResourceData, type AnyData } from './dataset';
 import { FaultInjector } from './faults';
 import { AdminGraphql } from './graphql/admin';
 import { withLargeOrders, withLargeProducts } from './large-records';
@@ -10,7 +9,6 @@ import { OrderGenerator } from './orders';
 import { ProductGenerator } from './products';
 import { Tag } from './prng';
 import { StoreAuth } from './oauth';
-import { LeakyBucket } from './rate-limit';
 import { StoreServer } from './server';
 import { formatTimestamp } from './time';
 import type { RequestLogEntry, ResourceName, ShopifyStore, ShopifyStoreOptions } from './types';
@@ -35,15 +33,14 @@ export const DEFAULTS = {
   accessToken: 'shpat_demo_token',
   shopName: 'demo-store',
   utcOffset: '-04:00',
-  rateLimit: { bucketSize: 40, leakPerSecond: 2 },
 } as const;
 
-/** An emulator of the Shopify Admin REST and GraphQL APIs over a deterministic, lazily generated shop. */
 /** The store `npm run demo` syncs: `orders` orders, a third as many customers, 200 products. */
 export function demoStoreOptions(orders: number): ShopifyStoreOptions {
   return { orders, customers: Math.ceil(orders / 3), products: 200, accessToken: DEFAULTS.accessToken };
 }
 
+/** An emulator of the Shopify GraphQL Admin API over a deterministic, lazily generated shop. */
 export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifyStore {
   const seed = options.seed ?? DEFAULTS.seed;
   const counts: Record<ResourceName, number> = {
@@ -74,7 +71,7 @@ export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifySt
       now: () => now().getTime(),
       shop: options.shop,
     },
-    // "No rate limit" (rateLimit: false, the CLI's --no-rate-limit) switches GraphQL's cost bucket off too.
+    // "No rate limit" (rateLimit: false, the CLI's --no-rate-limit) switches GraphQL's cost bucket off.
     options.rateLimit === false && options.graphql?.costLimit === undefined
       ? { ...options.graphql, costLimit: false }
       : options.graphql,
@@ -82,13 +79,8 @@ export function createShopifyStore(options: ShopifyStoreOptions = {}): ShopifySt
   );
   const auth = new StoreAuth(options.accessToken ?? DEFAULTS.accessToken, options.app, () => graphql.accessScopes);
   const server = new StoreServer({
-    datasets: datasets as Record<ResourceName, AnyData>,
     auth,
-    shop: options.shop ?? {},
     oldestApiVersion: options.oldestApiVersion,
-    shopName,
-    utcOffset,
-    bucket: new LeakyBucket(options.rateLimit === undefined ? DEFAULTS.rateLimit : options.rateLimit),
     faults,
     log,
     graphql,

@@ -1,7 +1,7 @@
 /**
- * Opt-in records beyond what REST can return: products with more than 100 variants (Shopify allows 2,048 since
- * 2025-10) and orders with more than 250 line items (more than one GraphQL page). Off by default, because the
- * REST source still syncs the demo store and REST caps variants at 100.
+ * Opt-in large records: products with more than 100 variants (Shopify allows 2,048 since 2025-10; Shopify's legacy
+ * REST API returns only 100) and orders with more than 250 line items (more than one GraphQL page). Off by default:
+ * a store has them only when a test asks for them.
  *
  * They wrap the generators: the records at fixed indexes (below) are rebuilt bigger, keeping their first
  * variants' and line items' ids so that orders referring to them still match.

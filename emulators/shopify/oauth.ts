@@ -1,6 +1,6 @@
 import { randomBytes } from 'crypto';
 import type { IncomingMessage } from 'http';
-import type { ApiResponse } from './api';
+import type { JsonResponse } from './responses';
 
 /**
  * The app side of the emulated shop: the static token of an admin-created app, and a Dev Dashboard app that gets
@@ -20,14 +20,13 @@ export interface DevDashboardApp {
 }
 
 export const TOKEN_PATH = '/admin/oauth/access_token';
-export const ACCESS_SCOPES_PATH = '/admin/oauth/access_scopes.json';
 export const DEFAULT_SCOPES = ['read_products', 'read_customers', 'read_orders', 'read_all_orders'];
 
 interface Issued {
   expiresAt: number;
 }
 
-function oauthError(error: string, description: string): ApiResponse {
+function oauthError(error: string, description: string): JsonResponse {
   return { status: 400, body: { error, error_description: description }, headers: {} };
 }
 
@@ -37,7 +36,7 @@ export class StoreAuth {
   constructor(
     private readonly staticToken: string,
     private readonly app: DevDashboardApp | undefined,
-    /** The granted scopes, read at each answer: REST's access_scopes.json and GraphQL's accessScopes agree. */
+    /** The granted scopes, read at each grant: the token's `scope` and GraphQL's accessScopes agree. */
     private readonly scopes: () => readonly string[],
     private readonly clock: () => number = Date.now,
   ) {}
@@ -60,11 +59,7 @@ export class StoreAuth {
     return [...this.issued.keys()];
   }
 
-  accessScopes(): ApiResponse {
-    return { status: 200, body: { access_scopes: this.scopes().map((handle) => ({ handle })) }, headers: {} };
-  }
-
-  async grant(req: IncomingMessage): Promise<ApiResponse> {
+  async grant(req: IncomingMessage): Promise<JsonResponse> {
     if (req.method !== 'POST') {
       return { status: 405, body: { errors: 'Method Not Allowed' }, headers: { Allow: 'POST' } };
     }

@@ -57,16 +57,6 @@ export type Product = {
   image: null;
 };
 
-/** REST returns at most 100 variants per product; GraphQL returns them all (up to 2,048). */
-export const REST_VARIANT_LIMIT = 100;
-
-/** A product as REST serves it: the first 100 variants only. Other records pass through. */
-export function restView<R extends object>(record: R): R {
-  const variants = (record as { variants?: unknown }).variants;
-  if (!Array.isArray(variants) || variants.length <= REST_VARIANT_LIMIT) return record;
-  return { ...record, variants: variants.slice(0, REST_VARIANT_LIMIT) };
-}
-
 const TYPE_CODES: Record<string, string> = {
   'T-Shirts': 'TSH',
   Mugs: 'MUG',

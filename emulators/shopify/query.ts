@@ -4,7 +4,7 @@ import { ANCHOR_MS, MAX_UPDATE_DELAY_MS } from './time';
 
 export type OrderStatus = 'open' | 'closed' | 'cancelled' | 'any';
 
-/** Filters as instants and ids; also what a page_info token carries. */
+/** Filters as instants and ids: what a GraphQL search query compiles to (graphql/search.ts). */
 export interface Filter {
   updatedMin?: number;
   updatedMax?: number;
@@ -156,33 +156,4 @@ function upperBound(sorted: readonly number[], x: number): number {
     else lo = mid + 1;
   }
   return lo;
-}
-
-export interface Page {
-  indexes: number[];
-  hasNext: boolean;
-  hasPrevious: boolean;
-}
-
-/** One page after (next) or before (previous) a cursor index, or the first page. */
-export function readPage<R extends { id: number }, M extends Meta>(
-  query: Query<R, M>,
-  cursor: { direction: 'next' | 'previous'; index: number } | undefined,
-  limit: number,
-): Page {
-  const take = (it: Iterator<number>): number[] => {
-    const out: number[] = [];
-    while (out.length <= limit) {
-      const step = it.next();
-      if (step.done) break;
-      out.push(step.value);
-    }
-    return out;
-  };
-  if (!cursor || cursor.direction === 'next') {
-    const found = take(query.walk(cursor ? cursor.index : -1, 1));
-    return { indexes: found.slice(0, limit), hasNext: found.length > limit, hasPrevious: cursor !== undefined };
-  }
-  const found = take(query.walk(cursor.index, -1));
-  return { indexes: found.slice(0, limit).reverse(), hasNext: true, hasPrevious: found.length > limit };
 }

@@ -1,10 +1,18 @@
 import { STATUS_CODES } from 'http';
 
+/** A JSON answer: the token endpoint's, a fault's, a 404. */
+export interface JsonResponse {
+  status: number;
+  body: unknown;
+  headers: Record<string, string>;
+}
+
 export const JSON_TYPE = 'application/json; charset=utf-8';
 export const HTML_TYPE = 'text/html; charset=utf-8';
 
 export const UNAUTHORIZED = { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' };
 export const NOT_FOUND = { errors: 'Not Found' };
+/** Shopify's body for an HTTP 429 (a `status` fault can force one; GraphQL's own throttling is THROTTLED, 200). */
 export const RATE_LIMITED = {
   errors: 'Exceeded 2 calls per second for api client. Reduce request rates to resume uninterrupted service.',
 };

@@ -1,42 +1,31 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'http';
 import type { Socket } from 'net';
-import { answer, type AnyData, type ApiResponse } from './api';
 import type { FaultInjector } from './faults';
-import { ACCESS_SCOPES_PATH, TOKEN_PATH, type StoreAuth } from './oauth';
+import { TOKEN_PATH, type StoreAuth } from './oauth';
 import type { AdminGraphql } from './graphql/admin';
 import { matchGraphqlRoute, serveGraphql } from './graphql/http';
-import type { LeakyBucket } from './rate-limit';
 import {
   HTML_TYPE,
   JSON_TYPE,
   NON_JSON_PAGE,
   NOT_FOUND,
-  RATE_LIMITED,
   RETRY_AFTER,
-  UNAUTHORIZED,
   htmlErrorPage,
   statusBody,
+  type JsonResponse,
 } from './responses';
-import { SHOP_ROUTE, servedVersion, shopBody, type ShopDetails } from './shop';
-import type { FaultRule, RequestLogEntry, ResourceName } from './types';
+import type { FaultRule, RequestLogEntry } from './types';
 
 export interface ServerDeps {
-  datasets: Record<ResourceName, AnyData>;
   auth: StoreAuth;
-  shop: ShopDetails;
   oldestApiVersion?: string;
-  shopName: string;
-  utcOffset: string;
-  bucket: LeakyBucket;
   faults: FaultInjector;
   log: RequestLogEntry[];
   graphql: AdminGraphql;
   resultBytesPerSecond?: number;
 }
 
-const ROUTE = /^\/admin\/api\/(\d{4}-(?:0[1-9]|1[0-2]))\/(products|customers|orders)(\/count)?\.json$/;
-
-/** HTTP transport: routing, auth, rate limiting and fault injection around the JSON API. */
+/** HTTP transport: the token endpoint, the GraphQL endpoint and bulk result files; 404 for anything else. */
 export class StoreServer {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
@@ -112,84 +101,13 @@ export class StoreServer {
       });
     }
     req.resume(); // discard any request body
-    if (url.pathname === ACCESS_SCOPES_PATH || SHOP_ROUTE.test(url.pathname))
-      return this.shopInfo(req, res, entry, url);
-
-    const route = ROUTE.exec(url.pathname);
-    if (!route) return this.send(res, entry, { status: 404, body: NOT_FOUND, headers: {} });
-    const resource = route[2] as ResourceName;
-    entry.resource = resource;
-    entry.kind = route[3] ? 'count' : 'list';
-    if (req.method !== 'GET') {
-      return this.send(res, entry, { status: 405, body: { errors: 'Method Not Allowed' }, headers: { Allow: 'GET' } });
-    }
-    const token = req.headers['x-shopify-access-token'];
-    if (!this.deps.auth.accepts(token)) return this.send(res, entry, { status: 401, body: UNAUTHORIZED, headers: {} });
-
-    const bucket = this.deps.bucket.take(this.deps.auth.bucketKey(token));
-    const common = {
-      'X-Shopify-Shop-Api-Call-Limit': bucket.header,
-      'X-Shopify-API-Version': servedVersion(route[1], this.deps.oldestApiVersion),
-    };
-    if (!bucket.allowed) return this.send(res, entry, rateLimited(common));
-
-    const fault = this.deps.faults.pick(resource);
-    if (fault) entry.fault = fault.kind;
-    if (fault && this.sendFault(req, res, entry, fault, common)) return;
-
-    const host = req.headers.host;
-    const response = answer(
-      this.deps.datasets[resource],
-      {
-        resource,
-        version: route[1],
-        kind: entry.kind,
-        query: url.searchParams,
-        base: host ? `http://${host}` : `https://${this.deps.shopName}.myshopify.com`,
-      },
-      this.deps.utcOffset,
-    );
-    response.headers = { ...common, ...response.headers };
-    if (fault?.kind === 'latency') {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        this.send(res, entry, response);
-      }, fault.latencyMs ?? 0);
-      this.timers.add(timer);
-      entry.status = response.status;
-      entry.returned = response.returned;
-      return;
-    }
-    if (fault?.kind === 'truncated' && response.status === 200) {
-      const full = Buffer.from(JSON.stringify(response.body));
-      // No Content-Length: the response ends cleanly but the JSON is cut in half.
-      res.writeHead(200, { ...response.headers, 'Content-Type': JSON_TYPE });
-      res.end(full.subarray(0, full.length >> 1));
-      entry.status = 200;
-      entry.returned = response.returned;
-      return;
-    }
-    this.send(res, entry, response);
+    this.send(res, entry, { status: 404, body: NOT_FOUND, headers: {} });
   }
 
-  /** `shop.json` and `access_scopes.json`: authenticated and rate limited like the resources, never faulted. */
-  private shopInfo(req: IncomingMessage, res: ServerResponse, entry: RequestLogEntry, url: URL): void {
-    if (req.method !== 'GET') {
-      return this.send(res, entry, { status: 405, body: { errors: 'Method Not Allowed' }, headers: { Allow: 'GET' } });
-    }
-    const token = req.headers['x-shopify-access-token'];
-    if (!this.deps.auth.accepts(token)) return this.send(res, entry, { status: 401, body: UNAUTHORIZED, headers: {} });
-    const bucket = this.deps.bucket.take(this.deps.auth.bucketKey(token));
-    const headers: Record<string, string> = { 'X-Shopify-Shop-Api-Call-Limit': bucket.header };
-    if (!bucket.allowed) return this.send(res, entry, rateLimited(headers));
-    const version = SHOP_ROUTE.exec(url.pathname)?.[1];
-    if (!version) return this.send(res, entry, { ...this.deps.auth.accessScopes(), headers });
-    headers['X-Shopify-API-Version'] = servedVersion(version, this.deps.oldestApiVersion);
-    const body = shopBody(this.deps.shopName, this.deps.utcOffset, this.deps.shop);
-    this.send(res, entry, { status: 200, body, headers });
-  }
-
-  /** Returns true when the fault replaced the response; latency and truncation wrap the real one. */
+  /**
+   * Returns true when the fault replaced the response; latency, truncation and rate-limit (a THROTTLED answer) are
+   * left to the GraphQL endpoint, which wraps its real answer.
+   */
   private sendFault(
     req: IncomingMessage,
     res: ServerResponse,
@@ -216,9 +134,6 @@ export class StoreServer {
         res.writeHead(200, { ...common, 'Content-Type': HTML_TYPE });
         res.end(NON_JSON_PAGE);
         return true;
-      case 'rate-limit':
-        this.send(res, entry, rateLimited(common));
-        return true;
       case 'hang':
         return true; // the socket stays open until the client gives up or close() runs
       case 'reset': {
@@ -232,9 +147,8 @@ export class StoreServer {
     }
   }
 
-  private send(res: ServerResponse, entry: RequestLogEntry, response: ApiResponse): void {
+  private send(res: ServerResponse, entry: RequestLogEntry, response: JsonResponse): void {
     entry.status = response.status;
-    if (response.returned !== undefined) entry.returned = response.returned;
     if (res.destroyed) return;
     const body = Buffer.from(JSON.stringify(response.body));
     res.writeHead(response.status, {
@@ -244,8 +158,4 @@ export class StoreServer {
     });
     res.end(body);
   }
-}
-
-function rateLimited(common: Record<string, string>): ApiResponse {
-  return { status: 429, body: RATE_LIMITED, headers: { ...common, 'Retry-After': RETRY_AFTER } };
 }

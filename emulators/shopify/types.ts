@@ -13,11 +13,11 @@ export interface FaultRule {
   status?: number;
   /** For 'latency'. */
   latencyMs?: number;
-  /** Only requests for this resource (REST: list or count; GraphQL: any query of it) match; undefined = any. */
+  /** Only GraphQL requests of this resource (any query of it: pages, counts, lookups) match; undefined = any. */
   resource?: ResourceName;
   /**
    * Only GraphQL requests whose first top-level field is this one: `orders` (pages), `ordersCount`, `order` (a
-   * record's nested pages), `shop`… REST requests never match a rule that names a field.
+   * record's nested pages), `shop`…
    */
   field?: string;
   /** Match the nth matching request (1-based, counted per rule since the rule was set). */
@@ -38,19 +38,23 @@ export interface ShopifyStoreOptions {
   accessToken?: string;
   shopName?: string;
   utcOffset?: string;
-  rateLimit?: { bucketSize: number; leakPerSecond: number } | false;
+  /** false: no rate limiting at all (the GraphQL cost bucket is off unless `graphql.costLimit` says otherwise). */
+  rateLimit?: false;
   now?: () => Date;
   faults?: FaultRule[];
   /** A Dev Dashboard app whose client id and secret get tokens by the client-credentials grant. */
   app?: DevDashboardApp;
-  /** Scopes granted to the app and the static token (access_scopes.json); default the four the sync needs. */
+  /**
+   * Scopes granted to the app and the static token (GraphQL `currentAppInstallation { accessScopes }`, the grant's
+   * `scope`); default the four the sync needs.
+   */
   scopes?: string[];
   shop?: ShopDetails;
   /** Versions older than this fall forward to it (the X-Shopify-API-Version header says which one served). */
   oldestApiVersion?: string;
   /** The GraphQL Admin API: cost limit, scopes, bulk operations (see graphql/types.ts). */
   graphql?: GraphqlStoreOptions;
-  /** Opt-in records beyond REST's reach (see large-records.ts); off by default. */
+  /** Opt-in large records: 2,048-variant products, orders of 300 line items (see large-records.ts); off by default. */
   large?: LargeRecordsOptions;
 }
 
@@ -67,12 +71,10 @@ export interface RequestLogEntry {
   method: string;
   path: string;
   resource?: ResourceName;
-  kind: 'list' | 'count' | 'graphql' | 'bulk-result' | 'other';
+  kind: 'graphql' | 'bulk-result' | 'other';
   query: Record<string, string>;
   /** 0 when no response was sent ('hang', 'reset'). */
   status: number;
-  /** Records in the body (list requests). */
-  returned?: number;
   fault?: string;
   /** Bulk result downloads: the first byte served (a `Range` request's start, else 0) and the bytes sent so far. */
   download?: { from: number; bytesSent: number };
@@ -96,7 +98,10 @@ export interface ShopifyStore {
   readonly requestLog: RequestLogEntry[];
   clearRequestLog(): void;
   setFaults(rules: FaultRule[]): void;
-  /** The shop's records in REST's shape, complete (REST itself returns at most 100 variants per product). */
+  /**
+   * The shop's records in the emulator's own model (snake_case fields in the shape of Shopify's REST resources, all
+   * variants and line items): what the GraphQL answers are built from, and what tests compare a sync with.
+   */
   records(resource: ResourceName): Iterable<Record<string, unknown>>;
   count(resource: ResourceName): number;
   mutate(
@@ -104,7 +109,7 @@ export interface ShopifyStore {
     change: { update?: number; create?: number; ids?: number[] },
   ): { updated: number[]; created: number[] };
   /**
-   * Deletes records (products, variants, orders, customers) from every REST and GraphQL answer and logs a destroy
+   * Deletes records (products, variants, orders, customers) from every GraphQL answer and logs a destroy
    * event for each (`{ events: false }`: none). Throws, deleting nothing, for an unknown id or a customer with orders.
    */
   delete(resource: DeletableResource, ids: number[], options?: DeleteOptions): void;

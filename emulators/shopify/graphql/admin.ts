@@ -4,7 +4,7 @@
  * actual cost refunded. Transport (HTTP, auth, faults) is the server's job.
  */
 import { execute, GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
-import type { AnyData } from '../api';
+import type { AnyData } from '../dataset';
 import type { ResourceName } from '../types';
 import { BulkOperations, type BulkOptions } from './bulk';
 import { findOperation, queryCost } from './cost';

@@ -166,7 +166,7 @@ describe('Shopify store emulator: GraphQL cost, throttling and errors', () => {
     expect(syntax.body.errors[0].message).toMatch(/^Syntax Error/);
   });
 
-  it('authenticates like REST: a wrong token is a 401, a body without a query a 400', async () => {
+  it('authenticates: a wrong token is a 401, a body without a query a 400', async () => {
     const bad = await gql(url, ONE_PRODUCT, undefined, { token: 'shpat_wrong' });
     expect(bad.status).toBe(401);
     expect(bad.body.errors).toMatch(/Invalid API key or access token/);

@@ -1,6 +1,5 @@
 import { createShopifyStore, type ShopifyStore } from '../index';
-import { TOKEN } from '../test-http';
-import { gql, VERSION } from './test-gql';
+import { gql, TOKEN, VERSION } from './test-gql';
 
 const PAGE = '{ orders(first: 5) { nodes { id } } }';
 const COUNT = '{ ordersCount(limit: null) { count } }';
@@ -102,5 +101,63 @@ describe('Shopify store emulator: faults on the GraphQL Admin API', () => {
     expect((await gql(url, PAGE)).status).toBe(502);
     expect((await gql(url, PAGE)).status).toBe(200);
     expect(store.requestLog.map((e) => e.graphql?.fields[0])).toEqual(['ordersCount', 'orders', 'orders']);
+  });
+  it('from/times match a window of requests; rules count independently', async () => {
+    store.setFaults([
+      { kind: 'status', status: 503, from: 2, times: 2 },
+      { kind: 'status', status: 502, nth: 5 },
+    ]);
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await gql(url, PAGE)).status);
+    expect(statuses).toEqual([200, 503, 503, 200, 502, 200]);
+  });
+
+  it('rate is reproducible for the same seed', async () => {
+    const run = async () => {
+      const s = createShopifyStore({ seed: 3, rateLimit: false, faults: [{ kind: 'status', status: 500, rate: 0.3 }] });
+      const u = await s.listen(0);
+      const statuses: number[] = [];
+      for (let i = 0; i < 40; i++) statuses.push((await gql(u, COUNT)).status);
+      await s.close();
+      return statuses;
+    };
+    const first = await run();
+    expect(await run()).toEqual(first);
+    const failures = first.filter((s) => s === 500).length;
+    expect(failures).toBeGreaterThan(3);
+    expect(failures).toBeLessThan(25);
+  });
+
+  it('faults do not apply before auth: a wrong token is a 401 whatever the rules say', async () => {
+    store.setFaults([{ kind: 'status', status: 500 }]);
+    expect((await gql(url, PAGE, undefined, { token: 'wrong' })).status).toBe(401);
+  });
+
+  it('the request log records every request in order, an unknown path as a 404', async () => {
+    await gql(url, PAGE);
+    await gql(url, COUNT);
+    const missing = await fetch(`${url}/nope`);
+    expect(missing.status).toBe(404);
+    expect(store.requestLog).toEqual([
+      expect.objectContaining({ seq: 1, method: 'POST', kind: 'graphql', resource: 'orders', status: 200 }),
+      expect.objectContaining({ seq: 2, method: 'POST', kind: 'graphql', resource: 'orders', status: 200 }),
+      { seq: 3, time: expect.any(Number), method: 'GET', path: '/nope', kind: 'other', query: {}, status: 404 },
+    ]);
+    expect(store.requestLog.map((e) => e.graphql?.fields)).toEqual([['orders'], ['ordersCount'], undefined]);
+  });
+
+  it('close() ends hung connections', async () => {
+    const s = createShopifyStore({ faults: [{ kind: 'hang' }] });
+    const u = await s.listen(0);
+    const pending = fetch(`${u}/admin/api/${VERSION}/graphql.json`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': TOKEN },
+      body: JSON.stringify({ query: PAGE }),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await s.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+    await expect(pending).rejects.toThrow();
   });
 });

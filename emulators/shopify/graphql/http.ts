@@ -1,7 +1,7 @@
 /**
  * HTTP for the GraphQL Admin API: `POST /admin/api/{version}/graphql.json` (JSON `{query, variables}` or
- * `application/graphql`), authenticated like REST, and the bulk result downloads, which, like Shopify's signed
- * storage URLs, need no token but expire.
+ * `application/graphql`), authenticated by `X-Shopify-Access-Token`, and the bulk result downloads, which, like
+ * Shopify's signed storage URLs, need no token but expire.
  */
 import { createReadStream } from 'fs';
 import type { IncomingMessage, ServerResponse } from 'http';
@@ -28,7 +28,7 @@ export interface GraphqlHttpDeps {
   admin: AdminGraphql;
   /** Who may call: the static token and the tokens the client-credentials grant issued; one cost bucket per app. */
   auth: Pick<StoreAuth, 'accepts' | 'bucketKey'>;
-  /** The store's fault rules, shared with REST: the resource is the query's first top-level field's. */
+  /** The store's fault rules: the resource is the query's first top-level field's. */
   pickFault: (resource: ResourceName | undefined, field: string | undefined) => FaultRule | undefined;
   /** Sends the faults that replace a response (status, html5xx, hang, reset…); false for latency and truncated. */
   sendFault: (fault: FaultRule, headers: Record<string, string>) => boolean;

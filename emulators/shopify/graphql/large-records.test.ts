@@ -1,6 +1,6 @@
 import { createShopifyStore } from '../index';
 
-// Test-only: REST records are arbitrary JSON.
+// Test-only: the store's records are arbitrary JSON.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 

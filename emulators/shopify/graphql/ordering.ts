@@ -1,10 +1,11 @@
 /**
  * Matching record indexes in a sort order, strictly after a position. ID, CREATED_AT and PROCESSED_AT follow the
- * index (created_at grows with it; mutations keep it), so the REST query walker serves them. UPDATED_AT is not
- * the index order: generated records with updated_at in a window were created at most MAX_UPDATE_DELAY_MS
- * earlier, so a growing window is scanned and sorted, and mutated or created records (the overlay) are merged in.
+ * index (created_at grows with it; mutations keep it), so the store's query walker (query.ts) serves them.
+ * UPDATED_AT is not the index order: generated records with updated_at in a window were created at most
+ * MAX_UPDATE_DELAY_MS earlier, so a growing window is scanned and sorted, and mutated or created records (the
+ * overlay) are merged in.
  */
-import type { AnyData } from '../api';
+import type { AnyData } from '../dataset';
 import { Query } from '../query';
 import { ANCHOR_MS, DAY_MS, MAX_UPDATE_DELAY_MS } from '../time';
 import type { SearchFilter } from './search';

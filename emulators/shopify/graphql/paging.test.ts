@@ -1,9 +1,8 @@
 import { createShopifyStore, type ShopifyStore } from '../index';
-import { API, get } from '../test-http';
 import { data, gql, pageAll } from './test-gql';
 
 type Rec = Record<string, unknown>;
-// Test-only: REST records are arbitrary JSON.
+// Test-only: the store's records and the replies are arbitrary JSON.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Any = any;
 
@@ -25,7 +24,7 @@ describe('Shopify store emulator: GraphQL paging and search', () => {
   });
   afterAll(() => store.close());
 
-  it('paging orders end to end yields every order once, in id order, with the REST record’s values', async () => {
+  it('paging orders end to end yields every order once, in id order, with the values of the store’s record', async () => {
     const nodes = await pageAll(
       url,
       'orders',
@@ -56,7 +55,7 @@ describe('Shopify store emulator: GraphQL paging and search', () => {
     });
   });
 
-  it('orders include closed and cancelled ones: GraphQL has no REST status=open default', async () => {
+  it('orders include closed and cancelled ones: no status=open default (only a status search narrows them)', async () => {
     const count = await data(
       url,
       '{ ordersCount { count precision } open: ordersCount(query: "status:open") { count } }',
@@ -76,7 +75,7 @@ describe('Shopify store emulator: GraphQL paging and search', () => {
     expect(capped.productsCount.count).toBe(30);
   });
 
-  it('a product with 130 variants: GraphQL pages all of them, REST returns 100', async () => {
+  it('a product with 130 variants: GraphQL pages all of them, as records() holds them', async () => {
     const big = ([...store.records('products')] as Any[]).find((p) => p.variants.length === 130);
     expect(big).toBeDefined();
     const gidOf = `gid://shopify/Product/${big.id}`;
@@ -97,8 +96,6 @@ describe('Shopify store emulator: GraphQL paging and search', () => {
     }
     expect(ids).toEqual(big.variants.map((v: Any) => `gid://shopify/ProductVariant/${v.id}`));
     expect(new Set(ids).size).toBe(130);
-    const rest = await get(url, `${API}/products.json?ids=${big.id}`);
-    expect(rest.json.products[0].variants).toHaveLength(100);
   });
 
   it('an order with 300 line items needs two pages of 250', async () => {
@@ -205,7 +202,7 @@ describe('Shopify store emulator: GraphQL paging and search', () => {
     }
   });
 
-  it('products and customers map the REST columns the project stores', async () => {
+  it('products and customers answer the values of the store’s records, field by field', async () => {
     const [p] = [...store.records('products')] as Any[];
     const product: Any = (
       await data(
@@ -259,7 +256,7 @@ describe('Shopify store emulator: GraphQL paging and search', () => {
     });
   });
 
-  it('shop and granted scopes (the same list as REST access_scopes.json)', async () => {
+  it('shop and granted scopes (the app’s default four)', async () => {
     const result: Rec = await data(
       url,
       '{ shop { name myshopifyDomain currencyCode ianaTimezone } currentAppInstallation { accessScopes { handle } } }',

@@ -3,7 +3,7 @@
  * the bulk operation fields, and the shop's `events` (events.ts).
  */
 import { GraphQLError, getNamedType, type GraphQLFieldResolver } from 'graphql';
-import type { AnyData } from '../api';
+import type { AnyData } from '../dataset';
 import type { Customer } from '../customers';
 import type { Order } from '../orders';
 import type { Product } from '../products';

@@ -1,5 +1,6 @@
 /** Small GraphQL-over-HTTP helpers shared by the emulator's GraphQL tests. */
-import { TOKEN } from '../test-http';
+/** The static token of the store's admin-created app (the store's default access token). */
+export const TOKEN = 'shpat_demo_token';
 
 export const VERSION = '2026-10';
 

@@ -1,6 +1,7 @@
 /**
  * The GraphQL Admin API's leaky bucket, one per access token: a query's requested cost is reserved before it
- * runs and the difference to its actual cost refunded afterwards. Real monotonic time, like the REST bucket.
+ * runs and the difference to its actual cost refunded afterwards. Real monotonic time, so that waiting drains it
+ * even when the store's data clock is faked.
  */
 export interface CostLimit {
   /** Bucket size in points (Shopify does not document it; read `maximumAvailable` at run time). */

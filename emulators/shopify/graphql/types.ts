@@ -8,7 +8,7 @@ export type { CompetingClient, CostLimit } from './throttle';
 export interface GraphqlStoreOptions {
   /**
    * The cost bucket per token: Standard plan (2,000 points, 100/s) by default; false = never THROTTLED (also the
-   * default when the store's REST `rateLimit` is false).
+   * default when the store's `rateLimit` is false).
    */
   costLimit?: CostLimit | false;
   /** Scopes granted to the app (default read_products, read_customers, read_orders). */
