@@ -49,7 +49,13 @@ export class ProgressReporter {
     const of = r.expected !== null ? `/${r.expected}` : '';
     const parts = [
       `${name.padEnd(9)} ${bar(r.records, r.expected)}${r.records}${of} records`,
-      `${r.pages} ${r.pages === 1 ? 'page' : 'pages'}`,
+      r.method === 'bulk'
+        ? r.done
+          ? 'bulk operation'
+          : r.bulkOperationId
+            ? 'bulk operation: Shopify exporting'
+            : 'bulk operation: starting'
+        : `${r.pages} ${r.pages === 1 ? 'page' : 'pages'}`,
     ];
     if (rate !== null && rate > 0) {
       parts.push(`${Math.round(rate)}/s`);
