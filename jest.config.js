@@ -1,6 +1,6 @@
 /**
  * Two tiers. `fast` runs in-process: unit tests, the emulators' own tests and the workflow against stubbed
- * activities (one local Temporal dev server) — `npm run test:fast`, two files at a time, under a minute. `processes` starts real
+ * activities (one local Temporal dev server) — `npm run test:fast`, two files at a time, about a minute. `processes` starts real
  * Temporal servers, workers and CLIs: end-to-end, replay, and the worker's refusal of bad settings (eight worker
  * processes), and the million-order emulator sanity checks. `npm test` (what CI runs) runs both, in band.
  */
