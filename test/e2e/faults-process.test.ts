@@ -14,10 +14,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import { DATABASE_FILE } from '../../activities/store/database';
 import { CSV_EXPORTS } from '../../activities/exports/csv-export';
 import { sheetTitle } from '../../activities/sheets/tables';
 import { SyncPageInput, SyncResult } from '../../common/contract';
@@ -41,6 +43,34 @@ const ACCOUNT = 'faults@e2e-project.iam.gserviceaccount.com';
 const RECOVERY_MS = 60_000;
 const PLUS_PLAN = { maximumAvailable: 10_000, restoreRate: 1_000 };
 const ordersPerPage = pageQuery(resourceSpec('orders').graphql).first;
+
+/**
+ * SIGSTOPs the worker at a moment it holds no SQLite write lock. Paused inside a page's transaction it would keep the
+ * lock for as long as it stays paused, and every other process's write would wait for it (SQLite has one writer per
+ * file): that is what a hung worker does to one shared database, not the hand-over this test is about. The lock is
+ * probed from here with BEGIN IMMEDIATE and no busy timeout; if it is held, the worker runs on a moment and is paused
+ * again.
+ */
+async function pauseOutsideWriteTransaction(worker: WorkerProcess, dataDir: string): Promise<void> {
+  const probe = new Database(path.join(dataDir, DATABASE_FILE), { timeout: 0 });
+  try {
+    for (let attempt = 1; attempt <= 100; attempt++) {
+      worker.child.kill('SIGSTOP');
+      try {
+        probe.prepare('BEGIN IMMEDIATE').run();
+        probe.prepare('ROLLBACK').run();
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+      }
+      worker.child.kill('SIGCONT');
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
+    }
+    throw new Error('The worker held the database write lock at each of 100 pauses');
+  } finally {
+    probe.close();
+  }
+}
 
 describe('process faults: workers SIGKILLed inside the output stages, two workers, a lost activity report', () => {
   let env: TestWorkflowEnvironment;
@@ -228,7 +258,7 @@ describe('process faults: workers SIGKILLed inside the output stages, two worker
     // worker writes too: two processes writing one database at once.
     const owner = await waitFor('a worker storing pages', () => both.find((w) => pagesLogged(w) >= 2), 60_000);
     const other = both.find((w) => w !== owner)!;
-    owner.child.kill('SIGSTOP');
+    await pauseOutsideWriteTransaction(owner, dataDir);
     try {
       // The paused worker's open polls stay registered at the server until they expire (about a minute), so
       // retries are still handed to it, each lost for the 10 s heartbeat timeout, while the retry backoff grows to
