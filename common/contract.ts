@@ -191,12 +191,18 @@ export interface ReconcileApplyInput extends ReconcileListingStarted {
 /** One table's reconciliation (products give two: products, product_variants). */
 export interface ReconcileTableReport {
   resource: string;
+  /** Distinct ids in the listing (0 when it was not read). */
   listed: number;
+  /** Records stored here before reconciling. */
   held: number;
+  /** Records old enough (and, for orders without read_all_orders, recent enough) to be judged. */
   judged: number;
+  /** Judged records absent from the listing. */
   missing: number;
   deleted: number;
+  /** Why nothing was removed: a listing cut short, or more missing than the set share. */
   refused: 'incomplete-listing' | 'too-many-missing' | null;
+  /** What happened, for the run's report and the Web UI. */
   message: string;
 }
 

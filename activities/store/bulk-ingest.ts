@@ -13,6 +13,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { parseGid } from '../shopify/graphql/bulk-records';
 import { streamJsonl, type JsonlLine } from '../shopify/graphql/jsonl-stream';
 import type { Db } from './database';
+import { withSecureDelete } from './sql';
 import {
   dropIngest,
   saveAssembled,
@@ -242,13 +243,8 @@ function finish(db: Db, state: IngestState): IngestState {
   const count = state.lines - state.records - state.childRecords;
   let sample: OrphanLine[] = [];
   const erasures = db.prepare('SELECT EXISTS (SELECT 1 FROM redactions)').pluck().get() === 1;
-  const secureDelete = db.pragma('secure_delete', { simple: true }) as number;
-  if (erasures) db.pragma('secure_delete = ON');
-  try {
-    dropStaged();
-  } finally {
-    if (erasures) db.pragma(`secure_delete = ${secureDelete === 2 ? 'FAST' : secureDelete}`);
-  }
+  if (erasures) withSecureDelete(db, dropStaged);
+  else dropStaged();
   if (erasures) db.pragma('wal_checkpoint(TRUNCATE)');
   return { ...state, phase: 'done', orphans: count, orphanSample: sample };
 

@@ -19,6 +19,7 @@
  *   and a variant of a product absent from the listing is left to that product's own reconciliation.
  */
 import type Database from 'better-sqlite3';
+import type { ReconcileTableReport } from '../../common/contract';
 import { deleteRecords, deletionTarget } from './deletions';
 import type { ChildTableSpec } from './resources';
 
@@ -55,23 +56,10 @@ export interface ReconcileOptions {
   inTransaction?: () => void;
 }
 
-export type RefusedBecause = 'incomplete-listing' | 'too-many-missing';
+export type RefusedBecause = NonNullable<ReconcileResult['refused']>;
 
-export interface ReconcileResult {
-  resource: string;
-  /** Distinct ids in the listing (0 when it was not read). */
-  listed: number;
-  /** Records stored here before reconciling. */
-  held: number;
-  /** Records old enough (and, for orders without read_all_orders, recent enough) to be judged. */
-  judged: number;
-  /** Judged records absent from the listing. */
-  missing: number;
-  deleted: number;
-  refused: RefusedBecause | null;
-  /** What happened, for the run's report and the Web UI. */
-  message: string;
-}
+/** One table's reconciliation, as the run's result reports it (common/contract.ts documents the fields). */
+export type ReconcileResult = ReconcileTableReport;
 
 /** A listing this code cannot read (not an id, a child without its parent): it reads the same on every attempt. */
 export class UnreadableListingError extends Error {

@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import { emailSha256 } from '../../common/email-hash';
 import type { PurgeReport, RedactionCounts, RedactionInput } from '../../common/redaction-contract';
 import type { Db } from './database';
+import { withSecureDelete } from './sql';
 import { getMetadata } from './metadata';
 import { resourceSpec, SHOP_TIME_ZONE_KEY } from './resources';
 import { upsertRecords } from './upsert';
@@ -74,10 +75,8 @@ function rewrite(db: Db, resource: 'customers' | 'orders', where: string, params
  */
 export function redactCustomer(db: Db, input: RedactionInput, now: Date = new Date()): RedactionCounts {
   const redactedAt = now.toISOString();
-  const previous = db.pragma('secure_delete', { simple: true }) as number;
-  db.pragma('secure_delete = ON');
-  try {
-    return db
+  return withSecureDelete(db, () =>
+    db
       .transaction((): RedactionCounts => {
         const { customerIds, orderIds } = findTargets(db, input);
         if (customerIds.length === 0 && orderIds.length === 0) {
@@ -98,10 +97,8 @@ export function redactCustomer(db: Db, input: RedactionInput, now: Date = new Da
         );
         return { found: true, customerIds, customers, orders, guestOrders: orderIds.length, redactedAt };
       })
-      .immediate();
-  } finally {
-    db.pragma(`secure_delete = ${previous === 2 ? 'FAST' : previous}`);
-  }
+      .immediate(),
+  );
 }
 
 /** A reader still on the WAL kept the checkpoint from emptying it; retrying after the reader is done succeeds. */

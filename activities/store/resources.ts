@@ -272,17 +272,8 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
   if (!formatters.has(timeZone)) {
     let format: Intl.DateTimeFormat | null = null;
     try {
-      format = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-        timeZoneName: 'longOffset',
-      });
+      // Only the offset is read from it (`GMT-05:00`); the wall-clock time is computed from it (shopTime).
+      format = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
     } catch {
       format = null; // a zone this Node does not know: the timestamps stay in UTC
     }

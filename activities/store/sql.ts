@@ -7,3 +7,17 @@ export type Db = Database.Database;
 export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
+
+/**
+ * Runs `work` with SQLite's `secure_delete` on (deleted content overwritten with zeros, so no free page keeps it), then
+ * puts the connection's previous setting back.
+ */
+export function withSecureDelete<T>(db: Db, work: () => T): T {
+  const previous = db.pragma('secure_delete', { simple: true }) as number;
+  db.pragma('secure_delete = ON');
+  try {
+    return work();
+  } finally {
+    db.pragma(`secure_delete = ${previous === 2 ? 'FAST' : previous}`);
+  }
+}

@@ -1,9 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { RESOURCE_NAMES, type SyncInput, type SyncResult } from '../../common/contract';
 import { createShopifyStore, type CompetingClient, type ShopifyStore } from '../../emulators/shopify';
-import { compareWithStore, EQUAL } from '../helpers/compare';
-import { recordFigures } from '../helpers/faults-outputs';
-import { openReadOnly, runSyncInProcess, testConfig } from '../helpers/sync-harness';
+import { expectDatabaseEqualsStore, recordFigures } from '../helpers/faults-outputs';
+import { runSyncInProcess, testConfig } from '../helpers/sync-harness';
 import { startTemporal, workflowBundle } from '../helpers/temporal';
 import { tempDir } from '../helpers/tmp';
 
@@ -52,16 +51,7 @@ describe('a THROTTLED storm during syncs (real Temporal dev server)', () => {
     };
   }
 
-  const expectExact = () => {
-    const db = openReadOnly(data.dir);
-    try {
-      const comparison = compareWithStore(db, store);
-      expect(comparison.firstDifferences).toEqual([]);
-      expect(comparison).toMatchObject(EQUAL);
-    } finally {
-      db.close();
-    }
-  };
+  const expectExact = () => expectDatabaseEqualsStore(data.dir, store);
 
   it('a full sync through bulk operations waits the storm out and stores every record', async () => {
     const { result, throttled, requests } = await syncInStorm({ full: true });

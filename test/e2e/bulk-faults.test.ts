@@ -6,10 +6,10 @@ import { RESOURCE_NAMES, type ResourceName, type SyncInput, type SyncResult } fr
 import { shopifySync } from '../../workflows';
 import { createShopifyStore, type ShopifyStore, type ShopifyStoreOptions } from '../../emulators/shopify';
 import { createSyncWorker } from '../../worker/create-worker';
-import { compareWithStore, EQUAL } from '../helpers/compare';
 import { DevServer, resultWithin, startWorker, workerEnv, type WorkerProcess } from '../helpers/faults-processes';
 import { waitFor } from '../helpers/processes';
-import { openReadOnly, testConfig } from '../helpers/sync-harness';
+import { expectDatabaseEqualsStore } from '../helpers/faults-outputs';
+import { testConfig } from '../helpers/sync-harness';
 import { startTemporal, workflowBundle } from '../helpers/temporal';
 import { tempDir } from '../helpers/tmp';
 
@@ -78,16 +78,7 @@ describe('bulk operation faults (real Temporal dev server)', () => {
     }
   }
 
-  const expectExact = (dataDir: string, store: ShopifyStore) => {
-    const db = openReadOnly(dataDir);
-    try {
-      const comparison = compareWithStore(db, store);
-      expect(comparison.firstDifferences).toEqual([]);
-      expect(comparison).toMatchObject(EQUAL);
-    } finally {
-      db.close();
-    }
-  };
+  const expectExact = expectDatabaseEqualsStore;
   /** The run's failure message as the CLI and the Web UI show it. */
   const failureMessage = (error: unknown): string => {
     expect(error).toBeInstanceOf(WorkflowFailedError);
@@ -296,13 +287,6 @@ describe('bulk operations across a Temporal server restart (dev server on its ow
     expect(store.graphql.bulkOperations().map((op) => [op.status, op.downloads])).toEqual(
       Array(3).fill(['COMPLETED', 1]),
     );
-    const db = openReadOnly(dataDir);
-    try {
-      const comparison = compareWithStore(db, store);
-      expect(comparison.firstDifferences).toEqual([]);
-      expect(comparison).toMatchObject(EQUAL);
-    } finally {
-      db.close();
-    }
+    expectDatabaseEqualsStore(dataDir, store);
   }, 180_000);
 });

@@ -2,9 +2,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { RESOURCE_NAMES, syncWorkflowId } from '../../common/contract';
 import { shopifySync } from '../../workflows';
 import { createShopifyStore, ShopifyStore } from '../../emulators/shopify';
-import { compareWithStore, EQUAL } from '../helpers/compare';
 import { resultWithin, startWorker } from '../helpers/faults-processes';
 import { processEnv, waitFor } from '../helpers/processes';
+import { expectDatabaseEqualsStore } from '../helpers/faults-outputs';
 import { openReadOnly, runSyncInProcess, testConfig } from '../helpers/sync-harness';
 import { startTemporal, workflowBundle } from '../helpers/temporal';
 import { tempDir } from '../helpers/tmp';
@@ -32,16 +32,7 @@ describe('full sync through bulk operations (real Temporal dev server)', () => {
       db.close();
     }
   };
-  const expectEqualToStore = (dataDir: string, store: ShopifyStore) => {
-    const db = openReadOnly(dataDir);
-    try {
-      const comparison = compareWithStore(db, store);
-      expect(comparison.firstDifferences).toEqual([]);
-      expect(comparison).toMatchObject(EQUAL);
-    } finally {
-      db.close();
-    }
-  };
+  const expectEqualToStore = expectDatabaseEqualsStore;
   const onePerResource = { products: 1, customers: 1, orders: 1 };
 
   describe('in one worker', () => {

@@ -126,6 +126,14 @@ export function checkSheets(sheets: SheetsEmulator, spreadsheetId: string, dataD
   return { rowsCompared, problems };
 }
 
+/** SQLite equal to the store, row for row; the first differences are shown when it is not. */
+export function expectDatabaseEqualsStore(dataDir: string, store: ShopifyStore) {
+  const comparison = compareDir(dataDir, store);
+  expect(comparison.firstDifferences).toEqual([]);
+  expect(comparison).toMatchObject(EQUAL);
+  return comparison;
+}
+
 /**
  * What every completed sync must leave, whatever happened on the way: SQLite equal to the store (nothing missing,
  * unexpected, different or duplicated), every CSV parsing back to its table row for row, no temp file left.
