@@ -11,6 +11,7 @@ import { log } from '@temporalio/activity';
 import type { DeletionEventsReport } from '../common/contract';
 import {
   DEFAULT_LOOKBACK_MS,
+  DELETION_SUBJECTS,
   type DeletionEventsOptions,
   type DeletionEventsResult,
 } from './shopify/graphql/deletion-events';
@@ -39,7 +40,10 @@ export function createDeletionActivities(deps: DeletionDeps) {
       const db = deps.db();
       const since = getMetadata(db, DELETION_EVENTS_WATERMARK);
       const read = await deps.deletionEvents()({ since, lookbackMs });
-      const byResource = new Map<string, { id: number; deletedAt: string }[]>();
+      // Applied in declaration order (a product before its variants), whatever the order of the events.
+      const byResource = new Map<string, { id: number; deletedAt: string }[]>(
+        Object.values(DELETION_SUBJECTS).map(({ resource }) => [resource, []]),
+      );
       for (const d of read.deletions) byResource.set(d.resource, [...(byResource.get(d.resource) ?? []), d]);
       const floor = new Date(startedMs - lookbackMs).toISOString();
       const candidates = [since, read.newestEventAt, floor].filter((t): t is string => t !== null);

@@ -2,7 +2,7 @@ import { Context, heartbeat, log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ResourceName, SyncMethod, SyncPageInput, SyncPageResult } from '../common/contract';
 import { describeRun, type OpenRun } from '../common/temporal-runs';
-import type { RecordSource, ShopifyPage } from './shopify/record-source';
+import type { CountWindow, RecordSource, ShopifyPage, WindowCount } from './shopify/record-source';
 import { chooseSyncMethod } from './shopify/graphql/sync-method';
 import { laterOf, nextWatermark, updatedAtMinFrom } from './shopify/watermark';
 import {
@@ -17,6 +17,7 @@ import type { Db } from './store/database';
 import { getMetadata, setMetadata, watermarkKey } from './store/metadata';
 import { recordUpdatedAt, type ResourceSpec, SHOP_TIME_ZONE_KEY } from './store/resources';
 import { InvalidRecordError, upsertRecords } from './store/upsert';
+import { storedSince } from './store/window-count';
 
 /** Pages per activity at most: 5,000 records make Temporal's per-activity cost small next to fetching them. */
 export const MAX_PAGES_PER_ACTIVITY = 20;
@@ -54,6 +55,23 @@ export interface ResourcePlan {
   method?: SyncMethod;
   /** Incremental runs: the records Shopify counted in the window, which chose the method. */
   windowCount?: number;
+  /** Incremental runs: nothing in the window is new to the database (unchangedWindow), so it need not be read. */
+  unchanged?: boolean;
+}
+
+/**
+ * Whether an incremental window holds nothing the database lacks, by counts alone: no record at Shopify was updated
+ * after the watermark, and Shopify counts as many records in the window (watermark − lookback) as the database
+ * holds there. Updates only move `updated_at` forward, so every stored record of the window is still in Shopify's
+ * window (unless deleted): a record edited since it was read is either after the watermark (counted as newer) or,
+ * saved late within the lookback, an extra one in Shopify's count. Not caught: an edit in the very second of the
+ * watermark after the record was read there (read with the next change of the resource, whose window still
+ * holds it), and a record deleted while another appeared late in the window (the counts match once the deletion
+ * is applied, the next run reads the window).
+ */
+function unchangedWindow(db: Db, asked: CountWindow, counted: WindowCount): boolean {
+  if (!asked.newerThan || asked.updatedAtMin === null || counted.newer !== 0) return false;
+  return storedSince(db, asked.spec, asked.updatedAtMin) === counted.count;
 }
 
 /**
@@ -83,26 +101,43 @@ export function createSyncActivities(deps: SyncDeps) {
     async planSync(input: { full: boolean; resources: ResourceName[] }): Promise<Record<string, ResourcePlan>> {
       await refuseSecondRun(deps);
       const db = deps.db();
+      const windows: CountWindow[] = [];
+      for (const name of input.resources) {
+        const watermark = input.full ? null : getMetadata(db, watermarkKey(name));
+        windows.push({
+          spec: await source().spec(name),
+          updatedAtMin: updatedAtMinFrom(watermark),
+          newerThan: watermark,
+        });
+      }
+      // Every resource's counts in one request (1 point each).
+      const counted = await source().counts(windows);
       const plan: Record<string, ResourcePlan> = {};
       const why: string[] = [];
-      for (const name of input.resources) {
-        const spec = await source().spec(name);
-        const watermark = input.full ? null : getMetadata(db, watermarkKey(name));
-        const updatedAtMin = updatedAtMinFrom(watermark);
-        const window = await source().count(spec, updatedAtMin);
+      input.resources.forEach((name, k) => {
+        const { spec, updatedAtMin } = windows[k];
+        const window = counted.windows[k];
         if (input.full) {
           plan[name] = { updatedAtMin, expected: window.count, method: 'bulk' };
           why.push(`${name}: full, ${window.count} records, bulk`);
-          continue;
+          return;
         }
         // Without a watermark (a first sync, or the first after the upgrade from REST) the window is the whole store.
-        const choice = chooseSyncMethod(spec.graphql, window.count, window.restoreRate, deps.bulkAbove);
+        const choice = chooseSyncMethod(spec.graphql, window.count, counted.restoreRate, deps.bulkAbove);
         plan[name] = { updatedAtMin, expected: null, method: choice.method, windowCount: window.count };
+        if (unchangedWindow(db, windows[k], window)) {
+          plan[name].unchanged = true;
+          why.push(
+            `${name}: nothing updated since ${windows[k].newerThan}, the ${window.count} records since ` +
+              `${updatedAtMin} all stored: not read`,
+          );
+          return;
+        }
         why.push(
           `${name}: ${window.count} updated since ${updatedAtMin ?? 'ever'}, ${choice.method} (paging ≈ ` +
             `${choice.pagingSeconds} s of cost budget; bulk above ${choice.threshold} records)`,
         );
-      }
+      });
       log.info(`Sync planned: ${why.join('; ')}`, { plan });
       return plan;
     },

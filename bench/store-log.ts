@@ -10,7 +10,10 @@ export interface LogSummary {
   /** Sums over the GraphQL queries that ran: the cost reserved up front, and what they cost in the end. */
   requestedCost: number;
   actualCost: number;
-  /** GraphQL requests by their first top-level field: `orders`, `bulkOperationRunQuery`, `bulkOperation`, `events`… */
+  /**
+   * GraphQL requests by their top-level field: `orders`, `bulkOperationRunQuery`, `bulkOperation`, `events`…; a
+   * request of several fields by all of them (`productsCount+customersCount+ordersCount`).
+   */
   byField: Record<string, number>;
   /** GraphQL requests per resource (the root connection or single record a query reads). */
   byResource: Record<string, number>;
@@ -43,9 +46,14 @@ export function summarizeLog(log: readonly RequestLogEntry[]): LogSummary {
       summary.requestedCost += gql.requestedCost ?? 0;
       summary.actualCost += gql.actualCost;
     }
-    const field = gql?.fields[0] ?? '(none)';
+    // A request of several different fields (the plan's counts of every resource) is named by all of them, and
+    // belongs to no one resource.
+    const fields = [...new Set(gql?.fields ?? [])];
+    const field = fields.length > 0 ? fields.join('+') : '(none)';
     summary.byField[field] = (summary.byField[field] ?? 0) + 1;
-    if (entry.resource) summary.byResource[entry.resource] = (summary.byResource[entry.resource] ?? 0) + 1;
+    if (entry.resource && fields.length <= 1) {
+      summary.byResource[entry.resource] = (summary.byResource[entry.resource] ?? 0) + 1;
+    }
   }
   return summary;
 }

@@ -101,6 +101,8 @@ export interface ResourceProgress {
   bulkWindows?: BulkWindow[];
   /** Windows split in two after a TIMEOUT so far (bounded). */
   bulkSplits?: number;
+  /** Incremental runs: the plan found nothing new in the window, so it was not read (done without pages). */
+  unchanged?: boolean;
 }
 
 /** Records updated at or after `min` (null: any time) and before `max` (null: no end). */
@@ -159,7 +161,7 @@ export interface SyncResult {
   finishedAt: string;
   resources: Record<
     ResourceName,
-    Pick<ResourceProgress, 'pages' | 'records' | 'childRecords' | 'requests' | 'throttledMs' | 'method'>
+    Pick<ResourceProgress, 'pages' | 'records' | 'childRecords' | 'requests' | 'throttledMs' | 'method' | 'unchanged'>
   >;
   stages: StageReport[];
   continuedAsNew: number;

@@ -6,6 +6,10 @@ export function describeProgress(state: SyncState): string {
   // A run recorded before a resource was added has no progress for it.
   for (const name of RESOURCE_NAMES.filter((n) => state.resources[n])) {
     const r = state.resources[name];
+    if (r.unchanged) {
+      lines.push(`- ${name}: nothing updated since the last sync (not read)`);
+      continue;
+    }
     const of = r.expected !== null ? ` of ${r.expected}` : '';
     if (r.method === 'bulk') {
       const status = r.done ? 'done' : r.bulkOperationId ? 'Shopify exporting' : 'waiting';

@@ -212,9 +212,17 @@ async function plan(state: SyncState, names: ResourceName[], report: () => void)
     { full: state.mode === 'full', resources: unplanned },
   ]);
   for (const name of unplanned) {
-    state.resources[name].updatedAtMin = plans[name].updatedAtMin;
-    state.resources[name].expected = plans[name].expected;
-    if (plans[name].method) state.resources[name].method = plans[name].method;
+    const progress = state.resources[name];
+    progress.updatedAtMin = plans[name].updatedAtMin;
+    progress.expected = plans[name].expected;
+    if (plans[name].method) progress.method = plans[name].method;
+    // Nothing new in the window: done without a page, the watermark left as it is. Plans recorded before this
+    // never say so; the patch keeps a run started by the previous version paging as it did.
+    if (plans[name].unchanged && patched('skip-unchanged-resources')) {
+      progress.unchanged = true;
+      progress.done = true;
+      log.info(`Stage ${name} done: nothing updated since the watermark, not read`, { resource: name });
+    }
   }
   state.planned = true;
 }
@@ -487,8 +495,12 @@ async function writeOutputs(state: SyncState, report: () => void): Promise<void>
 function result(state: SyncState, names: ResourceName[]): SyncResult {
   const resources = {} as SyncResult['resources'];
   for (const name of names) {
-    const { pages, records, childRecords, requests, throttledMs, method } = state.resources[name];
-    resources[name] = { pages, records, childRecords, requests, throttledMs, ...(method ? { method } : {}) };
+    const { pages, records, childRecords, requests, throttledMs, method, unchanged } = state.resources[name];
+    resources[name] = {
+      ...{ pages, records, childRecords, requests, throttledMs },
+      ...(method ? { method } : {}),
+      ...(unchanged ? { unchanged } : {}),
+    };
   }
   return {
     mode: state.mode,

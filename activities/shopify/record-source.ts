@@ -12,9 +12,24 @@ export interface ShopifyPage {
   throttledMs: number;
 }
 
-export interface RecordCount {
+/** A resource's window to count: records updated at or after `updatedAtMin` (all with null). */
+export interface CountWindow {
+  spec: ResourceSpec;
+  updatedAtMin: string | null;
+  /** Also count the records updated strictly after this instant (the watermark); absent: not counted. */
+  newerThan?: string | null;
+}
+
+export interface WindowCount {
   count: number;
-  /** The cost bucket's restore rate (points per second) Shopify reported with the count; null if it did not. */
+  /** Records updated after the window's `newerThan`; null when it had none. */
+  newer: number | null;
+}
+
+export interface RecordCounts {
+  /** One per window, in the order asked. */
+  windows: WindowCount[];
+  /** The cost bucket's restore rate (points per second) Shopify reported with the counts; null if it did not. */
   restoreRate: number | null;
 }
 
@@ -25,7 +40,7 @@ export interface RecordCount {
 export interface RecordSource {
   /** The declaration the records are stored with (timestamps in the shop's time zone). */
   spec(name: ResourceName): Promise<ResourceSpec>;
-  /** Records of the resource updated at or after `updatedAtMin` (all with null). */
-  count(spec: ResourceSpec, updatedAtMin?: string | null): Promise<RecordCount>;
+  /** Every window's counts in one request (the plan asks all resources at once). */
+  counts(windows: readonly CountWindow[]): Promise<RecordCounts>;
   page(spec: ResourceSpec, cursor: string | null, updatedAtMin: string | null): Promise<ShopifyPage>;
 }

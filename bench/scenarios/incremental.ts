@@ -1,5 +1,6 @@
 /**
- * 4. Incremental syncs after a full one: with no changes (at most one request per resource, under 2 s end to end),
+ * 4. Incremental syncs after a full one: with no changes (at most one request per resource, under 2 s end to end;
+ * the plan's counts of every resource are one request of their own, then no page for a resource with nothing new),
  * and with 1% of every resource changed through the emulator's `mutate`. Requests are counted at the emulator.
  */
 import type { BenchContext } from '../context';
@@ -12,7 +13,7 @@ import type { LogSummary } from '../store-log';
 const RESOURCES = ['products', 'customers', 'orders'] as const;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Requests that read no resource (the shop's time zone, destroy events…), by their top-level field. */
+/** Requests that read no one resource (all counts, the shop's time zone, destroy events…), by their fields. */
 function otherFields(log: LogSummary): string {
   const perResource = Object.values(log.byResource).reduce((sum, n) => sum + n, 0);
   const other = Object.entries(log.byField).filter(([field]) => !RESOURCE_FIELDS.has(field));

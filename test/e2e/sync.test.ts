@@ -81,6 +81,34 @@ describe('sync workflow end to end (real Temporal dev server, emulated Shopify s
     expectEqualToStore();
   });
 
+  it('an incremental run with nothing changed asks Shopify twice: every count in one request, then destroy events', async () => {
+    store.clearRequestLog();
+    const result = await runSyncInProcess(env, testConfig(data.dir, url), {});
+
+    const asked = store.requestLog.filter((r) => r.kind === 'graphql').map((r) => r.graphql!.fields.join(','));
+    // The shop's time zone is asked once per worker process (this test starts one per run).
+    expect(asked.filter((fields) => fields !== 'shop')).toEqual([
+      'productsCount,productsCount,customersCount,customersCount,ordersCount,ordersCount',
+      'events',
+    ]);
+    for (const name of RESOURCE_NAMES) {
+      expect(result.resources[name]).toMatchObject({ pages: 0, records: 0, unchanged: true });
+    }
+    expect(result.stages.map((s) => s.name)).toEqual(expect.arrayContaining(['csv', 'analytics']));
+    expectEqualToStore();
+
+    // One change later, only its resource is paged (one page), the others still not.
+    store.mutate('customers', { update: 1 });
+    store.clearRequestLog();
+    const next = await runSyncInProcess(env, testConfig(data.dir, url), {});
+    expect(pageRequests(store.requestLog, 'customers')).toHaveLength(1);
+    expect(pageRequests(store.requestLog, 'orders')).toEqual([]);
+    expect(pageRequests(store.requestLog, 'products')).toEqual([]);
+    expect(next.resources.customers.records).toBeGreaterThanOrEqual(1);
+    expect(next.resources.orders).toMatchObject({ pages: 0, unchanged: true });
+    expectEqualToStore();
+  });
+
   it('a bad token fails the run at once, without retries, with a message naming the store and the 401', async () => {
     store.clearRequestLog();
     const started = Date.now();

@@ -51,7 +51,7 @@ describe('replay: recorded histories of real runs replay against the current wor
   const activityTypes = (file: string) =>
     events(file).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
 
-  it.each(['', 'pre-batches-', 'pre-dashboard-'])(
+  it.each(['', 'pre-batches-', 'pre-dashboard-', 'pre-skip-'])(
     'set "%s": a full run, an incremental run, retries, continue-as-new, a failure and the two runs after it',
     (prefix) => {
       const files = recorded.map((r) => r.file);
@@ -87,6 +87,27 @@ describe('replay: recorded histories of real runs replay against the current wor
     expect(events('full.json').map((e) => e.eventType)).toContain('EVENT_TYPE_MARKER_RECORDED');
   });
 
+  it('the pre-skip set was written by the release before unchanged windows were skipped, with today’s activities', () => {
+    // Its plans say a window is unchanged (today's planSync), and that workflow code paged it all the same: what a
+    // run started before the upgrade and finished after it holds. The current code must replay it paging too.
+    type Recorded = {
+      activityTaskCompletedEventAttributes?: { result?: { payloads?: { data: string }[] } };
+      markerRecordedEventAttributes?: { details?: Record<string, { payloads?: { data: string }[] }> };
+    };
+    const decode = (data: string) => Buffer.from(data, 'base64').toString();
+    const recordedEvents = (file: string) => events(file) as unknown as Recorded[];
+    const [plan] = recordedEvents('pre-skip-incremental.json')
+      .flatMap((e) => e.activityTaskCompletedEventAttributes?.result?.payloads?.map((p) => decode(p.data)) ?? [])
+      .filter((result) => result.includes('"updatedAtMin"'));
+    expect(JSON.parse(plan).products.unchanged).toBe(true);
+    expect(activityTypes('pre-skip-incremental.json').filter((type) => type === 'syncPage')).toHaveLength(3);
+    const patches = recordedEvents('pre-skip-incremental.json').flatMap(
+      (e) => e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.map((p) => decode(p.data)) ?? [],
+    );
+    expect(patches.join()).toContain('deletion-events');
+    expect(patches.join()).not.toContain('skip-unchanged-resources');
+  });
+
   it('no history holds a credential (they stay in the worker environment)', () => {
     for (const r of recorded) expect(JSON.stringify(r.history)).not.toMatch(/shpat_|BEGIN PRIVATE KEY/);
   });
@@ -100,7 +121,7 @@ describe('replay: recorded histories of real runs replay against the current wor
     expect(failures).toEqual([]);
   });
 
-  it('a reordered workflow fails replay, and so does a new stage without patched(): the check catches both', async () => {
+  it('a reordered workflow fails replay, and so do a new stage or the unchanged-window skip without patched()', async () => {
     // A scratch copy of workflows/ (and the common/ it imports): the CSV export and the analytics swapped, then the
     // dashboard stage unguarded; replayed against a history recorded before the dashboard stage existed.
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'replay-reordered-'));
@@ -132,11 +153,24 @@ describe('replay: recorded histories of real runs replay against the current wor
       expect(broken.error).toBeInstanceOf(DeterminismViolationError);
       expect(broken.error?.message).toMatch(/renderDashboard|pushToSheets/);
 
+      // Unchanged windows skipped without their patched() guard: a run that paged one before the upgrade breaks.
+      fs.writeFileSync(file, source);
+      const skipGuard = "plans[name].unchanged && patched('skip-unchanged-resources')";
+      expect(source).toContain(skipGuard);
+      fs.writeFileSync(file, source.replace(skipGuard, 'plans[name].unchanged'));
+      const unguardedSkip = await bundleWorkflowCode({ workflowsPath: path.join(scratch, 'workflows'), logger: quiet });
+      const incremental = recorded.find((r) => r.file === 'pre-skip-incremental.json')!;
+      const [skipped] = await replayAll(unguardedSkip, [incremental]);
+      expect(skipped.error).toBeInstanceOf(DeterminismViolationError);
+
       // The same copy unchanged replays cleanly: the failures above are the changes, not the copying.
       fs.writeFileSync(file, source);
       const unchanged = await bundleWorkflowCode({ workflowsPath: path.join(scratch, 'workflows'), logger: quiet });
-      const [clean] = await replayAll(unchanged, [full]);
-      expect(clean.error).toBeUndefined();
+      const cleanRuns = await replayAll(unchanged, [
+        full,
+        recorded.find((r) => r.file === 'pre-skip-incremental.json')!,
+      ]);
+      expect(cleanRuns.map((r) => r.error)).toEqual([undefined, undefined]);
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
     }

@@ -46,4 +46,12 @@ describe("the emulator's request log as the benchmark counts it", () => {
     expect(summary.requestedCost).toBe(22 * ran);
     expect(summary.actualCost).toBe(22 * ran);
   });
+
+  it('names a request of several fields by all of them, and counts it for no one resource', async () => {
+    store.clearRequestLog();
+    await gql(url, '{ p: productsCount { count } o: ordersCount { count } o2: ordersCount { count } }');
+    const summary = summarizeLog(store.requestLog);
+    expect(summary.byField).toEqual({ 'productsCount+ordersCount': 1 });
+    expect(summary.byResource).toEqual({});
+  });
 });

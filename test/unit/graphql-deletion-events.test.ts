@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { CostPacer } from '../../activities/shopify/graphql/cost-pacer';
 import { deletionEventsSearch, fetchDeletionEvents } from '../../activities/shopify/graphql/deletion-events';
 import { GraphqlClient } from '../../activities/shopify/graphql/graphql-client';
+import { parseSearchQuery, type SearchNode } from '../../emulators/shopify/graphql/search-grammar';
 
 /**
  * Destroy events read through the GraphQL client from a tiny local shop that answers `events` the way Shopify
@@ -38,16 +39,20 @@ const cost = {
   },
 };
 
-/** Shopify's search syntax as far as the events query uses it: `field:value` terms joined by AND. */
+/** Shopify's search grammar (AND, OR, parentheses) over the fields the events query documents. */
 function matches(event: StoredEvent, search: string): boolean {
-  return search.split(' AND ').every((term) => {
-    const created = /^created_at:>='([^']+)'$/.exec(term);
-    if (created) return Date.parse(event.createdAt) >= Date.parse(created[1]);
-    const [field, value] = term.split(':');
-    if (field === 'action') return event.action === value;
-    if (field === 'subject_type') return event.subjectType === value;
-    throw new Error(`the test shop does not understand the search term "${term}"`);
-  });
+  const test = (node: SearchNode): boolean => {
+    if (node.kind === 'not') return !test(node.term);
+    if (node.kind !== 'term') return node.kind === 'and' ? node.terms.every(test) : node.terms.some(test);
+    if (node.field === 'created_at' && node.comparator === ':>=') {
+      return Date.parse(event.createdAt) >= Date.parse(node.value);
+    }
+    if (node.field === 'action') return event.action === node.value;
+    if (node.field === 'subject_type') return event.subjectType === node.value;
+    throw new Error(`the test shop does not understand the search term ${JSON.stringify(node)}`);
+  };
+  const tree = parseSearchQuery(search);
+  return tree === null || test(tree);
 }
 
 async function shop(events: StoredEvent[], answer?: (r: Received, res: http.ServerResponse) => boolean) {
@@ -104,18 +109,20 @@ const event = (subjectType: string, gid: string, createdAt: string, action = 'de
 });
 
 describe('fetchDeletionEvents', () => {
-  it('asks once per subject type for destroy events since the watermark less the lookback', async () => {
+  it('asks once, for every subject type, for destroy events since the watermark less the lookback', async () => {
     const { client, received } = await shop([]);
     const result = await fetchDeletionEvents(client, { since: '2026-11-30T06:00:00.000Z', lookbackMs: 15 * 60_000 });
-    expect(result).toEqual({ deletions: [], newestEventAt: null, ignored: 0, pages: 4, requests: 4, throttledMs: 0 });
-    expect(received.map((r) => r.variables)).toEqual(
-      // The declared subject types, in declaration order (resources.ts).
-      ['PRODUCT', 'PRODUCT_VARIANT', 'CUSTOMER', 'ORDER'].map((type) => ({
+    expect(result).toEqual({ deletions: [], newestEventAt: null, ignored: 0, pages: 1, requests: 1, throttledMs: 0 });
+    // The declared subject types, in declaration order (resources.ts), grouped in parentheses.
+    expect(received.map((r) => r.variables)).toEqual([
+      {
         first: 250,
         after: null,
-        query: `action:destroy AND subject_type:${type} AND created_at:>='2026-11-30T05:45:00.000Z'`,
-      })),
-    );
+        query:
+          'action:destroy AND (subject_type:PRODUCT OR subject_type:PRODUCT_VARIANT OR subject_type:CUSTOMER OR ' +
+          "subject_type:ORDER) AND created_at:>='2026-11-30T05:45:00.000Z'",
+      },
+    ]);
     expect(received[0].query).toMatch(/events\(first: \$first, after: \$after, query: \$query, sortKey: CREATED_AT\)/);
     expect(received[0].query).toMatch(/\.\.\. on BasicEvent \{ subjectId subjectType \}/);
   });
@@ -131,11 +138,12 @@ describe('fetchDeletionEvents', () => {
       event('ORDER', 'gid://shopify/Order/2', '2026-11-29T00:00:00Z'), // before the watermark and lookback
     ]);
     const result = await fetchDeletionEvents(client, { since: '2026-11-30T06:30:00Z' });
+    // In event order; the COLLECTION event is not asked for (the test shop applies the search as Shopify would).
     expect(result.deletions).toEqual([
+      { resource: 'orders', id: 450789469, deletedAt: '2026-11-30T07:00:00Z' },
+      { resource: 'customers', id: 207119551, deletedAt: '2026-11-30T07:01:00Z' },
       { resource: 'products', id: 632910392, deletedAt: '2026-11-30T07:02:00Z' },
       { resource: 'product_variants', id: 808950810, deletedAt: '2026-11-30T07:03:00Z' },
-      { resource: 'customers', id: 207119551, deletedAt: '2026-11-30T07:01:00Z' },
-      { resource: 'orders', id: 450789469, deletedAt: '2026-11-30T07:00:00Z' },
     ]);
     expect(result.newestEventAt).toBe('2026-11-30T07:03:00Z');
     expect(result.ignored).toBe(0);
@@ -207,10 +215,25 @@ describe('fetchDeletionEvents', () => {
     expect((error as ApplicationFailure).message).toMatch(/Grant the app the read_orders access scope/);
   });
 
-  it('writes the search string without a date when there is no watermark', () => {
-    expect(deletionEventsSearch('PRODUCT_VARIANT', null)).toBe('action:destroy AND subject_type:PRODUCT_VARIANT');
-    expect(deletionEventsSearch('ORDER', '2026-11-30T05:00:00.000Z')).toBe(
-      "action:destroy AND subject_type:ORDER AND created_at:>='2026-11-30T05:00:00.000Z'",
+  it('writes the search string without a date when there is no watermark, one subject without parentheses', () => {
+    expect(deletionEventsSearch(['PRODUCT_VARIANT'], null)).toBe('action:destroy AND subject_type:PRODUCT_VARIANT');
+    expect(deletionEventsSearch(['ORDER', 'CUSTOMER'], '2026-11-30T05:00:00.000Z')).toBe(
+      "action:destroy AND (subject_type:ORDER OR subject_type:CUSTOMER) AND created_at:>='2026-11-30T05:00:00.000Z'",
     );
+  });
+
+  it('an event of a subject type not asked for is not trusted, even if Shopify returned it', async () => {
+    const { client } = await shop([], (_request, res) => {
+      const nodes = [
+        event('CUSTOMER', 'gid://shopify/Customer/7', '2026-11-30T07:00:00Z'),
+        event('ORDER', 'gid://shopify/Order/8', '2026-11-30T07:00:01Z'),
+      ];
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ data: { events: { nodes, pageInfo: { hasNextPage: false, endCursor: 'x' } } } }));
+      return true;
+    });
+    const result = await fetchDeletionEvents(client, { since: null, subjects: ['ORDER', 'PRODUCT'] });
+    expect(result.deletions).toEqual([{ resource: 'orders', id: 8, deletedAt: '2026-11-30T07:00:01Z' }]);
+    expect(result.ignored).toBe(1);
   });
 });

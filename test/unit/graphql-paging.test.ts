@@ -1,5 +1,5 @@
 import { parse, validate } from 'graphql';
-import { countQuery, drainQuery, pageQuery, updatedSince } from '../../activities/shopify/graphql/query-builder';
+import { countsQuery, drainQuery, pageQuery, updatedSince } from '../../activities/shopify/graphql/query-builder';
 import {
   connection,
   list,
@@ -61,9 +61,22 @@ describe('cost-based page sizes', () => {
         expect(emulatorCost(drain.document, { id: 'gid://shopify/Order/1', after: 'x' })).toBe(drain.cost);
         expect(drain.cost).toBeLessThanOrEqual(MAX_QUERY_COST);
       }
-      expect(emulatorCost(countQuery(source).document)).toBe(countQuery(source).cost);
     },
   );
+
+  it('asks every resource’s counts in one document, 1 point each, two per resource as the plan does', () => {
+    const fields = RESOURCES.flatMap((r) => [
+      { alias: r.name, source: r.graphql },
+      { alias: `${r.name}Newer`, source: r.graphql },
+    ]);
+    const counts = countsQuery(fields);
+    const variables = Object.fromEntries(
+      fields.map((_, k) => [counts.variable(k), "updated_at:>'2026-01-01T00:00:00Z'"]),
+    );
+    expect(emulatorCost(counts.document, variables)).toBe(counts.cost);
+    expect(counts.cost).toBe(2 * RESOURCES.length);
+    expect(counts.document).toContain('ordersNewer: ordersCount(query: $q5, limit: null)');
+  });
 
   it('pages the orders by ten, with ten line items each, and drains a 300-item order in three more queries', () => {
     const orders = resourceSpec('orders').graphql;

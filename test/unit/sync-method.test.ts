@@ -2,11 +2,11 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { BULK_FIXED_SECONDS, chooseSyncMethod } from '../../activities/shopify/graphql/sync-method';
 import { pageQuery } from '../../activities/shopify/graphql/query-builder';
 import { Db, openDatabase } from '../../activities/store/database';
-import { setMetadata, watermarkKey } from '../../activities/store/metadata';
+import { getMetadata, setMetadata, watermarkKey } from '../../activities/store/metadata';
 import { resourceSpec } from '../../activities/store/resources';
 import { createSyncActivities, type ResourcePlan } from '../../activities/sync-activities';
 import { createShopifyStore, type ShopifyStore } from '../../emulators/shopify';
-import { syncDeps } from '../helpers/graphql-source';
+import { syncAll, syncDeps } from '../helpers/graphql-source';
 import { tempDir } from '../helpers/tmp';
 
 /** Pages or a bulk operation for an incremental window: Shopify's count of the window against the cost model. */
@@ -108,5 +108,100 @@ describe('planSync', () => {
   it('a full sync is a bulk operation whatever the count, the count its progress target', async () => {
     setMetadata(db, watermarkKey('orders'), watermarkWith(3));
     expect((await plan(true)).orders).toMatchObject({ method: 'bulk', expected: 120, updatedAtMin: null });
+  });
+});
+
+describe('planSync: every count in one request, and windows with nothing new', () => {
+  const data = tempDir('plan-unchanged-');
+  let store: ShopifyStore;
+  let db: Db;
+  // The emulator stamps changes with this clock: a change "before the watermark" is one saved late.
+  let clock = Date.parse('2026-11-30T12:00:00Z');
+  const quiet = () => undefined;
+  const logger = { log: quiet, trace: quiet, debug: quiet, info: quiet, warn: quiet, error: quiet };
+  const names = ['products', 'customers', 'orders'] as const;
+
+  beforeAll(async () => {
+    store = createShopifyStore({ seed: 8, products: 3, customers: 10, orders: 20, now: () => new Date(clock) });
+    await store.listen(0);
+    db = openDatabase(data.dir);
+  });
+  afterAll(async () => {
+    db.close();
+    await store.close();
+    data.cleanup();
+  });
+
+  const plan = (full = false): Promise<Record<string, ResourcePlan>> => {
+    const { planSync } = createSyncActivities(syncDeps(db, store.url));
+    return new MockActivityEnvironment({}, { logger }).run(planSync, { full, resources: [...names] });
+  };
+
+  /** Stores every record as a finished sync would, the watermark each resource's newest `updated_at`. */
+  async function syncEverything(): Promise<void> {
+    await syncAll(syncDeps(db, store.url));
+    for (const name of names) {
+      const newest = Math.max(...[...store.records(name)].map((r) => Date.parse(r.updated_at as string)));
+      setMetadata(db, watermarkKey(name), new Date(newest).toISOString());
+    }
+  }
+
+  /** The plan's GraphQL requests: counts only, one request for all. */
+  async function planRequests(full = false) {
+    store.clearRequestLog();
+    const result = await plan(full);
+    const requests = store.requestLog.filter((e) => e.kind === 'graphql' && !e.graphql?.fields.includes('shop'));
+    return { result, requests };
+  }
+
+  it('asks every resource’s counts in one request: the window and what is newer than the watermark', async () => {
+    await syncEverything();
+    const { result, requests } = await planRequests();
+    expect(requests).toHaveLength(1);
+    expect(requests[0].graphql!.fields).toEqual(names.flatMap((n) => [`${n}Count`, `${n}Count`]));
+    // The window is watermark − 60 s: it holds at least the newest record, already stored.
+    for (const name of names) expect(result[name]).toMatchObject({ method: 'pages', unchanged: true });
+    expect(result.orders.windowCount).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a full sync counts every resource in one request too, and none is "unchanged"', async () => {
+    const { result, requests } = await planRequests(true);
+    expect(requests).toHaveLength(1);
+    expect(requests[0].graphql!.fields).toEqual(names.map((n) => `${n}Count`));
+    for (const name of names) {
+      expect(result[name]).toMatchObject({ method: 'bulk', expected: store.count(name) });
+      expect(result[name].unchanged).toBeUndefined();
+    }
+  });
+
+  it('a record changed after the watermark makes its resource read, the others stay unchanged', async () => {
+    await syncEverything();
+    clock = Date.now();
+    store.mutate('customers', { update: 1 });
+    const { result } = await planRequests();
+    expect(result.customers.unchanged).toBeUndefined();
+    expect(result.customers.windowCount).toBeGreaterThanOrEqual(1);
+    expect(result.orders.unchanged).toBe(true);
+    expect(result.products.unchanged).toBe(true);
+  });
+
+  it('a record saved late, inside the look-back before the watermark, makes its resource read', async () => {
+    await syncEverything();
+    const watermark = Date.parse(getMetadata(db, watermarkKey('orders'))!);
+    // The oldest order, stamped 30 s before the watermark: not newer than it, but one more record in the window.
+    const [oldest] = [...store.records('orders')].sort(
+      (a, b) => Date.parse(a.updated_at as string) - Date.parse(b.updated_at as string),
+    );
+    clock = watermark - 30_000;
+    store.mutate('orders', { ids: [oldest.id as number] });
+    const { result } = await planRequests();
+    expect(result.orders.unchanged).toBeUndefined();
+    expect(result.customers.unchanged).toBe(true);
+  });
+
+  it('without a watermark (a first sync) nothing is "unchanged"', async () => {
+    db.prepare('DELETE FROM metadata').run();
+    const { result } = await planRequests();
+    for (const name of names) expect(result[name].unchanged).toBeUndefined();
   });
 });

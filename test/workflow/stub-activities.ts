@@ -60,6 +60,8 @@ export function stubActivities(
     bulk?: BulkScript;
     /** Resources whose RECONCILE_INTERVAL has passed (default none); every resource when the run asks. */
     reconcileDue?: ResourceName[];
+    /** Resources whose incremental window the plan finds unchanged (nothing new since the watermark). */
+    unchanged?: ResourceName[];
   } = {},
 ) {
   const calls: Calls = {
@@ -93,7 +95,12 @@ export function stubActivities(
       return Object.fromEntries(
         input.resources.map((name) => [
           name,
-          { updatedAtMin: UPDATED_AT_MIN, expected: null, method: input.full && bulk ? 'bulk' : 'pages' },
+          {
+            updatedAtMin: UPDATED_AT_MIN,
+            expected: null,
+            method: input.full && bulk ? 'bulk' : 'pages',
+            ...(!input.full && options.unchanged?.includes(name) ? { windowCount: 2, unchanged: true } : {}),
+          },
         ]),
       );
     },

@@ -101,6 +101,41 @@ describe('shopifySync with stubbed activities', () => {
     expect(details).toContain('- deletions: 2 destroy events; removed 1 orders, 1 products');
   });
 
+  it('does not page a resource whose window the plan found unchanged; its watermark stays, the summary reports it', async () => {
+    const { activities, calls } = stubActivities(shop, { unchanged: ['products', 'orders'] });
+    const { result, details, history } = await withSync(activities, {}, async (handle) => ({
+      result: await handle.result(),
+      details: (await handle.query(workflowMetadataQuery)).currentDetails,
+      history: await handle.fetchHistory(),
+    }));
+    expect(calls.pages.map((p) => p.resource)).toEqual(Array(shop.customers).fill('customers'));
+    expect(calls.watermarks.map((w) => w.resource)).toEqual(['customers']);
+    for (const name of ['products', 'orders'] as const) {
+      expect(result.resources[name]).toEqual({
+        pages: 0,
+        records: 0,
+        childRecords: 0,
+        requests: 0,
+        throttledMs: 0,
+        method: 'pages',
+        unchanged: true,
+      });
+      expect(details).toContain(`- ${name}: nothing updated since the last sync (not read)`);
+    }
+    expect(result.resources.customers).toMatchObject({ pages: shop.customers, records: shop.customers * 10 });
+    // The rest of the run as before: destroy events, then the outputs.
+    const later = ['deletionEvents', 'csv', 'analytics', 'dashboard', 'sheets'];
+    expect(calls.order.filter((name) => later.includes(name))).toEqual(later);
+    // Behind patched(): runs recorded before it replay without the marker (test/replay).
+    const markers = (history.events ?? []).flatMap(
+      (e) =>
+        e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.map((p) =>
+          Buffer.from(p.data!).toString(),
+        ) ?? [],
+    );
+    expect(markers.some((m) => m.includes('skip-unchanged-resources'))).toBe(true);
+  });
+
   it('a run that continued as new shows its paging progress in the Web UI, not "stage: failed"', async () => {
     const { activities } = stubActivities(shop);
     const { details, progress } = await withSync(activities, { historyLimit: 25 }, async (handle) => {

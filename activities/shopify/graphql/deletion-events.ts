@@ -2,8 +2,10 @@
  * Reads what Shopify deleted since the last read, from the GraphQL `events` query (`deletionEvents` is deprecated
  * and covers products and collections only).
  *
- * Design: one query per subject type — `action:destroy AND subject_type:ORDER AND created_at:>='…'` — paged to the
- * end with `after`, oldest first, so the search string stays a plain conjunction. Events can appear seconds to
+ * Design: one query for every subject type — `action:destroy AND (subject_type:PRODUCT OR subject_type:ORDER …) AND
+ * created_at:>='…'`, grouped as Shopify's search grammar allows (docs/api/usage/search-syntax: connectives, and
+ * parenthesized sub-queries; it does not say how AND and OR bind without them) — paged to the end with `after`,
+ * oldest first: one request when nothing was deleted, whatever the number of subject types. Events can appear seconds to
  * minutes late, so the read starts `lookbackMs` before the watermark; an event read twice is harmless because
  * removing a record that is already gone records nothing (store/deletions.ts). Each event is checked again here
  * (action `destroy`, the subject type asked for, an id of the matching type): an event that does not fit is
@@ -52,7 +54,7 @@ export interface DeletionEventsOptions {
 }
 
 export interface DeletionEventsResult {
-  /** One entry per deleted record, at its earliest destroy event, in event order per subject type. */
+  /** One entry per deleted record, at its earliest destroy event, in event order. */
   deletions: DeletedRecord[];
   /** The newest event's `createdAt` (the next watermark's candidate), or null when there was none. */
   newestEventAt: string | null;
@@ -90,9 +92,13 @@ interface EventsPage {
   events: { nodes: EventNode[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
 }
 
-/** The search string for one subject type: `action:destroy AND subject_type:ORDER AND created_at:>='…'`. */
-export function deletionEventsSearch(subject: DeletionSubject, from: string | null): string {
-  const terms = ['action:destroy', `subject_type:${subject}`];
+/**
+ * The search string for the subject types:
+ * `action:destroy AND (subject_type:PRODUCT OR subject_type:ORDER) AND created_at:>='…'`.
+ */
+export function deletionEventsSearch(subjects: readonly DeletionSubject[], from: string | null): string {
+  const types = subjects.map((subject) => `subject_type:${subject}`);
+  const terms = ['action:destroy', types.length === 1 ? types[0] : `(${types.join(' OR ')})`];
   if (from) terms.push(`created_at:>='${from}'`);
   return terms.join(' AND ');
 }
@@ -113,44 +119,45 @@ export async function fetchDeletionEvents(
     throttledMs: 0,
   };
   const seen = new Set<string>();
-  for (const subject of options.subjects ?? Object.keys(DELETION_SUBJECTS)) {
-    const { gidType, resource } = DELETION_SUBJECTS[subject];
-    const query = deletionEventsSearch(subject, from);
-    let after: string | null = null;
-    for (;;) {
-      const page: GraphqlResult<EventsPage> = await client.query<EventsPage>(
-        EVENTS,
-        { first: PAGE_SIZE, after, query },
-        { signal: options.signal },
-      );
-      result.pages += 1;
-      result.requests += page.requests;
-      result.throttledMs += page.throttledMs;
-      const { nodes, pageInfo } = page.data.events;
-      for (const event of nodes) {
-        const gid = parseGid(event.subjectId);
-        const id = gid ? Number(gid.legacyId) : NaN;
-        if (
-          event.action !== 'destroy' ||
-          event.subjectType !== subject ||
-          gid?.type !== gidType ||
-          !Number.isSafeInteger(id) ||
-          Number.isNaN(Date.parse(event.createdAt))
-        ) {
-          result.ignored += 1;
-          continue;
-        }
-        if (!result.newestEventAt || Date.parse(event.createdAt) > Date.parse(result.newestEventAt)) {
-          result.newestEventAt = event.createdAt;
-        }
-        const key = `${resource}/${id}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        result.deletions.push({ resource, id, deletedAt: event.createdAt });
+  const subjects = options.subjects ?? Object.keys(DELETION_SUBJECTS);
+  if (subjects.length === 0) return result;
+  const query = deletionEventsSearch(subjects, from);
+  let after: string | null = null;
+  for (;;) {
+    const page: GraphqlResult<EventsPage> = await client.query<EventsPage>(
+      EVENTS,
+      { first: PAGE_SIZE, after, query },
+      { signal: options.signal },
+    );
+    result.pages += 1;
+    result.requests += page.requests;
+    result.throttledMs += page.throttledMs;
+    const { nodes, pageInfo } = page.data.events;
+    for (const event of nodes) {
+      const subject = event.subjectType ?? '';
+      const asked = subjects.includes(subject) ? DELETION_SUBJECTS[subject] : undefined;
+      const gid = parseGid(event.subjectId);
+      const id = gid ? Number(gid.legacyId) : NaN;
+      if (
+        !asked ||
+        event.action !== 'destroy' ||
+        gid?.type !== asked.gidType ||
+        !Number.isSafeInteger(id) ||
+        Number.isNaN(Date.parse(event.createdAt))
+      ) {
+        result.ignored += 1;
+        continue;
       }
-      if (!pageInfo.hasNextPage || !pageInfo.endCursor) break;
-      after = pageInfo.endCursor;
+      if (!result.newestEventAt || Date.parse(event.createdAt) > Date.parse(result.newestEventAt)) {
+        result.newestEventAt = event.createdAt;
+      }
+      const key = `${asked.resource}/${id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      result.deletions.push({ resource: asked.resource, id, deletedAt: event.createdAt });
     }
+    if (!pageInfo.hasNextPage || !pageInfo.endCursor) break;
+    after = pageInfo.endCursor;
   }
   return result;
 }

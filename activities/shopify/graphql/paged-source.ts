@@ -1,9 +1,17 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { ResourceName } from '../../../common/contract';
 import { type ApiRecord, resourceSpec, type ResourceSpec } from '../../store/resources';
-import type { RecordCount, RecordSource, ShopifyPage } from '../record-source';
+import type { CountWindow, RecordCounts, RecordSource, ShopifyPage } from '../record-source';
 import type { GraphqlClient, GraphqlResult } from './graphql-client';
-import { countQuery, drainQuery, nestedConnections, pageQuery, updatedSince } from './query-builder';
+import {
+  type CountField,
+  countsQuery,
+  drainQuery,
+  nestedConnections,
+  pageQuery,
+  searchTime,
+  updatedSince,
+} from './query-builder';
 
 interface Connection {
   nodes?: ApiRecord[];
@@ -27,16 +35,38 @@ export class GraphqlPagedSource implements RecordSource {
     return resourceSpec(name, await this.shopTimeZone());
   }
 
-  async count(spec: ResourceSpec, updatedAtMin: string | null = null): Promise<RecordCount> {
-    const query = countQuery(spec.graphql);
+  async counts(windows: readonly CountWindow[]): Promise<RecordCounts> {
+    const fields: CountField[] = [];
+    const searches: (string | null)[] = [];
+    const slots = windows.map((w, k) => {
+      const search = w.spec.graphql.incremental.search;
+      fields.push({ alias: `w${k}`, source: w.spec.graphql });
+      searches.push(updatedSince(w.updatedAtMin, search));
+      if (w.newerThan == null) return { window: fields.length - 1, newer: null };
+      fields.push({ alias: `w${k}newer`, source: w.spec.graphql });
+      searches.push(`${search}:>'${searchTime(w.newerThan)}'`);
+      return { window: fields.length - 2, newer: fields.length - 1 };
+    });
+    const query = countsQuery(fields);
+    const variables = Object.fromEntries(searches.map((search, k) => [query.variable(k), search]));
     const { data, cost } = await this.client.query<Record<string, { count?: unknown } | null>>(
       query.document,
-      { query: updatedSince(updatedAtMin, spec.graphql.incremental.search) },
+      variables,
       { cost: query.cost, signal: this.signal?.() },
     );
-    const count = data[spec.graphql.count]?.count;
-    if (typeof count !== 'number') throw this.badAnswer(`${spec.graphql.count} without a count`);
-    return { count, restoreRate: cost?.throttleStatus?.restoreRate ?? null };
+    const countAt = (index: number) => {
+      const field = fields[index];
+      const count = data[field.alias]?.count;
+      if (typeof count !== 'number') throw this.badAnswer(`${field.source.count} without a count`);
+      return count;
+    };
+    return {
+      windows: slots.map((slot) => ({
+        count: countAt(slot.window),
+        newer: slot.newer === null ? null : countAt(slot.newer),
+      })),
+      restoreRate: cost?.throttleStatus?.restoreRate ?? null,
+    };
   }
 
   async page(spec: ResourceSpec, cursor: string | null, updatedAtMin: string | null): Promise<ShopifyPage> {

@@ -43,12 +43,28 @@ export function drainQuery(source: GraphqlSource, nested: Extract<Nested, { kind
   };
 }
 
-/** The count for the ETA; `limit: null` asks for the exact number rather than "at least 10,000". */
-export function countQuery(source: GraphqlSource): BuiltQuery {
+/** One count of a counts query: the answer's alias, the count field (`ordersCount`) and its variable. */
+export interface CountField {
+  alias: string;
+  source: GraphqlSource;
+}
+
+/**
+ * Several counts in one request, each under its own alias with its own `$query` variable (`$q0`, `$q1`…): the plan
+ * asks every resource's window at once. A count is an object, 1 point each (Shopify's method, as selection.ts
+ * computes it); `limit: null` asks for the exact number rather than "at least 10,000".
+ */
+export function countsQuery(fields: readonly CountField[]): BuiltQuery & { variable: (index: number) => string } {
+  const variable = (index: number) => `q${index}`;
+  const declarations = fields.map((_, k) => `$${variable(k)}: String`).join(', ');
+  const selections = fields
+    .map((f, k) => `${f.alias}: ${f.source.count}(query: $${variable(k)}, limit: null) { count precision }`)
+    .join(' ');
   return {
     first: 0,
-    cost: 1,
-    document: `query SyncCount($query: String) { ${source.count}(query: $query, limit: null) { count precision } }`,
+    cost: fields.length,
+    variable,
+    document: `query SyncCounts(${declarations}) { ${selections} }`,
   };
 }
 

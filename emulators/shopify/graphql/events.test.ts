@@ -121,6 +121,41 @@ describe('Shopify store emulator: deleting records and destroy events', () => {
     expect(reversed.events.nodes.map((n: Any) => n.subjectId)).toEqual([...seen].reverse());
   });
 
+  it('reads the documented search grammar: OR in parentheses, NOT and -, an ignored field dropped with a warning', async () => {
+    const [product] = ([...store.records('products')] as Any[]).map((p) => p.id);
+    const [order] = ([...store.records('orders')] as Any[]).map((o) => o.id);
+    const customer = ([...store.records('customers')] as Any[]).find((c) => !orderCustomers().has(c.id)).id;
+    store.delete('products', [product]);
+    clock += 60_000;
+    store.delete('orders', [order]);
+    store.delete('customers', [customer]);
+    const subjects = async (query: string) => {
+      const reply = await gql(url, EVENTS, { first: 10, query });
+      return { ids: reply.body.data.events.nodes.map((n: Any) => n.subjectId), search: reply.body.extensions?.search };
+    };
+
+    const either = await subjects('action:destroy AND (subject_type:PRODUCT OR subject_type:CUSTOMER)');
+    expect(either.ids).toEqual([`gid://shopify/Product/${product}`, `gid://shopify/Customer/${customer}`]);
+    expect((await subjects('action:destroy -subject_type:PRODUCT NOT subject_type:ORDER')).ids).toEqual([
+      `gid://shopify/Customer/${customer}`,
+    ]);
+    // What the sync sends: every subject at once, since a time.
+    const since = await subjects(
+      "action:destroy AND (subject_type:PRODUCT OR subject_type:ORDER OR subject_type:CUSTOMER) AND created_at:>='2026-11-30T08:00:30Z'",
+    );
+    expect(since.ids).toEqual([`gid://shopify/Order/${order}`, `gid://shopify/Customer/${customer}`]);
+    // An unknown field is ignored, as Shopify does, with a warning: the OR keeps its other term.
+    const unknown = await subjects('action:destroy AND (subject_type:ORDER OR colour:red)');
+    expect(unknown.ids).toEqual([`gid://shopify/Order/${order}`]);
+    expect(JSON.stringify(unknown.search)).toContain('colour');
+
+    const mixed = await gql(url, EVENTS, {
+      first: 10,
+      query: 'subject_type:ORDER OR subject_type:PRODUCT action:destroy',
+    });
+    expect(mixed.body.errors[0].message).toMatch(/mixes AND and OR without parentheses/);
+  });
+
   it('refuses to delete a customer with orders, and deletes nothing of a call that fails', async () => {
     const [withOrders] = [...orderCustomers()] as number[];
     const free = ([...store.records('customers')] as Any[]).find((c) => !orderCustomers().has(c.id)).id;

@@ -1,14 +1,16 @@
 /**
  * The shop's event log, as far as the project reads it: `destroy` events of deleted products, variants, orders and
  * customers, served by the `events` root field as `BasicEvent`s (the `Event` interface plus `subjectId` and
- * `subjectType`). Search: `action:`, `subject_type:`, `created_at:` with comparators and `id:`, joined by AND;
- * other fields Shopify knows (`comments`) are accepted and ignored; unknown ones are warned about, as Shopify does.
+ * `subjectType`). Search: Shopify's grammar (search-grammar.ts: AND, OR, NOT/-, parentheses) over `action:`,
+ * `subject_type:`, `created_at:` with comparators and `id:`; other fields Shopify knows (`comments`) are accepted
+ * and ignored; unknown ones are warned about, as Shopify does.
  * Sort keys: ID (the default) and CREATED_AT, which order events alike since both grow with time.
  */
 import { badRequest, decodeCursor, encodeCursor, pageSize, type ConnectionArgs } from './connections';
 import { gid, utc } from './shapes';
 import { parseInstant } from '../time';
 import type { SearchWarning } from './search';
+import { type Comparator, parseSearchQuery, SearchGrammarError, type SearchNode } from './search-grammar';
 
 export const EVENT_SUBJECTS = {
   PRODUCT: 'Product',
@@ -29,17 +31,7 @@ export interface StoreEvent {
 
 type Rec = Record<string, unknown>;
 
-const TERM = /^([a-z_]+):(<=|>=|<|>|=)?(?:'([^']*)'|"([^"]*)"|(\S+))$/;
 const FIRST_EVENT_ID = 98_765_432_100;
-
-interface EventFilter {
-  action?: string;
-  subjectType?: string;
-  createdMin?: number;
-  createdMax?: number;
-  idMin?: number;
-  idMax?: number;
-}
 
 export class EventLog {
   private readonly events: StoreEvent[] = [];
@@ -68,8 +60,8 @@ export class EventLog {
 
   /** The `events` connection: filtered, in id order (or reversed), paged with `first`/`after` or `last`/`before`. */
   connection(args: ConnectionArgs & { query?: string | null }, warnings: SearchWarning[]): Rec {
-    const filter = this.parse(args.query ?? '', warnings);
-    let list = this.events.filter((e) => matches(e, filter));
+    const matches = this.parse(args.query ?? '', warnings);
+    let list = this.events.filter(matches);
     if (args.reverse) list = [...list].reverse();
     const { size, fromEnd } = pageSize(args, 'events');
     const cursorOf = (e: StoreEvent) => encodeCursor({ id: e.id, value: e.id }, false);
@@ -124,56 +116,67 @@ export class EventLog {
     };
   }
 
-  private parse(query: string, warnings: SearchWarning[]): EventFilter {
-    const filter: EventFilter = {};
-    for (const token of query.match(/(?:[^\s'"]+|'[^']*'|"[^"]*")+/g) ?? []) {
-      if (token === 'AND') continue;
-      if (token === 'OR' || token === 'NOT' || token.startsWith('(') || token.startsWith('-')) {
-        throw badRequest(`the emulator does not implement "${token}" in search queries (only AND)`);
-      }
-      const m = TERM.exec(token);
-      if (!m) {
-        warnings.push({
-          field: 'default',
-          message: `Free-text search ("${token}") is not implemented by the emulator.`,
-        });
-        continue;
-      }
-      const [, field, op = '=', q1, q2, bare] = m;
-      const value = q1 ?? q2 ?? bare ?? '';
-      if (field === 'action') filter.action = value;
-      else if (field === 'subject_type') filter.subjectType = value.toUpperCase();
-      else if (field === 'created_at') {
-        const ms = parseInstant(value, this.utcOffset);
-        if (ms === undefined) warnings.push({ field, message: `Invalid date: ${value}` });
-        else bound(filter, 'createdMin', 'createdMax', op, ms);
-      } else if (field === 'id' && /^\d+$/.test(value)) bound(filter, 'idMin', 'idMax', op, Number(value));
-      else if (field !== 'comments') warnings.push({ field, message: 'Invalid search field for this query.' });
+  /**
+   * The `query` argument as a predicate over events. Terms Shopify would ignore (an unknown field, free text, a bad
+   * date) are dropped with a warning, as if not written: an AND or OR of what is left, or every event if nothing is.
+   */
+  private parse(query: string, warnings: SearchWarning[]): (e: StoreEvent) => boolean {
+    let tree: SearchNode | null;
+    try {
+      tree = parseSearchQuery(query);
+    } catch (error) {
+      if (error instanceof SearchGrammarError) throw badRequest(error.message);
+      throw error;
     }
-    return filter;
+    return (tree && this.predicate(tree, warnings)) ?? (() => true);
+  }
+
+  private predicate(node: SearchNode, warnings: SearchWarning[]): ((e: StoreEvent) => boolean) | null {
+    if (node.kind === 'not') {
+      const inner = this.predicate(node.term, warnings);
+      return inner && ((e) => !inner(e));
+    }
+    if (node.kind !== 'term') {
+      const terms = node.terms.flatMap((t) => this.predicate(t, warnings) ?? []);
+      if (terms.length === 0) return null;
+      return node.kind === 'and' ? (e) => terms.every((t) => t(e)) : (e) => terms.some((t) => t(e));
+    }
+    const { field, comparator, value } = node;
+    if (field === null) {
+      warnings.push({ field: 'default', message: `Free-text search ("${value}") is not implemented by the emulator.` });
+      return null;
+    }
+    if (field === 'action' && comparator === ':') return (e) => e.action === value;
+    if (field === 'subject_type' && comparator === ':') {
+      const subject = value.toUpperCase();
+      return (e) => e.subjectType === subject;
+    }
+    if (field === 'created_at') {
+      const ms = parseInstant(value, this.utcOffset);
+      if (ms === undefined) {
+        warnings.push({ field, message: `Invalid date: ${value}` });
+        return null;
+      }
+      return compare(comparator, ms, (e) => e.createdMs);
+    }
+    if (field === 'id' && /^\d+$/.test(value)) return compare(comparator, Number(value), (e) => e.id);
+    // `comments` only adds comment events, of which the emulator has none.
+    if (field !== 'comments') warnings.push({ field, message: 'Invalid search field for this query.' });
+    return null;
   }
 }
 
-function bound(filter: EventFilter, min: 'createdMin' | 'idMin', max: 'createdMax' | 'idMax', op: string, v: number) {
-  const raise = (x: number) => (filter[min] = Math.max(filter[min] ?? -Infinity, x));
-  const lower = (x: number) => (filter[max] = Math.min(filter[max] ?? Infinity, x));
-  if (op === '>=') raise(v);
-  else if (op === '>') raise(v + 1);
-  else if (op === '<=') lower(v);
-  else if (op === '<') lower(v - 1);
-  else {
-    raise(v);
-    lower(v);
+function compare(comparator: Comparator, bound: number, of: (e: StoreEvent) => number): (e: StoreEvent) => boolean {
+  switch (comparator) {
+    case ':>=':
+      return (e) => of(e) >= bound;
+    case ':>':
+      return (e) => of(e) > bound;
+    case ':<=':
+      return (e) => of(e) <= bound;
+    case ':<':
+      return (e) => of(e) < bound;
+    default:
+      return (e) => of(e) === bound;
   }
-}
-
-function matches(e: StoreEvent, f: EventFilter): boolean {
-  return (
-    (f.action === undefined || e.action === f.action) &&
-    (f.subjectType === undefined || e.subjectType === f.subjectType) &&
-    (f.createdMin === undefined || e.createdMs >= f.createdMin) &&
-    (f.createdMax === undefined || e.createdMs <= f.createdMax) &&
-    (f.idMin === undefined || e.id >= f.idMin) &&
-    (f.idMax === undefined || e.id <= f.idMax)
-  );
 }
