@@ -7,10 +7,13 @@ describe('watermarks', () => {
     expect(updatedAtMinFrom(null)).toBeNull();
   });
 
-  it('never moves past the moment paging started, so records edited during the sync are fetched next time', () => {
-    const started = '2024-03-01T12:00:00Z';
+  it('stays before the second paging started, so records edited during the sync count as newer next time', () => {
+    const started = '2024-03-01T12:00:00.400Z';
     expect(nextWatermark('2024-03-01T11:00:00Z', started, null)).toBe('2024-03-01T11:00:00Z');
-    expect(nextWatermark('2024-03-01T12:30:00Z', started, null)).toBe(started);
+    expect(nextWatermark('2024-03-01T11:59:59Z', started, null)).toBe('2024-03-01T11:59:59Z');
+    // Read at 12:00:00.4 and edited again at 12:00:00.9, a record still says 12:00:00: the watermark stays before it.
+    expect(nextWatermark('2024-03-01T12:00:00Z', started, null)).toBe('2024-03-01T11:59:59.000Z');
+    expect(nextWatermark('2024-03-01T12:30:00Z', started, null)).toBe('2024-03-01T11:59:59.000Z');
   });
 
   it('never moves backwards, and stays when nothing was fetched', () => {
