@@ -55,7 +55,9 @@ export class ProgressReporter {
           : r.bulkOperationId
             ? 'bulk operation: Shopify exporting'
             : 'bulk operation: starting'
-        : `${r.pages} ${r.pages === 1 ? 'page' : 'pages'}`,
+        : r.unchanged
+          ? 'nothing updated since the last sync: not read'
+          : `${r.pages} ${r.pages === 1 ? 'page' : 'pages'}`,
     ];
     if (rate !== null && rate > 0) {
       parts.push(`${Math.round(rate)}/s`);
@@ -102,13 +104,15 @@ export class ProgressReporter {
     for (const name of RESOURCE_NAMES.filter((n) => result.resources[n])) {
       const r = result.resources[name];
       // A bulk operation has no pages; its few requests (start, checks) are not counted.
-      const paged = r.method !== 'bulk';
+      const pages = r.unchanged ? '-' : r.method === 'bulk' ? 'bulk' : String(r.pages);
+      const requests = r.method === 'bulk' || r.unchanged ? '-' : String(r.requests);
       out.write(
         `  ${name.padEnd(10)} ${String(r.records).padStart(9)} ${String(r.childRecords).padStart(10)} ` +
-          `${(paged ? String(r.pages) : 'bulk').padStart(6)} ${(paged ? String(r.requests) : '-').padStart(8)} ` +
-          `${seconds(r.throttledMs).padStart(9)}\n`,
+          `${pages.padStart(6)} ${requests.padStart(8)} ${seconds(r.throttledMs).padStart(9)}\n`,
       );
     }
+    const unchanged = RESOURCE_NAMES.filter((n) => result.resources[n]?.unchanged);
+    if (unchanged.length > 0) out.write(`  (${unchanged.join(', ')}: nothing updated since the last sync, not read)\n`);
     if (result.continuedAsNew > 0) out.write(`  (continued as new ${result.continuedAsNew} times)\n`);
     out.write('\n');
     if (result.deletions) out.write(`  ${'deletions'.padEnd(10)} ${result.deletions.detail}\n`);

@@ -93,6 +93,16 @@ describe('ProgressReporter', () => {
     expect(out.text()).toMatch(/orders\s+7\s+9\s+bulk\s+-\s+0.0s/); // a bulk operation: no pages to count
     expect(out.text()).toMatch(/csv\s+done in 0.1s: 5 files, 26 rows\n\s+\/d\/orders.csv/);
     expect(out.text()).not.toContain('deletions');
+    expect(out.text()).not.toContain('not read');
+
+    const withUnchanged = sink();
+    const products = { pages: 0, records: 0, childRecords: 0, requests: 0, throttledMs: 0, unchanged: true };
+    new ProgressReporter(withUnchanged.stream, false).finish({
+      ...result,
+      resources: { ...result.resources, products },
+    });
+    expect(withUnchanged.text()).toMatch(/products\s+0\s+0\s+-\s+-\s+0.0s/);
+    expect(withUnchanged.text()).toContain('(products: nothing updated since the last sync, not read)');
 
     const withDeletions = sink();
     const detail = '3 destroy events; removed 2 orders, 1 products';
