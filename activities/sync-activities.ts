@@ -63,11 +63,10 @@ export interface ResourcePlan {
  * Whether an incremental window holds nothing the database lacks, by counts alone: no record at Shopify was updated
  * after the watermark, and Shopify counts as many records in the window (watermark − lookback) as the database
  * holds there. Updates only move `updated_at` forward, so every stored record of the window is still in Shopify's
- * window (unless deleted): a record edited since it was read is either after the watermark (counted as newer) or,
- * saved late within the lookback, an extra one in Shopify's count. Not caught: an edit in the very second of the
- * watermark after the record was read there (read with the next change of the resource, whose window still
- * holds it), and a record deleted while another appeared late in the window (the counts match once the deletion
- * is applied, the next run reads the window).
+ * window (unless deleted): a record edited since it was read is either after the watermark (counted as newer; the
+ * watermark stays before the second paging started, see nextWatermark) or, saved late within the lookback, an extra
+ * one in Shopify's count. Not caught at once: a record deleted while another appeared late in the window (the counts
+ * match once the deletion is applied, the next run reads the window).
  */
 function unchangedWindow(db: Db, asked: CountWindow, counted: WindowCount): boolean {
   if (!asked.newerThan || asked.updatedAtMin === null || counted.newer !== 0) return false;
