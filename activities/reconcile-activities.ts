@@ -26,7 +26,7 @@ import { ID_LISTINGS, listedIds, type LineCount } from './shopify/graphql/id-lis
 import { streamJsonl } from './shopify/graphql/jsonl-stream';
 import type { Db } from './store/database';
 import { getMetadata, setMetadata } from './store/metadata';
-import { reconcile, UnreadableListingError } from './store/reconcile';
+import { incompleteListing, reconcile, UnreadableListingError } from './store/reconcile';
 
 export const reconciledAtKey = (resource: ResourceName): string => `reconciled_at:${resource}`;
 
@@ -41,31 +41,24 @@ const SCOPES_QUERY = '{ currentAppInstallation { accessScopes { handle } } }';
 export interface ReconcileDeps {
   app: Pick<AppConfig, 'reconcileIntervalMs' | 'reconcileMaxShare'>;
   db: () => Db;
-  /** The GraphQL client (SHOPIFY_API=graphql); without it reconciliation is skipped and says so. */
-  graphql?: () => GraphqlClient;
+  graphql: () => GraphqlClient;
   store: string;
   now?: () => number;
 }
 
 export function createReconcileActivities(deps: ReconcileDeps) {
   const now = deps.now ?? Date.now;
-  const context = (resource: ResourceName): BulkContext => {
-    if (!deps.graphql) {
-      throw ApplicationFailure.nonRetryable(
-        'Reconciliation lists ids through the GraphQL Admin API, but this worker is configured for REST. ' +
-          'Set SHOPIFY_API=graphql on the worker (or leave it unset) and start the sync again.',
-        'ConfigError',
-      );
-    }
-    return { client: deps.graphql(), store: deps.store, scopes: resourceScopes(resource), resource, signal: signal() };
-  };
+  const context = (resource: ResourceName): BulkContext => ({
+    client: deps.graphql(),
+    store: deps.store,
+    scopes: resourceScopes(resource),
+    resource,
+    signal: signal(),
+  });
 
   return {
     /** Every resource when asked; otherwise those whose RECONCILE_INTERVAL has passed since they were reconciled. */
     async planReconciliation(input: { requested: boolean }): Promise<ReconciliationPlan> {
-      if (!deps.graphql) {
-        return { due: [], detail: 'skipped: reconciliation reads Shopify through the GraphQL Admin API only' };
-      }
       if (input.requested) return { due: [...RESOURCE_NAMES], detail: 'requested (--reconcile)' };
       const interval = deps.app.reconcileIntervalMs;
       if (interval === null) return { due: [], detail: 'not requested, and RECONCILE_INTERVAL is off' };
@@ -102,7 +95,8 @@ export function createReconcileActivities(deps: ReconcileDeps) {
     /**
      * Reads the finished listing and reconciles each of its tables. The listing is complete only if the operation
      * COMPLETED and its file was read to the end, with as many lines as Shopify counted; a FAILED operation (partial
-     * data or not) removes nothing, and the resource stays due for the next run.
+     * data or not) removes nothing, and the resource stays due for the next run; so does a result whose URL expired
+     * before it was read (the workflow waited longer than Shopify keeps it): the next run lists again.
      */
     async applyReconciliation(input: ReconcileApplyInput): Promise<ReconcileTableReport[]> {
       const bulk = context(input.resource);
@@ -115,9 +109,14 @@ export function createReconcileActivities(deps: ReconcileDeps) {
       const db = deps.db();
       const listing = ID_LISTINGS[input.resource];
       const reports: ReconcileTableReport[] = [];
+      let expired: string | null = null;
       const beat = setInterval(() => heartbeat(), 1_000);
       try {
         for (const table of listing.tables) {
+          if (expired !== null) {
+            reports.push(incompleteListing(db, table.table, expired));
+            continue;
+          }
           const count: LineCount = { lines: 0 };
           const url = poll.state === 'completed' ? poll.url : null;
           const lines = url === null ? [] : streamJsonl(url, { signal: bulk.signal });
@@ -137,7 +136,11 @@ export function createReconcileActivities(deps: ReconcileDeps) {
               now: new Date(now()),
               inTransaction: () => setMetadata(db, reconciledAtKey(input.resource), new Date(now()).toISOString()),
             },
-          );
+          ).catch((error: unknown) => {
+            if (!(error instanceof ApplicationFailure && error.type === 'BulkResultExpired')) throw error;
+            expired = `its result could no longer be downloaded: ${error.message}`;
+            return incompleteListing(db, table.table, expired);
+          });
           // Refused as too many: listed in full, so not due again until the interval passes; --force removes them.
           if (result.refused === 'too-many-missing') {
             setMetadata(db, reconciledAtKey(input.resource), new Date(now()).toISOString());

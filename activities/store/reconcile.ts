@@ -81,6 +81,27 @@ function quote(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+function heldRecords(db: Db, resource: string): number {
+  const table = quote(deletionTarget(resource).table.name);
+  return (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+}
+
+/** Nothing removed because Shopify's list of ids was not complete; `why` says how it fell short. */
+export function incompleteListing(db: Db, resource: string, why: string): ReconcileResult {
+  return {
+    resource,
+    listed: 0,
+    held: heldRecords(db, resource),
+    judged: 0,
+    missing: 0,
+    deleted: 0,
+    refused: 'incomplete-listing',
+    message:
+      `Reconciliation of ${resource} deleted nothing: Shopify's list of ${resource} ids was not complete (${why}), ` +
+      `and a record missing from an incomplete list may still exist in Shopify. The next reconciliation tries again.`,
+  };
+}
+
 export async function reconcile(
   db: Db,
   resource: string,
@@ -90,17 +111,12 @@ export async function reconcile(
   const target = deletionTarget(resource);
   const table = quote(target.table.name);
   const key = quote(target.table.primaryKey[0]);
-  const held = (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const held = heldRecords(db, resource);
   const base = { resource, listed: 0, held, judged: 0, missing: 0, deleted: 0 };
 
   const incomplete = (listed: number) => ({
-    ...base,
+    ...incompleteListing(db, resource, 'the listing stopped or failed before its end'),
     listed,
-    refused: 'incomplete-listing' as const,
-    message:
-      `Reconciliation of ${resource} deleted nothing: Shopify's list of ${resource} ids was not complete (the ` +
-      `listing stopped or failed before its end), and a record missing from an incomplete list may still exist ` +
-      `in Shopify. The next reconciliation tries again.`,
   });
   if (!listing.complete) return incomplete(0);
 

@@ -1,11 +1,20 @@
-import { ConfigError, loadAppConfig } from '../../common/config';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { ConfigError, DEFAULT_API_VERSION, loadAppConfig } from '../../common/config';
 import { createReconcileActivities, reconciledAtKey } from '../../activities/reconcile-activities';
 import { ID_LISTINGS, listedIds } from '../../activities/shopify/graphql/id-listing';
 import type { JsonlLine } from '../../activities/shopify/graphql/jsonl-stream';
-import type { GraphqlClient } from '../../activities/shopify/graphql/graphql-client';
+import { accessTokenSource } from '../../activities/shopify/access-token';
+import { CostPacer } from '../../activities/shopify/graphql/cost-pacer';
+import { GraphqlClient } from '../../activities/shopify/graphql/graphql-client';
 import { openDatabase, type Db } from '../../activities/store/database';
 import { UnreadableListingError } from '../../activities/store/reconcile';
 import { getMetadata, setMetadata } from '../../activities/store/metadata';
+import { resourceSpec } from '../../activities/store/resources';
+import { upsertRecords } from '../../activities/store/upsert';
+import { createShopifyStore, type ShopifyStore } from '../../emulators/shopify';
+import { asNodes } from '../helpers/graphql-nodes';
+import { quietLogger } from '../helpers/quiet-logger';
+import { TEST_TOKEN } from '../helpers/sync-harness';
 import { tempDir } from '../helpers/tmp';
 
 /** When a run reconciles (RECONCILE_INTERVAL), and how an id listing's lines become ids. */
@@ -20,11 +29,11 @@ describe('planReconciliation', () => {
   const graphql = () => {
     throw new Error('planning asks Shopify nothing');
   };
-  const activities = (intervalMs: number | null, withGraphql = true) =>
+  const activities = (intervalMs: number | null) =>
     createReconcileActivities({
       app: { reconcileIntervalMs: intervalMs, reconcileMaxShare: 0.05 },
       db: () => db,
-      graphql: withGraphql ? (graphql as () => GraphqlClient) : undefined,
+      graphql: graphql as () => GraphqlClient,
       store: 'acme',
       now: () => now,
     });
@@ -74,15 +83,6 @@ describe('planReconciliation', () => {
     });
   });
 
-  it('with the REST source nothing is listed, and the run says why', async () => {
-    expect(await activities(DAY_MS, false).planReconciliation({ requested: true })).toEqual({
-      due: [],
-      detail: 'skipped: reconciliation reads Shopify through the GraphQL Admin API only',
-    });
-  });
-});
-
-describe('RECONCILE_INTERVAL', () => {
   it('defaults to a day, takes seconds to days or off, and names a good value when wrong', () => {
     expect(loadAppConfig({}).reconcileIntervalMs).toBe(DAY_MS);
     expect(loadAppConfig({ RECONCILE_INTERVAL: '12h' }).reconcileIntervalMs).toBe(DAY_MS / 2);
@@ -156,5 +156,121 @@ describe('listedIds', () => {
     await expect(read([{ id: 'not-a-gid' }], 1)).rejects.toThrow('is not a Product or ProductVariant id');
     // Its own type: the activity fails the run with it at once instead of retrying a file that reads the same.
     await expect(read([{ id: 'not-a-gid' }], 1)).rejects.toBeInstanceOf(UnreadableListingError);
+  });
+});
+
+describe('applyReconciliation against the emulator', () => {
+  const HOUR_MS = 3_600_000;
+  let clock = Date.parse('2026-11-30T06:00:00.000Z');
+  let store: ShopifyStore;
+  let db: Db;
+  let cleanup: () => void;
+  type Reconcile = ReturnType<typeof createReconcileActivities>;
+  const env = () => new MockActivityEnvironment({ activityId: 'reconcile' }, { logger: quietLogger });
+  const startListing = (reconcile: Reconcile) =>
+    env().run(reconcile.startReconcileListing, { resource: 'customers' as const }) as ReturnType<
+      Reconcile['startReconcileListing']
+    >;
+  const apply = (reconcile: Reconcile, input: Parameters<Reconcile['applyReconciliation']>[0]) =>
+    env().run(reconcile.applyReconciliation, input) as ReturnType<Reconcile['applyReconciliation']>;
+
+  beforeAll(async () => {
+    store = createShopifyStore({
+      seed: 5,
+      products: 3,
+      customers: 12,
+      orders: 4,
+      rateLimit: false,
+      now: () => new Date(clock),
+    });
+    await store.listen(0);
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+  beforeEach(() => {
+    let dir: string;
+    ({ dir, cleanup } = tempDir());
+    db = openDatabase(dir);
+  });
+  afterEach(() => {
+    db.close();
+    cleanup();
+  });
+
+  /** A client of the emulator; `afterCompletedCheck` runs once a status check has answered COMPLETED with a URL. */
+  function activities(afterCompletedCheck: () => void = () => undefined) {
+    const config = { store: 'unit-store', baseUrl: store.url, apiVersion: DEFAULT_API_VERSION, timeoutMs: 10_000 };
+    const client = new GraphqlClient({
+      ...config,
+      tokens: accessTokenSource({ ...config, apiToken: TEST_TOKEN }),
+      pacer: new CostPacer(),
+    });
+    type Checked = { status?: string; url?: string | null } | null | undefined;
+    const query = async <T>(...args: Parameters<GraphqlClient['query']>) => {
+      const answer = await client.query<T>(...args);
+      const data = answer.data as { bulkOperation?: Checked; node?: Checked };
+      const operation = data.bulkOperation ?? data.node;
+      if (operation?.status === 'COMPLETED' && operation.url) afterCompletedCheck();
+      return answer;
+    };
+    return createReconcileActivities({
+      app: { reconcileIntervalMs: 86_400_000, reconcileMaxShare: 1 },
+      db: () => db,
+      graphql: () => Object.assign(Object.create(client) as GraphqlClient, { query }),
+      store: 'unit-store',
+      now: () => clock,
+    });
+  }
+
+  async function listCustomers(reconcile: Reconcile) {
+    const started = await startListing(reconcile);
+    const status = () => store.graphql.bulkOperations().find((op) => op.id === started.operationId)?.status;
+    for (let i = 0; i < 200 && (status() === 'CREATED' || status() === 'RUNNING'); i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(status()).toBe('COMPLETED');
+    return started;
+  }
+
+  function storeCustomersAndOneDeleted(): number {
+    const stored = [...store.records('customers')].map((c) => ({
+      ...c,
+      created_at: new Date(clock - 400 * 24 * HOUR_MS).toISOString(),
+    }));
+    const deleted = { id: 990_001, email: 'gone@example.com', created_at: stored[0].created_at };
+    upsertRecords(db, resourceSpec('customers'), asNodes('customers', [...stored, deleted]));
+    return stored.length + 1;
+  }
+
+  it('a complete listing removes the customer Shopify no longer has', async () => {
+    const held = storeCustomersAndOneDeleted();
+    const reconcile = activities();
+    const started = await listCustomers(reconcile);
+    clock += HOUR_MS;
+    const [report] = await apply(reconcile, {
+      ...started,
+      resource: 'customers',
+      force: false,
+    });
+    expect(report).toMatchObject({ refused: null, held, deleted: 1 });
+  });
+
+  it('a result whose URL expired between the check and the download removes nothing, and the resource stays due', async () => {
+    const held = storeCustomersAndOneDeleted();
+    // Shopify keeps results 7 days: the signed URL the check returned has expired by the time it is read.
+    const reconcile = activities(() => (clock += 8 * 24 * HOUR_MS));
+    const started = await listCustomers(reconcile);
+    const before = getMetadata(db, reconciledAtKey('customers'));
+    const [report] = await apply(reconcile, {
+      ...started,
+      resource: 'customers',
+      force: false,
+    });
+    expect(report).toMatchObject({ refused: 'incomplete-listing', held, deleted: 0 });
+    expect(report.message).toContain('its result could no longer be downloaded');
+    expect(report.message).toContain('The next reconciliation tries again.');
+    expect(db.prepare('SELECT COUNT(*) AS n FROM customers').get()).toEqual({ n: held });
+    expect(getMetadata(db, reconciledAtKey('customers'))).toBe(before);
   });
 });
