@@ -88,7 +88,7 @@ export function createBulkSyncActivities(deps: BulkSyncDeps) {
      */
     async cancelBulkSync(input: BulkPollInput): Promise<{ status: string }> {
       const { status } = await cancelBulkOperation(context(input.resource), input.operationId);
-      log.info(`${input.resource}: bulk operation ${input.operationId} ${status} after the sync was cancelled`, {
+      log.info(`${input.resource}: bulk operation ${input.operationId} ${status}: the sync stopped before storing it`, {
         resource: input.resource,
         operationId: input.operationId,
       });

@@ -18,6 +18,7 @@ import {
 import type { RetryPolicy } from '@temporalio/common';
 import type { Activities } from '../activities';
 import {
+  BulkPollInput,
   BulkRerun,
   BulkWindow,
   NON_RETRYABLE_ERROR_TYPES,
@@ -380,36 +381,43 @@ async function syncResources(
     report();
   }
 
-  /**
-   * A cancelled sync cancels the bulk operations it started and has not stored, none left running at Shopify; in a
-   * scope of its own, since the run's is cancelled. Runs recorded before this replay without it.
-   */
-  async function cancelBulkOperations(): Promise<void> {
+  /** The bulk operations started and not stored yet. Runs recorded before this replay without cancelling them. */
+  function unstoredOperations(): BulkPollInput[] {
     const running = names.filter((name) => state.resources[name].bulkOperationId && !state.resources[name].done);
-    if (running.length === 0 || !patched('cancel-bulk-operations')) return;
-    await CancellationScope.nonCancellable(() =>
-      Promise.all(
-        running.map((name) =>
-          cancelBulkSync
-            .executeWithOptions({ summary: `cancel ${name} bulk operation` }, [
-              { resource: name, operationId: state.resources[name].bulkOperationId! },
-            ])
-            .catch((error: unknown) =>
-              log.warn(`${name}: could not cancel bulk operation: ${rootCause(error)}`, { resource: name }),
-            ),
-        ),
-      ),
-    );
+    if (running.length === 0 || !patched('cancel-bulk-operations')) return [];
+    return running.map((name) => ({ resource: name, operationId: state.resources[name].bulkOperationId! }));
   }
 
   // Resources page concurrently; the worker's shared rate limiter keeps the shop's bucket from overflowing.
   try {
     await Promise.all(names.map(syncResource));
   } catch (error) {
-    if (isCancellation(error)) await cancelBulkOperations();
+    // Cancelled, or failed by one resource (the others' operations would run on for nothing): none stays running.
+    if (isCancellation(error) || patched('cancel-bulk-operations-on-failure')) {
+      await cancelAtShopify(unstoredOperations());
+    }
     throw error;
   }
   return names.every((name) => state.resources[name].done);
+}
+
+/**
+ * Cancels bulk operations a run is leaving behind, so none keeps running at Shopify; in a scope of its own, since a
+ * cancelled run's scope is cancelled. One that cannot be cancelled is logged: the run is ending either way.
+ */
+async function cancelAtShopify(operations: BulkPollInput[]): Promise<void> {
+  if (operations.length === 0) return;
+  await CancellationScope.nonCancellable(() =>
+    Promise.all(
+      operations.map(({ resource, operationId }) =>
+        cancelBulkSync
+          .executeWithOptions({ summary: `cancel ${resource} bulk operation` }, [{ resource, operationId }])
+          .catch((error: unknown) =>
+            log.warn(`${resource}: could not cancel bulk operation ${operationId}: ${rootCause(error)}`, { resource }),
+          ),
+      ),
+    ),
+  );
 }
 
 /** Records Shopify deleted leave the database before the outputs are written from it. */
@@ -436,26 +444,34 @@ async function reconcileWithShopify(
   const reconciliation = { ran: plan.due.length > 0, detail: plan.detail, tables: [] as ReconcileTableReport[] };
   state.reconciliation = reconciliation;
   report();
-  await Promise.all(
-    plan.due.map(async (resource) => {
-      const started = await startReconcileListing.executeWithOptions({ summary: `list ${resource} ids` }, [
-        { resource },
+  // Listings started and not yet read: cancelled at Shopify if the run is cancelled or fails meanwhile.
+  const listing = new Map<ResourceName, string>();
+  const listAndReconcile = async (resource: ResourceName) => {
+    const started = await startReconcileListing.executeWithOptions({ summary: `list ${resource} ids` }, [{ resource }]);
+    listing.set(resource, started.operationId);
+    for (let polls = 1; ; polls += 1) {
+      const poll = await pollBulkSync.executeWithOptions({ summary: `check ${resource} id listing` }, [
+        { resource, operationId: started.operationId },
       ]);
-      for (let polls = 1; ; polls += 1) {
-        const poll = await pollBulkSync.executeWithOptions({ summary: `check ${resource} id listing` }, [
-          { resource, operationId: started.operationId },
-        ]);
-        if (poll.state !== 'running') break;
-        await sleep(bulkPollDelayMs(polls, pollMs));
-      }
-      const tables = await applyReconciliation.executeWithOptions({ summary: `reconcile ${resource}` }, [
-        { ...started, resource, force: input.force === true },
-      ]);
-      reconciliation.tables.push(...tables);
-      for (const table of tables) log.info(table.message);
-      report();
-    }),
-  );
+      if (poll.state !== 'running') break;
+      await sleep(bulkPollDelayMs(polls, pollMs));
+    }
+    listing.delete(resource);
+    const tables = await applyReconciliation.executeWithOptions({ summary: `reconcile ${resource}` }, [
+      { ...started, resource, force: input.force === true },
+    ]);
+    reconciliation.tables.push(...tables);
+    for (const table of tables) log.info(table.message);
+    report();
+  };
+  try {
+    await Promise.all(plan.due.map(listAndReconcile));
+  } catch (error) {
+    if (listing.size > 0 && patched('cancel-reconcile-listings')) {
+      await cancelAtShopify([...listing].map(([resource, operationId]) => ({ resource, operationId })));
+    }
+    throw error;
+  }
 }
 
 /** CSVs, analytics, dashboard, then Sheets. A failed push never undoes the local outputs; it fails the run after them. */

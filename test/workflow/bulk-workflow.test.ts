@@ -124,6 +124,14 @@ describe('shopifySync full through bulk operations (stubbed activities)', () => 
     expect(calls.bulkIngests).toEqual([]);
   });
 
+  it('one resource failing the run: the operations of the others are cancelled at Shopify, not left running', async () => {
+    const { error, calls } = await runBulkSync({ runningPolls: 1_000, deniedAt: { resource: 'orders', poll: 2 } });
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect((error as WorkflowFailedError).cause?.message).toContain('ACCESS_DENIED');
+    expect(calls.bulkCancels.map((c) => c.operationId).sort()).toEqual(RESOURCE_NAMES.map((n) => `${n}/1`).sort());
+    expect(calls.bulkIngests).toEqual([]);
+  });
+
   it('TIMEOUT: the window is exported in halves, narrower until none times out, in order, then one watermark', async () => {
     const DAY = 86_400_000;
     // Shopify times out any orders operation over more than 8 days (an open-ended one ends now).

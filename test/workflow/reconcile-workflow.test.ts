@@ -3,6 +3,8 @@
  * run asks (`--reconcile`, with `--force`) or when RECONCILE_INTERVAL has passed, after the destroy events and before
  * the outputs, and not otherwise. What it removes is tested in test/unit/reconcile.test.ts and test/e2e/reconcile.test.ts.
  */
+import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, WorkflowBundlePath } from '@temporalio/worker';
 import { workflowMetadataQuery } from '@temporalio/workflow';
@@ -24,7 +26,11 @@ afterAll(async () => {
 
 const shop: ShopPages = { products: 1, customers: 1, orders: 2 };
 
-async function run(stub: ReturnType<typeof stubActivities>, input: SyncInput) {
+async function run(
+  stub: ReturnType<typeof stubActivities>,
+  input: SyncInput,
+  during?: (handle: WorkflowHandle<typeof shopifySync>) => Promise<void>,
+) {
   const taskQueue = `reconcile-workflow-test-${++runs}`;
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -39,6 +45,7 @@ async function run(stub: ReturnType<typeof stubActivities>, input: SyncInput) {
       args: [input],
       workflowExecutionTimeout: '30 seconds',
     });
+    await during?.(handle);
     const result = await handle.result();
     const details = (await handle.query(workflowMetadataQuery)).currentDetails;
     return { result, details };
@@ -90,6 +97,28 @@ describe('reconciliation in shopifySync (stubbed activities)', () => {
     ]);
     expect(details).toContain('- reconciliation: requested (--reconcile)');
     expect(details).toContain('  - Reconciliation of orders: 1 removed.');
+  });
+
+  it('a run cancelled while Shopify lists the ids cancels the listings there, and reconciles nothing', async () => {
+    const stub = stubActivities(shop, { bulk: { runningPolls: 1_000 } });
+    const outcome = run(stub, { reconcile: true, bulkPollMs: 10 }, async (handle) => {
+      const deadline = Date.now() + 20_000;
+      const listingPolls = () => stub.calls.bulkPolls.filter((p) => p.operationId.endsWith('/ids')).length;
+      while (listingPolls() < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await handle.cancel();
+    });
+    const error = await outcome.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect((error as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+    expect(stub.calls.bulkCancels.map((c) => c.operationId).sort()).toEqual([
+      'customers/ids',
+      'orders/ids',
+      'products/ids',
+    ]);
+    expect(stub.calls.reconciles).toEqual([]);
   });
 
   it('a scheduled run reconciles only the resources whose interval passed, without force', async () => {

@@ -38,6 +38,8 @@ export interface BulkScript {
   onPoll?: (input: BulkPollInput, calls: Calls) => Promise<void>;
   /** Operations started with these inputs end FAILED with TIMEOUT (e.g. windows too wide). */
   timesOut?: (start: BulkStartInput) => boolean;
+  /** The resource's nth check fails the run (as ACCESS_DENIED does). */
+  deniedAt?: { resource: ResourceName; poll: number };
 }
 /** Every record of a stubbed bulk result was last updated then. */
 export const BULK_UPDATED_AT = '2026-11-20T08:00:00.000Z';
@@ -130,6 +132,9 @@ export function stubActivities(
       calls.bulkPolls.push(input);
       await bulk?.onPoll?.(input, calls);
       const polls = calls.bulkPolls.filter((p) => p.operationId === input.operationId).length;
+      if (bulk?.deniedAt?.resource === input.resource && bulk.deniedAt.poll === polls) {
+        throw ApplicationFailure.nonRetryable(`${input.operationId}: ACCESS_DENIED.`, 'ShopifyScopeError');
+      }
       if (polls <= (bulk?.runningPolls ?? 0)) return { state: 'running', status: 'RUNNING', objectCount: 0 };
       const start = calls.bulkStarts.filter((s) => s.resource === input.resource)[
         operationNumber(input.operationId) - 1
