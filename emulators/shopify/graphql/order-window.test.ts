@@ -4,7 +4,7 @@ import { gql } from './test-gql';
 const DAY_MS = 86_400_000;
 
 describe('Shopify store emulator: orders without read_all_orders', () => {
-  it("lists and counts only the last 60 days of orders, as Shopify's Order docs say, and all of them with the scope", async () => {
+  it("lists, counts and reads by id only the last 60 days of orders, as Shopify's Order docs say; all with the scope", async () => {
     let nowMs = Date.now();
     const store = createShopifyStore({ seed: 5, orders: 300, now: () => new Date(nowMs) });
     const base = await store.listen(0);
@@ -24,8 +24,16 @@ describe('Shopify store emulator: orders without read_all_orders', () => {
       expect(windowed.body.data.ordersCount.count).toBe(recent.length);
       expect(windowed.body.data.orders.nodes.map((n: { id: string }) => n.id)).toEqual(recent.slice(0, 250));
 
+      // By id too: an older order reads as null (REST answered 404 Not Found), a recent one as itself.
+      const older = `gid://shopify/Order/${all.find((o) => Date.parse(o.created_at) < since)!.id}`;
+      const byId = `query($old: ID!, $recent: ID!) { old: order(id: $old) { id } oldNode: node(id: $old) { id }
+        recent: order(id: $recent) { id } }`;
+      const read = await gql(base, byId, { old: older, recent: recent[0] });
+      expect(read.body.data).toEqual({ old: null, oldNode: null, recent: { id: recent[0] } });
+
       store.graphql.setAccessScopes(['read_orders', 'read_all_orders']);
       expect((await gql(base, list)).body.data.ordersCount.count).toBe(all.length);
+      expect((await gql(base, byId, { old: older, recent: recent[0] })).body.data.old).toEqual({ id: older });
     } finally {
       await store.close();
     }

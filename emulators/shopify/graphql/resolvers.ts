@@ -113,6 +113,12 @@ export function createRoot(deps: RootDeps): { root: Rec; lookup: Lookup } {
       },
     });
   };
+  /**
+   * Shopify: "Only the last 60 days' worth of orders from a store are accessible from the Order object by default"
+   * (lists, counts, `order(id:)`, `node`) without read_all_orders. Null: no limit.
+   */
+  const oldestVisibleMs = (resource: ResourceName): number | null =>
+    resource === 'orders' && !deps.accessScopes().includes('read_all_orders') ? deps.now() - 60 * 86_400_000 : null;
   const ordering = (resource: ResourceName, field: string, args: Rec, ctx: RequestContext) => {
     const sortKey = (args.sortKey as string | undefined) ?? 'ID';
     if (!SORT_KEYS.includes(sortKey)) throw badRequest(`the emulator does not implement sortKey ${sortKey} yet`);
@@ -125,10 +131,9 @@ export function createRoot(deps: RootDeps): { root: Rec; lookup: Lookup } {
     }
     if (parsed.warnings.length)
       ctx.search.push({ path: [field], query: String(args.query), warnings: parsed.warnings });
-    // Shopify: "Only the last 60 days' worth of orders from a store are accessible" without read_all_orders.
-    if (resource === 'orders' && !deps.accessScopes().includes('read_all_orders')) {
-      parsed.filter.createdMin = Math.max(parsed.filter.createdMin ?? -Infinity, deps.now() - 60 * 86_400_000);
-    }
+    const oldestVisible = oldestVisibleMs(resource);
+    if (oldestVisible !== null)
+      parsed.filter.createdMin = Math.max(parsed.filter.createdMin ?? -Infinity, oldestVisible);
     return new Ordering(datasets[resource], parsed.filter, sortKey as SortKey);
   };
   const connection = (resource: ResourceName, field: string) => (args: Rec, ctx: RequestContext) => {
@@ -155,20 +160,25 @@ export function createRoot(deps: RootDeps): { root: Rec; lookup: Lookup } {
     if (limit != null && n > limit) return { count: limit, precision: 'AT_LEAST' };
     return { count: n, precision: 'EXACT' };
   };
+  /** A record by id, or null when there is none or the app may not see it (an order older than 60 days). */
+  const visibleRecord = (resource: ResourceName, id: number) => {
+    const r = record<Rec>(resource, id);
+    const oldestVisible = oldestVisibleMs(resource);
+    if (!r || (oldestVisible !== null && Date.parse(String(r.created_at)) < oldestVisible)) return null;
+    return shape(resource, r);
+  };
   const single = (resource: ResourceName, field: string) => (args: Rec) => {
     allowed(resource, field);
     const parsed = parseGid(String(args.id));
     if (!parsed || TYPE_OF[parsed.type] !== resource) return null;
-    const r = record<Rec>(resource, parsed.id);
-    return r ? shape(resource, r) : null;
+    return visibleRecord(resource, parsed.id);
   };
   const node = (args: Rec) => {
     const parsed = parseGid(String(args.id));
     if (parsed?.type === 'BulkOperation') return deps.bulk.get(String(args.id));
     const resource = parsed && TYPE_OF[parsed.type];
     if (!parsed || !resource) return null;
-    const r = record<Rec>(resource, parsed.id);
-    return r ? shape(resource, r) : null;
+    return visibleRecord(resource, parsed.id);
   };
   const hours = offsetHours(deps.utcOffset);
   const root: Rec = {
