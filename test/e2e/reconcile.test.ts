@@ -36,9 +36,21 @@ describe('reconciliation (GraphQL source, real Temporal dev server)', () => {
   const goneProducts = new Set<number>();
   const goneVariants = new Set<number>();
 
+  let recentOrders: number[];
   beforeAll(async () => {
     [env] = await Promise.all([startTemporal(), workflowBundle()]);
-    store = createShopifyStore({ seed: 23, products: 60, customers: 70, orders: 60 });
+    // The generated orders are months old; two more are created "a week ago" (the store's clock set back), inside
+    // the 60 days Shopify shows an app without read_all_orders, so that case has orders on both sides of the edge.
+    let clockShiftMs = -7 * DAY_MS;
+    store = createShopifyStore({
+      seed: 23,
+      products: 60,
+      customers: 70,
+      orders: 60,
+      now: () => new Date(Date.now() + clockShiftMs),
+    });
+    recentOrders = store.mutate('orders', { create: 2 }).created;
+    clockShiftMs = 0;
     url = await store.listen(0);
     await runSyncInProcess(env, config(), { full: true });
   });
@@ -132,7 +144,7 @@ describe('reconciliation (GraphQL source, real Temporal dev server)', () => {
     expect(table(result, 'orders')).toMatchObject({ missing: 2, deleted: 2, refused: null });
     expect(table(result, 'customers')).toMatchObject({ missing: 2, deleted: 2, refused: null });
     expect(table(result, 'orders').message).toBe(
-      'Reconciliation of orders: 2 deleted in Shopify and removed here (of 60 stored, 58 listed by Shopify).',
+      'Reconciliation of orders: 2 deleted in Shopify and removed here (of 62 stored, 60 listed by Shopify).',
     );
     expectEqualToStore();
     expect(csvIds('products.csv')).toEqual(expect.not.arrayContaining(deletedProducts));
@@ -179,11 +191,13 @@ describe('reconciliation (GraphQL source, real Temporal dev server)', () => {
     expectEqualToStore();
   });
 
-  it('without read_all_orders an order older than 60 days deleted in Shopify stays, and the run says why', async () => {
+  it('without read_all_orders an order older than 60 days deleted in Shopify stays, a recent one goes, and the run says why', async () => {
     const orders = [...store.records('orders')] as Any[];
     const old = orders.find((o) => Date.parse(o.created_at) < Date.now() - 61 * DAY_MS);
     expect(old).toBeDefined();
-    store.delete('orders', [old.id], { events: false });
+    const [recent] = recentOrders;
+    expect(dbIds('orders')).toEqual(expect.arrayContaining([old.id, recent]));
+    store.delete('orders', [old.id, recent], { events: false });
     store.graphql.setAccessScopes(['read_products', 'read_customers', 'read_orders']);
     let result: SyncResult;
     try {
@@ -191,7 +205,8 @@ describe('reconciliation (GraphQL source, real Temporal dev server)', () => {
     } finally {
       store.graphql.setAccessScopes(['read_products', 'read_customers', 'read_orders', 'read_all_orders']);
     }
-    expect(table(result, 'orders')).toMatchObject({ deleted: 0, refused: null });
+    expect(table(result, 'orders')).toMatchObject({ deleted: 1, refused: null });
+    expect(dbIds('orders')).not.toContain(recent);
     expect(table(result, 'orders').message).toMatch(
       /Without the read_all_orders access scope Shopify lists only the orders of the last 60 days: \d+ older orders? (was|were) kept unchecked\.$/,
     );
