@@ -7,7 +7,7 @@ import { TEST_TOKEN } from './sync-harness';
  * A tiny GraphQL Admin API that serves records given as raw JSON text, byte for byte: records the emulator never
  * generates (1 MB strings, control characters, lone UTF-16 surrogates, ids at 2^53, missing fields, empty pages).
  * It answers just what a paged sync asks, recognised by the query's root field: the resources' connections (a page per
- * `after` cursor `p1`, `p2`…), their counts, `shop { ianaTimezone }` and `events` (none); with the access-token header
+ * `after` cursor `p1`, `p2`…), their counts (aliased, in one query), `shop { ianaTimezone }` and `events` (none); with the access-token header
  * checked and a generous `extensions.cost` on every answer. Nested connections must come complete
  * (`hasNextPage: false`): it answers no follow-up queries and no bulk operations.
  */
@@ -82,11 +82,17 @@ export async function startStaticGraphqlShop(options: StaticGraphqlShopOptions =
       entry.kind = 'events';
       return data('{"events":{"nodes":[],"pageInfo":{"hasNextPage":false,"endCursor":null}}}');
     }
-    const counted = /^(products|customers|orders)Count$/.exec(root);
-    if (counted) {
-      const resource = counted[1] as ResourceName;
-      Object.assign(entry, { kind: 'count', resource });
-      return data(JSON.stringify({ [root]: { count: pages[resource].flat().length, precision: 'EXACT' } }));
+    // The plan's counts, every resource's in one query under aliases (`w0: productsCount(query: …)`).
+    const counts = [...query.matchAll(/(\w+)\s*:\s*(products|customers|orders)Count\s*\(/g)];
+    if (counts.length > 0) {
+      entry.kind = 'count';
+      const answer = Object.fromEntries(
+        counts.map(([, alias, resource]) => [
+          alias,
+          { count: pages[resource as ResourceName].flat().length, precision: 'EXACT' },
+        ]),
+      );
+      return data(JSON.stringify(answer));
     }
     if ((RESOURCE_NAMES as readonly string[]).includes(root)) {
       const resource = root as ResourceName;

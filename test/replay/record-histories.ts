@@ -14,7 +14,8 @@
  * Each set: a full sync with the Sheets push, an incremental run, a run with Shopify 500s retried, a full sync that
  * continues as new (every run of the chain), a run failing on a bad token, then that sync retried twice (a new run
  * of the same workflow id, and the failed run reset to its first workflow task), and a run whose Sheets push fails
- * (403) after the local outputs.
+ * (403) after the local outputs; sets recorded since also hold an incremental run with nothing changed and a run with
+ * --reconcile.
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -54,6 +55,8 @@ export const SCENARIOS = [
   'retried-after-failure',
   'retried-by-reset',
   'sheets-push-failed',
+  'unchanged',
+  'reconcile',
 ] as const;
 
 /** What a recorded file holds. */
@@ -205,6 +208,12 @@ async function main(): Promise<void> {
       {},
     );
     sheets.setFaults([]);
+    await record('unchanged', 'incremental run with nothing changed: no resource read', { sheets: false });
+    store.delete('orders', [([...store.records('orders')][3] as { id: number }).id], { events: false });
+    await record('reconcile', 'incremental run with --reconcile: id listings remove an order deleted without events', {
+      sheets: false,
+      reconcile: true,
+    });
   } finally {
     await env.teardown();
     await sheets.close();

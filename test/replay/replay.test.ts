@@ -51,12 +51,18 @@ describe('replay: recorded histories of real runs replay against the current wor
   const activityTypes = (file: string) =>
     events(file).flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
 
-  it.each(['', 'pre-batches-', 'pre-dashboard-', 'pre-skip-'])(
+  /** Sets recorded before the runs with nothing changed and with --reconcile were added to the scenarios. */
+  const earlierSets = ['', 'pre-batches-', 'pre-dashboard-', 'pre-skip-'];
+  const laterScenarios: string[] = ['unchanged', 'reconcile'];
+
+  it.each([...earlierSets, 'with-reconcile-'])(
     'set "%s": a full run, an incremental run, retries, continue-as-new, a failure and the two runs after it',
     (prefix) => {
       const files = recorded.map((r) => r.file);
       const chain = ['continued-as-new-1', 'continued-as-new-2'];
-      const singles = SCENARIOS.filter((s) => s !== 'continued-as-new');
+      const singles = SCENARIOS.filter(
+        (s) => s !== 'continued-as-new' && !(earlierSets.includes(prefix) && laterScenarios.includes(s)),
+      );
       expect(files).toEqual(expect.arrayContaining([...singles, ...chain].map((name) => `${prefix}${name}.json`)));
       const last = (name: string) => events(`${prefix}${name}.json`).at(-1)!.eventType;
       expect(last('continued-as-new-1')).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW');
@@ -72,6 +78,15 @@ describe('replay: recorded histories of real runs replay against the current wor
       );
     },
   );
+
+  it('the with-reconcile set holds a run that read nothing and one that reconciled through id listings', () => {
+    expect(events('with-reconcile-unchanged.json').at(-1)!.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
+    expect(activityTypes('with-reconcile-unchanged.json')).not.toContain('syncPage');
+    expect(events('with-reconcile-reconcile.json').at(-1)!.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
+    const reconcile = activityTypes('with-reconcile-reconcile.json');
+    expect(reconcile.filter((type) => type === 'startReconcileListing')).toHaveLength(3);
+    expect(reconcile.filter((type) => type === 'applyReconciliation')).toHaveLength(3);
+  });
 
   it('the pre-batches set was written with one page per syncPage activity, the current one with several', () => {
     const pageActivities = (file: string) => activityTypes(file).filter((type) => type === 'syncPage').length;
