@@ -1,4 +1,5 @@
-import { Context, heartbeat, log } from '@temporalio/activity';
+import { heartbeat, log } from '@temporalio/activity';
+import { activitySignal, bulkContext } from './bulk-context';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   type BulkIngestInput,
@@ -6,7 +7,6 @@ import {
   type BulkPollInput,
   type BulkPollResult,
   type BulkStartInput,
-  resourceScopes,
   type ResourceName,
 } from '../common/contract';
 import {
@@ -44,13 +44,7 @@ const maxKey = (resource: ResourceName) => `bulk_max_updated_at:${resource}`;
  * returns a few fields; the workflow keeps the operation id and waits with timers between checks.
  */
 export function createBulkSyncActivities(deps: BulkSyncDeps) {
-  const context = (resource: ResourceName): BulkContext => ({
-    client: deps.graphql(),
-    store: deps.store,
-    scopes: resourceScopes(resource),
-    resource,
-    signal: signal(),
-  });
+  const context = (resource: ResourceName): BulkContext => bulkContext(deps, resource);
   const spec = (resource: ResourceName) => deps.source().spec(resource);
 
   return {
@@ -124,7 +118,7 @@ export function createBulkSyncActivities(deps: BulkSyncDeps) {
           operationId: input.operationId,
           url: poll.url,
           childFields: bulkChildFields(resourceSpec.graphql),
-          signal: signal(),
+          signal: activitySignal(),
           onProgress: (state) => heartbeat({ phase: state.phase, lines: state.lines, records: state.records }),
           // Runs inside the batch's transaction, with its checkpoint.
           store: (records) => {
@@ -163,13 +157,4 @@ export function createBulkSyncActivities(deps: BulkSyncDeps) {
       }
     },
   };
-}
-
-/** The running activity's cancellation signal (none outside an activity). */
-function signal(): AbortSignal | undefined {
-  try {
-    return Context.current().cancellationSignal;
-  } catch {
-    return undefined;
-  }
 }

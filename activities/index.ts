@@ -1,4 +1,4 @@
-import { Context } from '@temporalio/activity';
+import { activitySignal } from './bulk-context';
 import type { AppConfig, ShopifyConfig } from '../common/config';
 import type { OpenRun } from '../common/temporal-runs';
 import { createBulkSyncActivities } from './bulk-sync-activities';
@@ -92,13 +92,4 @@ export function createActivities(config: ActivityConfig): { activities: Activiti
     ...Object.entries(createConnectionCheckActivities({ shopifyConfig: config.shopify, graphql: graphqlClient })),
   ]) as Activities;
   return { activities, close: store.close };
-}
-
-/** The running activity's cancellation signal; none outside an activity (Context.current throws there). */
-function activitySignal(): AbortSignal | undefined {
-  try {
-    return Context.current().cancellationSignal;
-  } catch {
-    return undefined;
-  }
 }

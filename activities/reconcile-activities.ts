@@ -7,12 +7,12 @@
  * records. A store that was never reconciled starts its period at its first run instead of listing at once: a full
  * sync just read everything, and every existing install would otherwise list its whole store on upgrade.
  */
-import { Context, heartbeat, log } from '@temporalio/activity';
+import { heartbeat, log } from '@temporalio/activity';
+import { bulkContext } from './bulk-context';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AppConfig } from '../common/config';
 import {
   RESOURCE_NAMES,
-  resourceScopes,
   type ReconcileApplyInput,
   type ReconcileListingInput,
   type ReconcileListingStarted,
@@ -48,13 +48,7 @@ export interface ReconcileDeps {
 
 export function createReconcileActivities(deps: ReconcileDeps) {
   const now = deps.now ?? Date.now;
-  const context = (resource: ResourceName): BulkContext => ({
-    client: deps.graphql(),
-    store: deps.store,
-    scopes: resourceScopes(resource),
-    resource,
-    signal: signal(),
-  });
+  const context = (resource: ResourceName): BulkContext => bulkContext(deps, resource);
 
   return {
     /** Every resource when asked; otherwise those whose RECONCILE_INTERVAL has passed since they were reconciled. */
@@ -171,13 +165,4 @@ async function grantedScopes(bulk: BulkContext): Promise<string[]> {
 
 async function* toAsync<T>(items: Iterable<T> | AsyncIterable<T>): AsyncGenerator<T> {
   yield* items;
-}
-
-/** The running activity's cancellation signal (none outside an activity). */
-function signal(): AbortSignal | undefined {
-  try {
-    return Context.current().cancellationSignal;
-  } catch {
-    return undefined;
-  }
 }

@@ -15,6 +15,7 @@ import { createShopifyStore, type ShopifyStore } from '../../emulators/shopify';
 import { asNodes } from '../helpers/graphql-nodes';
 import { quietLogger } from '../helpers/quiet-logger';
 import { TEST_TOKEN } from '../helpers/sync-harness';
+import { withTempDatabase } from '../helpers/temp-database';
 import { tempDir } from '../helpers/tmp';
 
 /** When a run reconciles (RECONCILE_INTERVAL), and how an id listing's lines become ids. */
@@ -164,7 +165,6 @@ describe('applyReconciliation against the emulator', () => {
   let clock = Date.parse('2026-11-30T06:00:00.000Z');
   let store: ShopifyStore;
   let db: Db;
-  let cleanup: () => void;
   type Reconcile = ReturnType<typeof createReconcileActivities>;
   const env = () => new MockActivityEnvironment({ activityId: 'reconcile' }, { logger: quietLogger });
   const startListing = (reconcile: Reconcile) =>
@@ -188,15 +188,7 @@ describe('applyReconciliation against the emulator', () => {
   afterAll(async () => {
     await store?.close();
   });
-  beforeEach(() => {
-    let dir: string;
-    ({ dir, cleanup } = tempDir());
-    db = openDatabase(dir);
-  });
-  afterEach(() => {
-    db.close();
-    cleanup();
-  });
+  withTempDatabase((d) => (db = d));
 
   /** A client of the emulator; `afterCompletedCheck` runs once a status check has answered COMPLETED with a URL. */
   function activities(afterCompletedCheck: () => void = () => undefined) {
