@@ -1,3 +1,4 @@
+import { howRead } from '../common/progress-words';
 import { RESOURCE_NAMES, ResourceName, SyncResult, SyncState } from '../common/contract';
 
 const BAR_WIDTH = 24;
@@ -47,18 +48,7 @@ export class ProgressReporter {
     const r = progress.resources[name];
     const rate = r.done ? null : this.rate(name, r.records);
     const of = r.expected !== null ? `/${r.expected}` : '';
-    const parts = [
-      `${name.padEnd(9)} ${bar(r.records, r.expected)}${r.records}${of} records`,
-      r.method === 'bulk'
-        ? r.done
-          ? 'bulk operation'
-          : r.bulkOperationId
-            ? 'bulk operation: Shopify exporting'
-            : 'bulk operation: starting'
-        : r.unchanged
-          ? 'nothing updated since the last sync: not read'
-          : `${r.pages} ${r.pages === 1 ? 'page' : 'pages'}`,
-    ];
+    const parts = [`${name.padEnd(9)} ${bar(r.records, r.expected)}${r.records}${of} records`, howRead(r)];
     if (rate !== null && rate > 0) {
       parts.push(`${Math.round(rate)}/s`);
       if (r.expected !== null && r.expected > r.records)

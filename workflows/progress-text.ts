@@ -1,4 +1,5 @@
 import { RESOURCE_NAMES, SyncState } from '../common/contract';
+import { howRead } from '../common/progress-words';
 
 /** One short paragraph for the Web UI's "current details" and the CLI's plain progress lines. */
 export function describeProgress(state: SyncState): string {
@@ -7,17 +8,12 @@ export function describeProgress(state: SyncState): string {
   for (const name of RESOURCE_NAMES.filter((n) => state.resources[n])) {
     const r = state.resources[name];
     if (r.unchanged) {
-      lines.push(`- ${name}: nothing updated since the last sync (not read)`);
+      lines.push(`- ${name}: ${howRead(r)}`);
       continue;
     }
     const of = r.expected !== null ? ` of ${r.expected}` : '';
-    if (r.method === 'bulk') {
-      const status = r.done ? 'done' : r.bulkOperationId ? 'Shopify exporting' : 'waiting';
-      lines.push(`- ${name}: ${r.records}${of} records, through a bulk operation (${status})`);
-      continue;
-    }
-    const status = r.done ? 'done' : r.pages > 0 ? 'syncing' : 'waiting';
-    lines.push(`- ${name}: ${r.records}${of} records, ${r.pages} ${r.pages === 1 ? 'page' : 'pages'} (${status})`);
+    const status = r.done ? 'done' : r.pages > 0 || r.bulkOperationId ? 'syncing' : 'waiting';
+    lines.push(`- ${name}: ${r.records}${of} records, ${howRead(r)} (${status})`);
   }
   if (state.deletions) lines.push(`- deletions: ${state.deletions.detail}`);
   if (state.reconciliation) {

@@ -2,6 +2,7 @@ import { ProgressReporter, seconds } from '../../client/progress-reporter';
 import { describeRetry, retryStatus } from '../../client/retry-status';
 import { msToTs } from '@temporalio/common/lib/time';
 import { RESOURCE_NAMES, SyncResult, SyncState } from '../../common/contract';
+import { describeProgress } from '../../workflows/progress-text';
 
 function progress(records: Record<string, number>, expected: number | null = 1000): SyncState {
   const resources = Object.fromEntries(
@@ -56,6 +57,28 @@ describe('ProgressReporter', () => {
     expect(text).toContain('products  [########################] 1000/1000 records · 4 pages · done');
     expect(text).toContain('customers [############------------] 500/1000 records · 2 pages · 250/s · ETA 2.0s');
     expect(text).toContain('\x1b[4F'); // cursor back up over the previous frame
+  });
+
+  it('says how each resource is read, in the same words as the Web UI details', () => {
+    const state = progress({ products: 0, customers: 0, orders: 0 });
+    state.resources.orders = {
+      ...state.resources.orders,
+      method: 'bulk',
+      bulkOperationId: 'gid://shopify/BulkOperation/1',
+    };
+    state.resources.products = { ...state.resources.products, method: 'bulk', bulkOperationId: null };
+    state.resources.customers = { ...state.resources.customers, unchanged: true, done: true };
+    const out = sink();
+    new ProgressReporter(out.stream, true).update(state);
+    const details = describeProgress(state);
+    for (const words of [
+      'through a bulk operation, Shopify exporting',
+      'through a bulk operation, starting',
+      'nothing updated since the last sync, not read',
+    ]) {
+      expect(out.text()).toContain(words);
+      expect(details).toContain(words);
+    }
   });
 
   it('prints plain lines when not on a terminal, at most every few seconds', () => {

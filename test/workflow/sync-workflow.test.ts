@@ -120,7 +120,7 @@ describe('shopifySync with stubbed activities', () => {
         method: 'pages',
         unchanged: true,
       });
-      expect(details).toContain(`- ${name}: nothing updated since the last sync (not read)`);
+      expect(details).toContain(`- ${name}: nothing updated since the last sync, not read`);
     }
     expect(result.resources.customers).toMatchObject({ pages: shop.customers, records: shop.customers * 10 });
     // The rest of the run as before: destroy events, then the outputs.
