@@ -44,7 +44,7 @@ export interface BulkIngestOptions {
   /** Lines per staged chunk (default 5,000); a chunk also ends after `chunkBytes` (default 8 MB). */
   chunkLines?: number;
   chunkBytes?: number;
-  /** Top-level records per stored batch (default 250). */
+  /** Top-level records per stored batch (default 1,000). */
   batchRecords?: number;
   /** Where the lines come from; defaults to downloading `url` from the offset (tests count what is read). */
   open?: (fromOffset: number) => AsyncIterable<JsonlLine>;
@@ -184,7 +184,7 @@ function assemble(db: Db, from: IngestState, options: BulkIngestOptions, result:
     `SELECT gid, parent_gid AS parentGid, json FROM bulk_staging
      WHERE ingest_id = ? AND parent_gid IN (SELECT value FROM json_each(?)) ORDER BY parent_gid, line`,
   );
-  const batchSize = options.batchRecords ?? 250;
+  const batchSize = options.batchRecords ?? 1_000;
   let state = from;
   for (;;) {
     options.signal?.throwIfAborted();
