@@ -77,7 +77,12 @@ export async function* streamParsedJsonl(
   options: JsonlStreamOptions & { maxChunksAhead?: number } = {},
 ): AsyncGenerator<ParsedLine> {
   const maxAhead = options.maxChunksAhead ?? 32;
-  const worker = new Worker(PARSER_SOURCE, { eval: true, workerData: { fromOffset: options.fromOffset ?? 0 } });
+  const worker = new Worker(PARSER_SOURCE, {
+    eval: true,
+    workerData: { fromOffset: options.fromOffset ?? 0 },
+    // It holds a few chunks at a time; without limits of its own its garbage would grow with the file.
+    resourceLimits: { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 },
+  });
   const waiting: { resolve: (parsed: Parsed) => void; reject: (error: Error) => void }[] = [];
   const answers: Promise<Parsed>[] = [];
   let died: Error | undefined;
