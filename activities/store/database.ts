@@ -36,14 +36,11 @@ export function openDatabase(dataDir: string, options: OpenOptions = {}): Db {
   try {
     db = new Database(file);
     if (isNew) fs.chmodSync(file, options.fileMode ?? 0o600);
-    // An order's row (~3 KB, most of it raw_json) fills a 4 KiB page alone; 16 KiB pages hold five and halve the
-    // time SQLite takes to write a bulk ingest (bench/bulk-ingest.ts). Only a new file: the size is fixed once written.
-    if (isNew) db.pragma('page_size = 16384');
     db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 10_000}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     // Checkpoint every ~40 MB of WAL instead of ~4 MB: index pages rewritten by many pages are copied back once.
-    db.pragma(`wal_autocheckpoint = ${Math.round(40_960_000 / (db.pragma('page_size', { simple: true }) as number))}`);
+    db.pragma('wal_autocheckpoint = 10000');
     ensureSchema(db);
     return db;
   } catch (error) {
