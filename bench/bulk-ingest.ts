@@ -35,6 +35,8 @@ export interface IngestReport {
   finishSeconds: number;
   maxRssMb: number;
   stagingMaxRssMb: number;
+  /** CPU time of the ingest process, all its threads (user + system): what a loaded machine does not distort. */
+  cpuSeconds: number;
   ordersPerSecond: number;
 }
 
@@ -90,6 +92,7 @@ async function child(url: string, operationId: string, storeMode: string): Promi
     finishSeconds: (ended - assembledAt) / 1000,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     stagingMaxRssMb: stagingMaxRss / 1024,
+    cpuSeconds: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
   };
   process.stdout.write(JSON.stringify(report));
 }
@@ -139,7 +142,7 @@ async function main(): Promise<void> {
   console.log(
     `store: ${storeMode}; ingest in its own process under tsx with the worker's NODE_OPTIONS and MALLOC_ARENA_MAX; ${os.cpus().length} cores`,
   );
-  console.log('orders  | lines     | MB     | export s | ingest s | staging / drop s | orders/s | peak RSS MB');
+  console.log('orders  | lines     | MB     | export s | ingest s | staging / drop s | CPU s | orders/s | peak RSS MB');
   for (const size of sizes) {
     const r = await measureBulkIngest(size, { storeMode, profileDir });
     console.log(
@@ -149,7 +152,8 @@ async function main(): Promise<void> {
         (r.bytes / 1e6).toFixed(1).padEnd(6),
         r.exportSeconds.toFixed(1).padEnd(8),
         r.seconds.toFixed(2).padEnd(8),
-        `${r.stagingSeconds.toFixed(2)} / ${r.finishSeconds.toFixed(2)}`.padEnd(11),
+        `${r.stagingSeconds.toFixed(2)} / ${r.finishSeconds.toFixed(2)}`.padEnd(16),
+        r.cpuSeconds.toFixed(1).padEnd(5),
         Math.round(r.ordersPerSecond).toString().padEnd(8),
         `${r.maxRssMb.toFixed(0)} (staging ${r.stagingMaxRssMb.toFixed(0)})`,
       ].join(' | '),

@@ -11,7 +11,8 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { parseGid } from '../shopify/graphql/bulk-records';
-import { streamJsonl, type JsonlLine } from '../shopify/graphql/jsonl-stream';
+import { streamParsedJsonl, type ParsedLine } from '../shopify/graphql/jsonl-parse-thread';
+import type { JsonlLine } from '../shopify/graphql/jsonl-stream';
 import type { Db } from './database';
 import { withSecureDelete } from './sql';
 import {
@@ -44,7 +45,7 @@ export interface BulkIngestOptions {
   /** Lines per staged chunk (default 5,000); a chunk also ends after `chunkBytes` (default 8 MB). */
   chunkLines?: number;
   chunkBytes?: number;
-  /** Top-level records per stored batch (default 250). */
+  /** Top-level records per stored batch (default 1,000). */
   batchRecords?: number;
   /** Where the lines come from; defaults to downloading `url` from the offset (tests count what is read). */
   open?: (fromOffset: number) => AsyncIterable<JsonlLine>;
@@ -118,8 +119,8 @@ async function stage(db: Db, from: IngestState, options: BulkIngestOptions, resu
   const insert = db.prepare('INSERT INTO bulk_staging (ingest_id, line, gid, parent_gid, json) VALUES (?, ?, ?, ?, ?)');
   const maxLines = options.chunkLines ?? 5_000;
   const maxBytes = options.chunkBytes ?? 8 * 1024 * 1024;
-  const open =
-    options.open ?? ((fromOffset: number) => streamJsonl(options.url, { fromOffset, signal: options.signal }));
+  const open: (fromOffset: number) => AsyncIterable<JsonlLine | ParsedLine> =
+    options.open ?? ((fromOffset) => streamParsedJsonl(options.url, { fromOffset, signal: options.signal }));
   let state = from;
   let chunk: Staged[] = [];
   let chunkBytes = 0;
@@ -150,8 +151,9 @@ async function stage(db: Db, from: IngestState, options: BulkIngestOptions, resu
   return state;
 }
 
-function toStaged(line: JsonlLine, operationId: string): Staged {
-  const { __parentId: parentGid, ...node } = line.value;
+/** The line as staged: its text as in the file when the parser thread cut it (`__parentId` is dropped on assembly). */
+function toStaged(line: JsonlLine | ParsedLine, operationId: string): Staged {
+  const parentGid = 'text' in line ? line.parentGid : line.value.__parentId;
   if (parentGid !== undefined && typeof parentGid !== 'string') {
     throw ApplicationFailure.nonRetryable(
       `The result of bulk operation ${operationId} has a line at byte ${line.offset} whose __parentId is not a ` +
@@ -159,11 +161,9 @@ function toStaged(line: JsonlLine, operationId: string): Staged {
       'ShopifyBadResponse',
     );
   }
-  return {
-    gid: typeof node.id === 'string' ? node.id : null,
-    parentGid: parentGid ?? null,
-    json: JSON.stringify(node),
-  };
+  if ('text' in line) return { gid: line.gid, parentGid: parentGid ?? null, json: line.text };
+  const id = line.value.id;
+  return { gid: typeof id === 'string' ? id : null, parentGid: parentGid ?? null, json: JSON.stringify(line.value) };
 }
 
 interface ChildRow {
@@ -185,7 +185,7 @@ function assemble(db: Db, from: IngestState, options: BulkIngestOptions, result:
     `SELECT gid, parent_gid AS parentGid, json FROM bulk_staging
      WHERE ingest_id = ? AND parent_gid IN (SELECT value FROM json_each(?)) ORDER BY parent_gid, line`,
   );
-  const batchSize = options.batchRecords ?? 250;
+  const batchSize = options.batchRecords ?? 1_000;
   let state = from;
   for (;;) {
     options.signal?.throwIfAborted();
@@ -279,8 +279,9 @@ function typeOf(record: BulkRecord, gid: string | null): string | undefined {
   return parseGid(gid)?.type ?? (typeof record.__typename === 'string' ? record.__typename : undefined);
 }
 
-/** The record with an empty `{ nodes: [] }` for each connection its type declares. */
+/** The staged line without its `__parentId`, with an empty `{ nodes: [] }` for each connection its type declares. */
 function withConnections(record: BulkRecord, gid: string | null, childFields: ChildFields): BulkRecord {
+  delete record.__parentId;
   const type = typeOf(record, gid);
   const fields = type === undefined ? undefined : childFields[type];
   if (fields) for (const field of Object.values(fields)) record[field] = { nodes: [] };

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { blankPersonalColumns, scrubRecord } from './personal-data';
 import { missingChildRecorder } from './deletions';
-import { type ApiRecord, isGraphqlRecord, type ResourceSpec, type TableSpec } from './resources';
+import { type ApiRecord, type Column, isGraphqlRecord, type ResourceSpec, type TableSpec } from './resources';
 import { type Db, quoteIdentifier } from './sql';
 
 type Statements = { upsert: Database.Statement; deleteChildren?: Database.Statement };
@@ -69,9 +69,8 @@ function rowValues(table: TableSpec, record: ApiRecord, parent: ApiRecord): unkn
  * non-empty string. A row without a usable key cannot be upserted or deleted by it, so the page is refused.
  */
 export function keyValues(table: TableSpec, record: ApiRecord, parent: ApiRecord, resource = table.name): unknown[] {
-  return table.primaryKey.map((name) => {
-    const column = table.columns.find((c) => c.name === name);
-    if (!column) throw new Error(`Table "${table.name}" declares key column "${name}" but no column of that name`);
+  return keyColumns(table).map((column) => {
+    const { name } = column;
     const value = column.from(record, parent);
     const usable =
       column.type === 'TEXT'
@@ -82,6 +81,21 @@ export function keyValues(table: TableSpec, record: ApiRecord, parent: ApiRecord
       throw new InvalidRecordError(resource, name === 'id' ? (record.id ?? value) : value, name, column.type);
     return value;
   });
+}
+
+const keyColumnCache = new WeakMap<TableSpec, Column[]>();
+
+function keyColumns(table: TableSpec): Column[] {
+  let columns = keyColumnCache.get(table);
+  if (!columns) {
+    columns = table.primaryKey.map((name) => {
+      const column = table.columns.find((c) => c.name === name);
+      if (!column) throw new Error(`Table "${table.name}" declares key column "${name}" but no column of that name`);
+      return column;
+    });
+    keyColumnCache.set(table, columns);
+  }
+  return columns;
 }
 
 export interface UpsertCounts {
@@ -98,7 +112,8 @@ export interface UpsertCounts {
  * scrubs its raw_json and blanks its personal columns (see `eraseLegacyRecord`).
  */
 export function upsertRecords(db: Db, resource: ResourceSpec, records: ApiRecord[]): UpsertCounts {
-  const all = latestByKey(resource, records);
+  const keys = latestByKey(resource, records);
+  const all = [...keys.keys()];
   const main = statements(db, resource.table);
   const children = resource.children.map((child) => ({ child, sql: statements(db, child, child.parentKey) }));
   const latest = all.filter((i) => isGraphqlRecord(records[i]));
@@ -112,7 +127,7 @@ export function upsertRecords(db: Db, resource: ResourceSpec, records: ApiRecord
     }
     if (children.length > 0) {
       // Children point at their parent by its one-column key (checked in latestByKey).
-      const ids = JSON.stringify(latest.map((i) => keyValues(resource.table, records[i], records[i])[0]));
+      const ids = JSON.stringify(latest.map((i) => keys.get(i)![0]));
       for (const { child, sql } of children) {
         // Variants a re-fetched product no longer lists were deleted in Shopify: say so in `deletions` first.
         const recordMissing = missingChildRecorder(db, child);
@@ -183,8 +198,11 @@ function isRedacted(db: Db, resource: ResourceSpec): (record: ApiRecord) => bool
     personal.owners(record).some(([owner, id]) => typeof id === 'number' && one.get(owner, id) !== undefined);
 }
 
-/** Indexes of the records to write: valid keys, each key once, at its last occurrence (the newest version served). */
-function latestByKey(resource: ResourceSpec, records: ApiRecord[]): number[] {
+/**
+ * The records to write, by index, with their keys: valid keys, each key once, at its last occurrence (the newest
+ * version served), in the order of the key's first occurrence.
+ */
+function latestByKey(resource: ResourceSpec, records: ApiRecord[]): Map<number, unknown[]> {
   const { table } = resource;
   if (resource.children.length > 0 && table.primaryKey.length !== 1) {
     throw new Error(
@@ -192,9 +210,13 @@ function latestByKey(resource: ResourceSpec, records: ApiRecord[]): number[] {
         `it), not (${table.primaryKey.join(', ')}). Declare a one-column key in resources.ts.`,
     );
   }
-  const byKey = new Map<string, number>();
-  records.forEach((record, i) => byKey.set(JSON.stringify(keyValues(table, record, record, resource.name)), i));
-  return [...byKey.values()];
+  // A one-column key is its own map key: keyValues has checked its type (a safe integer, or a non-empty string).
+  const byKey = new Map<unknown, { index: number; key: unknown[] }>();
+  records.forEach((record, index) => {
+    const key = keyValues(table, record, record, resource.name);
+    byKey.set(key.length === 1 ? key[0] : JSON.stringify(key), { index, key });
+  });
+  return new Map([...byKey.values()].map(({ index, key }) => [index, key]));
 }
 
 export class InvalidRecordError extends Error {

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { streamParsedJsonl, type ParsedLine } from '../../activities/shopify/graphql/jsonl-parse-thread';
 import { streamJsonl, type JsonlLine, type JsonlStreamStats } from '../../activities/shopify/graphql/jsonl-stream';
 import { failureOf } from '../helpers/failures';
 
@@ -76,8 +77,8 @@ async function fileServer(lines: number, options: { ranges?: boolean; pieceBytes
   return { url, size, ranges, written: () => written };
 }
 
-async function collect(source: AsyncGenerator<JsonlLine>, limit = Infinity): Promise<JsonlLine[]> {
-  const out: JsonlLine[] = [];
+async function collect<T = JsonlLine>(source: AsyncGenerator<T>, limit = Infinity): Promise<T[]> {
+  const out: T[] = [];
   for await (const item of source) {
     out.push(item);
     if (out.length >= limit) break;
@@ -231,5 +232,70 @@ describe('streamJsonl', () => {
     expect(failure.type).toBe('BulkResultExpired');
     expect(failure.message).toMatch(/result\.jsonl can no longer be downloaded \(403.*expired.*must run again/);
     expect(failure.message).not.toMatch(/secret123/);
+  });
+});
+
+describe('streamParsedJsonl (the lines cut and parsed on a thread of their own)', () => {
+  /** What the ingest stages from line `i`: its text as in the file, its id and parent, its byte range. */
+  function expected(from: number, count: number, offsetOfFirst: number) {
+    let offset = offsetOfFirst;
+    return Array.from({ length: count }, (_, k) => {
+      const text = line(from + k);
+      const value = JSON.parse(text) as { id: string; __parentId?: string };
+      const item = { offset, nextOffset: offset + Buffer.byteLength(text), gid: value.id, text: text.slice(0, -1) };
+      offset = item.nextOffset;
+      return { ...item, parentGid: value.__parentId };
+    });
+  }
+
+  it('gives the same lines as streamJsonl, characters split across network chunks included', async () => {
+    const file = await fileServer(3_000, { pieceBytes: 7 });
+    const lines = await collect<ParsedLine>(streamParsedJsonl(file.url));
+    expect(lines).toEqual(expected(0, 3_000, 0));
+    expect(lines[0].text).toContain('Café crème ☕ 0');
+  });
+
+  it('resumes at a checkpoint: the lines after it at their true offsets, with or without Range support', async () => {
+    for (const ranges of [true, false]) {
+      const file = await fileServer(5_000, { ranges });
+      const first = await collect<ParsedLine>(streamParsedJsonl(file.url), 1_234);
+      const checkpoint = first[first.length - 1].nextOffset;
+      const rest = await collect<ParsedLine>(streamParsedJsonl(file.url, { fromOffset: checkpoint }));
+      expect(rest).toEqual(expected(1_234, 5_000 - 1_234, checkpoint));
+    }
+  });
+
+  it('does not parse ahead of its consumer without bound: a paused reader stops the download', async () => {
+    const file = await fileServer(200_000);
+    const lines = streamParsedJsonl(file.url, { maxChunksAhead: 4 });
+    await lines.next();
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the consumer is busy storing a chunk
+    expect(file.written()).toBeLessThan(file.size / 3);
+    await lines.return(undefined);
+  });
+
+  it('a file that ends mid-line yields the lines before it, then the retryable failure naming the byte offset', async () => {
+    const url = await listen((_req, res) => res.end('{"id":"gid://shopify/Order/1"}\n{"id":"gid://sho'));
+    const seen: ParsedLine[] = [];
+    const failure = await failureOf(
+      (async () => {
+        for await (const item of streamParsedJsonl(url)) seen.push(item);
+      })(),
+    );
+    expect(seen.map((l) => [l.offset, l.nextOffset, l.gid])).toEqual([[0, 31, 'gid://shopify/Order/1']]);
+    expect(failure.nonRetryable).toBe(false);
+    expect(failure.type).toBe('ShopifyBadResponse');
+    expect(failure.message).toMatch(/line at byte 31 that is not a JSON object.*cut short/);
+  });
+
+  it('reads a last line that has no newline, and passes on a __parentId that is not a string for the ingest to refuse', async () => {
+    const url = await listen((_req, res) =>
+      res.end('{"id":"gid://shopify/Order/1"}\n{"id":"gid://shopify/LineItem/2","__parentId":7}'),
+    );
+    const lines = await collect<ParsedLine>(streamParsedJsonl(url));
+    expect(lines.map((l) => [l.offset, l.nextOffset, l.gid, l.parentGid])).toEqual([
+      [0, 31, 'gid://shopify/Order/1', undefined],
+      [31, 79, 'gid://shopify/LineItem/2', 7],
+    ]);
   });
 });

@@ -48,7 +48,18 @@ function where(url: string): string {
   }
 }
 
-export async function* streamJsonl(url: string, options: JsonlStreamOptions = {}): AsyncGenerator<JsonlLine> {
+/** A piece of the file as the network delivered it: `bytes` start at file offset `position`. */
+export interface JsonlChunk {
+  bytes: Buffer;
+  position: number;
+}
+
+/**
+ * The file's bytes from `fromOffset` on, chunk by chunk as they arrive (a server that ignores the Range request has
+ * the bytes before `fromOffset` skipped). The lines are cut and parsed by `streamJsonl`, or on a thread of their own
+ * (jsonl-parse-thread.ts).
+ */
+export async function* downloadJsonl(url: string, options: JsonlStreamOptions = {}): AsyncGenerator<JsonlChunk> {
   const fromOffset = options.fromOffset ?? 0;
   const stats = options.stats ?? { maxHeldBytes: 0, maxChunkBytes: 0, ranged: false, bytesSkipped: 0 };
   const idle = new AbortController();
@@ -95,8 +106,6 @@ export async function* streamJsonl(url: string, options: JsonlStreamOptions = {}
       throw await statusFailure(url, response);
     }
 
-    let rest: Buffer = Buffer.alloc(0); // the start of a line whose newline has not arrived yet
-    let restOffset = fromOffset;
     body = (response.body as AsyncIterable<Uint8Array> | null)?.[Symbol.asyncIterator]();
     while (body) {
       waitingForNetwork();
@@ -113,23 +122,9 @@ export async function* streamJsonl(url: string, options: JsonlStreamOptions = {}
         bytes = bytes.subarray(skip);
         if (bytes.length === 0) continue;
       }
+      const at = position;
       position += bytes.length;
-      const held = rest.length > 0 ? Buffer.concat([rest, bytes]) : bytes;
-      stats.maxHeldBytes = Math.max(stats.maxHeldBytes, held.length);
-      let start = 0;
-      for (let end = held.indexOf(NEWLINE, start); end !== -1; end = held.indexOf(NEWLINE, start)) {
-        if (end > start) {
-          yield {
-            offset: restOffset + start,
-            nextOffset: restOffset + end + 1,
-            value: parseLine(held, start, end, restOffset + start, url),
-          };
-        }
-        start = end + 1;
-      }
-      // Copy the partial line so the chunk it came from can be released.
-      rest = Buffer.from(held.subarray(start));
-      restOffset += start;
+      yield { bytes, position: at };
     }
     if (position < fromOffset) {
       throw ApplicationFailure.retryable(
@@ -137,14 +132,6 @@ export async function* streamJsonl(url: string, options: JsonlStreamOptions = {}
           `will retry.`,
         'ShopifyBadResponse',
       );
-    }
-    if (rest.length > 0) {
-      // The last line may lack its newline; if it is not complete JSON the download was cut short.
-      yield {
-        offset: restOffset,
-        nextOffset: restOffset + rest.length,
-        value: parseLine(rest, 0, rest.length, restOffset, url),
-      };
     }
   } catch (error) {
     if (error instanceof ApplicationFailure || options.signal?.aborted) throw error;
@@ -156,6 +143,38 @@ export async function* streamJsonl(url: string, options: JsonlStreamOptions = {}
   }
 }
 
+export async function* streamJsonl(url: string, options: JsonlStreamOptions = {}): AsyncGenerator<JsonlLine> {
+  const stats = options.stats ?? { maxHeldBytes: 0, maxChunkBytes: 0, ranged: false, bytesSkipped: 0 };
+  let rest: Buffer = Buffer.alloc(0); // the start of a line whose newline has not arrived yet
+  let restOffset = options.fromOffset ?? 0;
+  for await (const { bytes } of downloadJsonl(url, { ...options, stats })) {
+    const held = rest.length > 0 ? Buffer.concat([rest, bytes]) : bytes;
+    stats.maxHeldBytes = Math.max(stats.maxHeldBytes, held.length);
+    let start = 0;
+    for (let end = held.indexOf(NEWLINE, start); end !== -1; end = held.indexOf(NEWLINE, start)) {
+      if (end > start) {
+        yield {
+          offset: restOffset + start,
+          nextOffset: restOffset + end + 1,
+          value: parseLine(held, start, end, restOffset + start, url),
+        };
+      }
+      start = end + 1;
+    }
+    // Copy the partial line so the chunk it came from can be released.
+    rest = Buffer.from(held.subarray(start));
+    restOffset += start;
+  }
+  if (rest.length > 0) {
+    // The last line may lack its newline; if it is not complete JSON the download was cut short.
+    yield {
+      offset: restOffset,
+      nextOffset: restOffset + rest.length,
+      value: parseLine(rest, 0, rest.length, restOffset, url),
+    };
+  }
+}
+
 function parseLine(buffer: Buffer, start: number, end: number, offset: number, url: string): Record<string, unknown> {
   const text = buffer.toString('utf8', start, end);
   try {
@@ -164,7 +183,12 @@ function parseLine(buffer: Buffer, start: number, end: number, offset: number, u
   } catch {
     // reported below
   }
-  throw ApplicationFailure.retryable(
+  throw badLineFailure(url, offset, text);
+}
+
+/** A line that is not a JSON object: a download cut short (retried from the last stored chunk) or a damaged file. */
+export function badLineFailure(url: string, offset: number, text: string): ApplicationFailure {
+  return ApplicationFailure.retryable(
     `The bulk result at ${where(url)} has a line at byte ${offset} that is not a JSON object ` +
       `(${JSON.stringify(text.slice(0, 80))}${text.length > 80 ? '…' : ''}): the download was cut short or the ` +
       `file is damaged; will retry from the last stored chunk.`,
