@@ -22,6 +22,7 @@ import type Database from 'better-sqlite3';
 import type { ReconcileTableReport } from '../../common/contract';
 import { deleteRecords, deletionTarget } from './deletions';
 import type { ChildTableSpec } from './resources';
+import { quoteIdentifier } from './sql';
 
 type Db = Database.Database;
 
@@ -77,21 +78,22 @@ const DELETE_BATCH = 1000;
 /** Each run its own temp table: two reconciliations awaiting their listings on one connection do not collide. */
 let runs = 0;
 
-function quote(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
 function heldRecords(db: Db, resource: string): number {
-  const table = quote(deletionTarget(resource).table.name);
+  const table = quoteIdentifier(deletionTarget(resource).table.name);
   return (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
 }
 
 /** Nothing removed because Shopify's list of ids was not complete; `why` says how it fell short. */
-export function incompleteListing(db: Db, resource: string, why: string): ReconcileResult {
+export function incompleteListing(
+  db: Db,
+  resource: string,
+  why: string,
+  held = heldRecords(db, resource),
+): ReconcileResult {
   return {
     resource,
     listed: 0,
-    held: heldRecords(db, resource),
+    held,
     judged: 0,
     missing: 0,
     deleted: 0,
@@ -109,13 +111,13 @@ export async function reconcile(
   options: ReconcileOptions,
 ): Promise<ReconcileResult> {
   const target = deletionTarget(resource);
-  const table = quote(target.table.name);
-  const key = quote(target.table.primaryKey[0]);
+  const table = quoteIdentifier(target.table.name);
+  const key = quoteIdentifier(target.table.primaryKey[0]);
   const held = heldRecords(db, resource);
   const base = { resource, listed: 0, held, judged: 0, missing: 0, deleted: 0 };
 
   const incomplete = (listed: number) => ({
-    ...incompleteListing(db, resource, 'the listing stopped or failed before its end'),
+    ...incompleteListing(db, resource, 'the listing stopped or failed before its end', held),
     listed,
   });
   if (!listing.complete) return incomplete(0);
@@ -130,7 +132,7 @@ export async function reconcile(
   const judged = judgedCondition(listing.listedAt, windowed);
   const params = judged.params;
   const listingTable = `temp.reconcile_listing_${++runs}`;
-  const parentKey = 'parentKey' in target.table ? quote((target.table as ChildTableSpec).parentKey) : null;
+  const parentKey = 'parentKey' in target.table ? quoteIdentifier((target.table as ChildTableSpec).parentKey) : null;
   // Under a listed parent only: a child whose parent the listing lacks is not judged here.
   const judgedSql =
     parentKey === null

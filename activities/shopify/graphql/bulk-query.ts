@@ -6,12 +6,7 @@
 import type { ChildFields, BulkRecord } from '../../store/bulk-ingest';
 import type { GraphqlSource, NestedTypes } from '../../store/resources';
 import { nestedConnections, type Selection } from './selection';
-import { searchTime, updatedSince } from './query-builder';
-
-function updatedBefore(updatedAtMax: string | null, search: string): string | null {
-  if (updatedAtMax === null) return null;
-  return `${search}:<'${searchTime(updatedAtMax)}'`;
-}
+import { timeTerm, updatedSince } from './query-builder';
 
 /**
  * The node types a nested connection's lines can have, as the resource declares them (`nestedTypes`). A line with
@@ -63,7 +58,7 @@ export function bulkQuery(
   updatedAtMax: string | null = null,
 ): string {
   const { search } = source.incremental;
-  const terms = [updatedSince(updatedAtMin, search), updatedBefore(updatedAtMax, search)].filter((t) => t !== null);
+  const terms = [updatedSince(updatedAtMin, search), timeTerm(search, '<', updatedAtMax)].filter((t) => t !== null);
   const args = terms.length === 0 ? '' : `(query: ${JSON.stringify(terms.join(' AND '))})`;
   return `{ ${source.connection}${args} { edges { node { ${renderBulk(source)} } } } }`;
 }

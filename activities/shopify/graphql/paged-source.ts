@@ -9,7 +9,7 @@ import {
   drainQuery,
   nestedConnections,
   pageQuery,
-  searchTime,
+  timeTerm,
   updatedSince,
 } from './query-builder';
 
@@ -44,7 +44,7 @@ export class GraphqlPagedSource implements RecordSource {
       searches.push(updatedSince(w.updatedAtMin, search));
       if (w.newerThan == null) return { window: fields.length - 1, newer: null };
       fields.push({ alias: `w${k}newer`, source: w.spec.graphql });
-      searches.push(`${search}:>'${searchTime(w.newerThan)}'`);
+      searches.push(timeTerm(search, '>', w.newerThan));
       return { window: fields.length - 2, newer: fields.length - 1 };
     });
     const query = countsQuery(fields);

@@ -73,8 +73,12 @@ export function countsQuery(fields: readonly CountField[]): BuiltQuery & { varia
  * `search` is the resource's declared incremental search field.
  */
 export function updatedSince(updatedAtMin: string | null, search = 'updated_at'): string | null {
-  if (updatedAtMin === null) return null;
-  return `${search}:>='${searchTime(updatedAtMin)}'`;
+  return timeTerm(search, '>=', updatedAtMin);
+}
+
+/** A search term comparing a time field with an instant (`updated_at:>'2026-11-30T10:00:00Z'`); null without one. */
+export function timeTerm(search: string, operator: '>=' | '>' | '<', instant: string | null): string | null {
+  return instant === null ? null : `${search}:${operator}'${searchTime(instant)}'`;
 }
 
 /** A time in the search syntax: UTC, whole seconds. */
