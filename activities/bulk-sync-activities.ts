@@ -16,15 +16,15 @@ import {
   pollBulkOperation,
   startBulkQuery,
 } from './shopify/graphql/bulk-operation';
-import { asPagedRecord, bulkChildFields, bulkQuery } from './shopify/graphql/bulk-query';
+import { bulkChildFields, bulkQuery } from './shopify/graphql/bulk-query';
 import type { GraphqlClient } from './shopify/graphql/graphql-client';
 import type { RecordSource } from './shopify/record-source';
 import { laterOf } from './shopify/watermark';
-import { dropBulkIngest, ingestBulkResult } from './store/bulk-ingest';
+import { dropBulkIngest, ingestBulkResult, type PreparedBatch } from './store/bulk-ingest';
 import type { Db } from './store/database';
 import { getMetadata, setMetadata } from './store/metadata';
-import { recordUpdatedAt, SHOP_TIME_ZONE_KEY } from './store/resources';
-import { InvalidRecordError, upsertRecords } from './store/upsert';
+import { SHOP_TIME_ZONE_KEY } from './store/resources';
+import { InvalidRecordError, writePage } from './store/upsert';
 
 export interface BulkSyncDeps {
   db: () => Db;
@@ -120,16 +120,13 @@ export function createBulkSyncActivities(deps: BulkSyncDeps) {
           childFields: bulkChildFields(resourceSpec.graphql),
           signal: activitySignal(),
           onProgress: (state) => heartbeat({ phase: state.phase, lines: state.lines, records: state.records }),
+          // The rows are built on the assembler thread from the same declaration (resource and shop time zone).
+          prepare: { resource: input.resource, timeZone: resourceSpec.timeZone },
           // Runs inside the batch's transaction, with its checkpoint.
-          store: (records) => {
-            let max = readMax();
-            for (const record of records) max = laterOf(max, recordUpdatedAt(record, resourceSpec.graphql.incremental));
-            upsertRecords(
-              db,
-              resourceSpec,
-              records.map((r) => asPagedRecord(resourceSpec.graphql, r)),
-            );
+          store: ({ page, maxUpdatedAt }: PreparedBatch) => {
+            writePage(db, resourceSpec, page);
             if (resourceSpec.timeZone !== null) setMetadata(db, SHOP_TIME_ZONE_KEY, resourceSpec.timeZone);
+            const max = laterOf(readMax(), maxUpdatedAt);
             setMetadata(db, key, JSON.stringify({ operationId: input.operationId, maxUpdatedAt: max }));
           },
         });

@@ -13,11 +13,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { asPagedRecord, bulkChildFields, bulkQuery } from '../activities/shopify/graphql/bulk-query';
-import { ingestBulkResult } from '../activities/store/bulk-ingest';
+import { bulkChildFields, bulkQuery } from '../activities/shopify/graphql/bulk-query';
+import { ingestBulkResult, type PreparedBatch } from '../activities/store/bulk-ingest';
 import { openDatabase } from '../activities/store/database';
 import { resourceSpec } from '../activities/store/resources';
-import { upsertRecords } from '../activities/store/upsert';
+import { writePage } from '../activities/store/upsert';
 import { createShopifyStore } from '../emulators/shopify';
 import { startBulk, waitForBulk } from '../emulators/shopify/graphql/test-gql';
 import { WORKER_RUNTIME_ENV } from '../worker/runtime-settings';
@@ -62,15 +62,12 @@ async function child(url: string, operationId: string, storeMode: string): Promi
     // Tuning runs: BULK_BENCH_BATCH=1000 BULK_BENCH_CHUNK=10000 npx tsx bench/bulk-ingest.ts
     batchRecords: Number(process.env.BULK_BENCH_BATCH) || undefined,
     chunkLines: Number(process.env.BULK_BENCH_CHUNK) || undefined,
-    store:
-      storeMode === 'none'
-        ? () => undefined
-        : (records) =>
-            upsertRecords(
-              db,
-              orders,
-              records.map((r) => asPagedRecord(orders.graphql, r)),
-            ),
+    ...(storeMode === 'none'
+      ? { store: () => undefined }
+      : {
+          prepare: { resource: 'orders' as const, timeZone: null },
+          store: ({ page }: PreparedBatch) => writePage(db, orders, page),
+        }),
     onProgress: (state) => {
       assembledAt = performance.now();
       if (state.phase !== 'staging' && stagedAt === 0) {

@@ -10,11 +10,14 @@
  * stored twice.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { parseGid } from '../shopify/graphql/bulk-records';
 import { streamParsedJsonl, type ParsedLine } from '../shopify/graphql/jsonl-parse-thread';
 import type { JsonlLine } from '../shopify/graphql/jsonl-stream';
 import type { Db } from './database';
 import { withSecureDelete } from './sql';
+import { assembleOnThread } from './bulk-assembler';
+import { startBackgroundCheckpoints, type BackgroundCheckpoints } from './background-checkpoints';
+import type { BulkRecord, ChildFields } from './bulk-assembly';
+import type { PreparedBatch, PrepareFor } from './bulk-assembler-thread';
 import {
   dropIngest,
   saveAssembled,
@@ -25,27 +28,28 @@ import {
   type OrphanLine,
 } from './bulk-ingest-state';
 
-export type BulkRecord = Record<string, unknown>;
+export type { BulkRecord, ChildFields, PreparedBatch, PrepareFor };
 
 /**
- * Per parent type, the connection field that holds each child type, as the bulk query selected them:
- * `{ Order: { LineItem: 'lineItems' }, Refund: { OrderTransaction: 'transactions' } }`. Every record of a parent
- * type gets each of its fields, `{ nodes: [] }` when it has no child of that type, as a paged query answers.
+ * How the assembled batches are stored, each inside its transaction with its checkpoint: as records (`store`), or,
+ * with `prepare`, as row values built on the assembler thread for that resource (`storePrepared`).
  */
-export type ChildFields = Record<string, Record<string, string>>;
+export type BatchStore =
+  | { prepare?: undefined; store: (records: BulkRecord[]) => unknown }
+  | { prepare: PrepareFor; store: (batch: PreparedBatch) => unknown };
 
-export interface BulkIngestOptions {
+export type BulkIngestOptions = IngestSettings & BatchStore;
+
+interface IngestSettings {
   /** The bulk operation's global id: the checkpoint's key. */
   operationId: string;
   /** The result URL (`url`, or `partialDataUrl` for a failed operation's partial data). */
   url: string;
   childFields: ChildFields;
-  /** Stores one batch of assembled records; runs inside the batch's transaction (with its checkpoint). */
-  store: (records: BulkRecord[]) => unknown;
   /** Lines per staged chunk (default 5,000); a chunk also ends after `chunkBytes` (default 8 MB). */
   chunkLines?: number;
   chunkBytes?: number;
-  /** Top-level records per stored batch (default 1,000). */
+  /** Top-level records per stored batch (default 500: a batch the assembler thread holds dies young). */
   batchRecords?: number;
   /** Where the lines come from; defaults to downloading `url` from the offset (tests count what is read). */
   open?: (fromOffset: number) => AsyncIterable<JsonlLine>;
@@ -72,8 +76,6 @@ export interface BulkIngestResult {
 }
 
 const ORPHAN_SAMPLE = 10;
-/** Shopify's bulk queries nest at most two levels; deeper chains mean a damaged file (or a cycle). */
-const MAX_DEPTH = 4;
 
 export async function ingestBulkResult(db: Db, options: BulkIngestOptions): Promise<BulkIngestResult> {
   let state = startIngest(db, options.operationId);
@@ -94,8 +96,13 @@ export async function ingestBulkResult(db: Db, options: BulkIngestOptions): Prom
     chunksStaged: 0,
     batchesStored: 0,
   };
-  if (state.phase === 'staging') state = await stage(db, state, options, result);
-  if (state.phase === 'assembling') state = assemble(db, state, options, result);
+  const checkpoints = startBackgroundCheckpoints(db);
+  try {
+    if (state.phase === 'staging') state = await stage(db, state, options, result, checkpoints);
+    if (state.phase === 'assembling') state = await assemble(db, state, options, result, checkpoints);
+  } finally {
+    await checkpoints.stop();
+  }
   return {
     ...result,
     lines: state.lines,
@@ -115,7 +122,13 @@ interface Staged {
 }
 
 /** Phase 1: the file into `bulk_staging`, a chunk per transaction with its end offset. */
-async function stage(db: Db, from: IngestState, options: BulkIngestOptions, result: BulkIngestResult) {
+async function stage(
+  db: Db,
+  from: IngestState,
+  options: BulkIngestOptions,
+  result: BulkIngestResult,
+  checkpoints: BackgroundCheckpoints,
+) {
   const insert = db.prepare('INSERT INTO bulk_staging (ingest_id, line, gid, parent_gid, json) VALUES (?, ?, ?, ?, ?)');
   const maxLines = options.chunkLines ?? 5_000;
   const maxBytes = options.chunkBytes ?? 8 * 1024 * 1024;
@@ -133,6 +146,7 @@ async function stage(db: Db, from: IngestState, options: BulkIngestOptions, resu
       chunk.forEach((row, k) => insert.run(state.ingestId, first + k, row.gid, row.parentGid, row.json));
       saveStaged(db, state, { byteOffset: next.byteOffset, lines: next.lines, done });
     })();
+    checkpoints.committed();
     state = { ...next, phase: done ? 'assembling' : 'staging' };
     chunk = [];
     chunkBytes = 0;
@@ -166,67 +180,39 @@ function toStaged(line: JsonlLine | ParsedLine, operationId: string): Staged {
   return { gid: typeof id === 'string' ? id : null, parentGid: parentGid ?? null, json: JSON.stringify(line.value) };
 }
 
-interface ChildRow {
-  gid: string | null;
-  parentGid: string;
-  json: string;
-}
-
-/** Phase 2: each top-level line with its descendants as one record, a batch per transaction with its last line. */
-function assemble(db: Db, from: IngestState, options: BulkIngestOptions, result: BulkIngestResult): IngestState {
-  const op = from.operationId;
-  const ingest = from.ingestId;
-  const roots = db.prepare(
-    `SELECT line, gid, json FROM bulk_staging WHERE ingest_id = ? AND parent_gid IS NULL AND line > ?
-     ORDER BY line LIMIT ?`,
-  );
-  // Each parent's children in file order; sorting by the index's own order needs no temporary B-tree.
-  const children = db.prepare(
-    `SELECT gid, parent_gid AS parentGid, json FROM bulk_staging
-     WHERE ingest_id = ? AND parent_gid IN (SELECT value FROM json_each(?)) ORDER BY parent_gid, line`,
-  );
-  const batchSize = options.batchRecords ?? 1_000;
+/**
+ * Phase 2: each top-level line with its descendants as one record, joined (and prepared) on the assembler thread; a
+ * batch per transaction here, with its last line.
+ */
+async function assemble(
+  db: Db,
+  from: IngestState,
+  options: BulkIngestOptions,
+  result: BulkIngestResult,
+  checkpoints: BackgroundCheckpoints,
+): Promise<IngestState> {
   let state = from;
-  for (;;) {
-    options.signal?.throwIfAborted();
-    const batch = roots.all(ingest, state.lastRootLine, batchSize) as {
-      line: number;
-      gid: string | null;
-      json: string;
-    }[];
-    if (batch.length === 0) break;
-    const records: BulkRecord[] = [];
-    let parents = new Map<string, BulkRecord>();
-    for (const row of batch) {
-      const record = withConnections(JSON.parse(row.json) as BulkRecord, row.gid, options.childFields);
-      records.push(record);
-      if (row.gid !== null) parents.set(row.gid, record);
-    }
-    let childCount = 0;
-    for (let depth = 1; parents.size > 0; depth += 1) {
-      if (depth > MAX_DEPTH) throw tooDeep(op, [...parents.keys()][0]);
-      const next = new Map<string, BulkRecord>();
-      for (const row of children.all(ingest, JSON.stringify([...parents.keys()])) as ChildRow[]) {
-        const parent = parents.get(row.parentGid)!;
-        const child = withConnections(JSON.parse(row.json) as BulkRecord, row.gid, options.childFields);
-        connectionOf(parent, child, row, op, options.childFields).nodes.push(child);
-        if (row.gid !== null) next.set(row.gid, child);
-        childCount += 1;
-      }
-      parents = next;
-    }
-    const last = batch[batch.length - 1];
+  const input = {
+    operationId: from.operationId,
+    ingestId: from.ingestId,
+    afterLine: from.lastRootLine,
+    batchRecords: options.batchRecords ?? 500,
+    childFields: options.childFields,
+  };
+  for await (const batch of assembleOnThread(db, input, options.prepare ?? null, options.signal)) {
     const next = {
       ...state,
-      lastRootLine: last.line,
-      lastRootGid: last.gid,
-      records: state.records + records.length,
-      childRecords: state.childRecords + childCount,
+      lastRootLine: batch.lastLine,
+      lastRootGid: batch.lastGid,
+      records: state.records + batch.records,
+      childRecords: state.childRecords + batch.childCount,
     };
     db.transaction(() => {
-      options.store(records);
+      if (options.prepare) options.store(batch.payload as PreparedBatch);
+      else options.store(batch.payload as BulkRecord[]);
       saveAssembled(db, state, next);
     })();
+    checkpoints.committed();
     state = next;
     result.batchesStored += 1;
     options.onProgress?.(state);
@@ -273,46 +259,4 @@ function finish(db: Db, state: IngestState): IngestState {
       saveDone(db, state, count, sample);
     })();
   }
-}
-
-function typeOf(record: BulkRecord, gid: string | null): string | undefined {
-  return parseGid(gid)?.type ?? (typeof record.__typename === 'string' ? record.__typename : undefined);
-}
-
-/** The staged line without its `__parentId`, with an empty `{ nodes: [] }` for each connection its type declares. */
-function withConnections(record: BulkRecord, gid: string | null, childFields: ChildFields): BulkRecord {
-  delete record.__parentId;
-  const type = typeOf(record, gid);
-  const fields = type === undefined ? undefined : childFields[type];
-  if (fields) for (const field of Object.values(fields)) record[field] = { nodes: [] };
-  return record;
-}
-
-function connectionOf(
-  parent: BulkRecord,
-  child: BulkRecord,
-  row: ChildRow,
-  operationId: string,
-  childFields: ChildFields,
-): { nodes: BulkRecord[] } {
-  const parentType = parseGid(row.parentGid)?.type;
-  const childType = typeOf(child, row.gid);
-  const field = parentType && childType ? childFields[parentType]?.[childType] : undefined;
-  if (field === undefined) {
-    throw ApplicationFailure.nonRetryable(
-      `The result of bulk operation ${operationId} nests ${childType ?? 'a line without id or __typename'} ` +
-        `(${row.gid ?? row.json.slice(0, 80)}) under ${row.parentGid}, but the resource declares no connection for ` +
-        `${childType ?? '?'} under ${parentType ?? '?'}: its bulk query and its childFields disagree.`,
-      'BulkShapeMismatch',
-    );
-  }
-  return parent[field] as { nodes: BulkRecord[] };
-}
-
-function tooDeep(operationId: string, gid: string): ApplicationFailure {
-  return ApplicationFailure.nonRetryable(
-    `The result of bulk operation ${operationId} nests lines more than ${MAX_DEPTH} levels deep (under ${gid}); ` +
-      `Shopify allows two. The file is damaged or its __parentId values form a cycle.`,
-    'ShopifyBadResponse',
-  );
 }

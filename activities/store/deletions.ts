@@ -112,6 +112,11 @@ export function deleteRecords(
   return result;
 }
 
+/** Whether missingChildRecorder records this child table's vanished rows (it needs their keys). */
+export function isTrackedWhenMissing(child: ChildTableSpec): boolean {
+  return TRACKED_WHEN_MISSING[child.name] !== undefined && child.primaryKey.length === 1;
+}
+
 const recorderCache = new WeakMap<Db, Map<string, Database.Statement>>();
 
 /**
@@ -124,7 +129,7 @@ export function missingChildRecorder(
   child: ChildTableSpec,
 ): ((parentIdsJson: string, keptIdsJson: string, now?: Date) => void) | undefined {
   const foundBy = TRACKED_WHEN_MISSING[child.name];
-  if (!foundBy || child.primaryKey.length !== 1) return undefined;
+  if (!foundBy || !isTrackedWhenMissing(child)) return undefined;
   let perDb = recorderCache.get(db);
   if (!perDb) recorderCache.set(db, (perDb = new Map()));
   let statement = perDb.get(child.name);

@@ -1,7 +1,14 @@
 import type Database from 'better-sqlite3';
 import { blankPersonalColumns, scrubRecord } from './personal-data';
-import { missingChildRecorder } from './deletions';
-import { type ApiRecord, type Column, isGraphqlRecord, type ResourceSpec, type TableSpec } from './resources';
+import { isTrackedWhenMissing, missingChildRecorder } from './deletions';
+import {
+  type ApiRecord,
+  type ChildTableSpec,
+  type Column,
+  isGraphqlRecord,
+  type ResourceSpec,
+  type TableSpec,
+} from './resources';
 import { type Db, quoteIdentifier } from './sql';
 
 type Statements = { upsert: Database.Statement; deleteChildren?: Database.Statement };
@@ -104,6 +111,25 @@ export interface UpsertCounts {
 }
 
 /**
+ * One page of records turned into row values, everything that needs no database: what `writePage` runs statements
+ * with. The bulk ingest builds it on a thread of its own, so its main thread only runs SQLite.
+ */
+export interface PreparedPage {
+  /** Records handed in (duplicates and REST records included). */
+  records: number;
+  /** REST records left from earlier versions, latest by key: written only to erase them (`eraseLegacyRecord`). */
+  legacy: ApiRecord[];
+  /** The key of each GraphQL record to write, in order; their children are replaced. */
+  keys: unknown[];
+  /** Per record: the owners whose redaction covers it (empty without personalData). */
+  owners: Array<Array<[string, unknown]>>;
+  /** Per record: its row's values, and per child table its children's rows' values. */
+  rows: Array<{ main: unknown[]; children: unknown[][][] }>;
+  /** Per child table tracked when rows go missing: the keys of every child the page lists (null otherwise). */
+  keptChildKeys: Array<unknown[] | null>;
+}
+
+/**
  * Writes one page of records and all their child rows in one transaction. A parent's children are replaced as a
  * whole, so a line item removed in Shopify disappears here too, and replaying the same page changes nothing.
  *
@@ -112,51 +138,105 @@ export interface UpsertCounts {
  * scrubs its raw_json and blanks its personal columns (see `eraseLegacyRecord`).
  */
 export function upsertRecords(db: Db, resource: ResourceSpec, records: ApiRecord[]): UpsertCounts {
-  const keys = latestByKey(resource, records);
-  const all = [...keys.keys()];
+  return writePage(db, resource, preparePage(resource, records));
+}
+
+/** The row values of a page (see PreparedPage); throws InvalidRecordError for a record that cannot be stored. */
+export function preparePage(resource: ResourceSpec, records: ApiRecord[]): PreparedPage {
+  if (resource.personalData && rawJsonColumn(resource.table) < 0) {
+    throw new Error(
+      `Resource "${resource.name}" holds personal data but its table keeps no raw_json: an erasure rebuilds a ` +
+        `record's rows from it. Declare a raw_json column in resources.ts.`,
+    );
+  }
+  const page: PreparedPage = {
+    records: records.length,
+    legacy: [],
+    keys: [],
+    owners: [],
+    rows: [],
+    keptChildKeys: resource.children.map((child) => (isTrackedWhenMissing(child) ? [] : null)),
+  };
+  for (const [i, key] of latestByKey(resource, records)) {
+    const record = records[i];
+    if (!isGraphqlRecord(record)) {
+      page.legacy.push(record);
+      continue;
+    }
+    page.keys.push(key[0]);
+    page.owners.push(resource.personalData?.owners(record) ?? []);
+    const children = resource.children.map((child, c) =>
+      child.rows(record).map((row) => {
+        // Variants a re-fetched product no longer lists were deleted in Shopify: writePage records them.
+        page.keptChildKeys[c]?.push(keyValues(child, row, record)[0]);
+        return rowValues(child, row, record);
+      }),
+    );
+    page.rows.push({ main: rowValues(resource.table, record, record), children });
+  }
+  return page;
+}
+
+/** Runs a prepared page's statements in one transaction (see upsertRecords). */
+export function writePage(db: Db, resource: ResourceSpec, page: PreparedPage): UpsertCounts {
   const main = statements(db, resource.table);
   const children = resource.children.map((child) => ({ child, sql: statements(db, child, child.parentKey) }));
-  const latest = all.filter((i) => isGraphqlRecord(records[i]));
   let childRecords = 0;
   db.transaction(() => {
-    if (all.length > latest.length) {
+    if (page.legacy.length > 0) {
       const redacted = isRedacted(db, resource);
-      for (const i of all) {
-        if (!isGraphqlRecord(records[i]) && redacted(records[i])) eraseLegacyRecord(db, resource, records[i]);
+      for (const record of page.legacy) {
+        if (redacted(resource.personalData?.owners(record) ?? [])) eraseLegacyRecord(db, resource, record);
       }
     }
     if (children.length > 0) {
       // Children point at their parent by its one-column key (checked in latestByKey).
-      const ids = JSON.stringify(latest.map((i) => keys.get(i)![0]));
-      for (const { child, sql } of children) {
-        // Variants a re-fetched product no longer lists were deleted in Shopify: say so in `deletions` first.
-        const recordMissing = missingChildRecorder(db, child);
-        if (recordMissing) {
-          const kept = latest.flatMap((i) => child.rows(records[i]).map((row) => keyValues(child, row, records[i])[0]));
-          recordMissing(ids, JSON.stringify(kept));
-        }
+      const ids = JSON.stringify(page.keys);
+      children.forEach(({ child, sql }, c) => {
+        const kept = page.keptChildKeys[c];
+        if (kept) missingChildRecorder(db, child)?.(ids, JSON.stringify(kept));
         sql.deleteChildren!.run(ids);
-      }
+      });
     }
     // Read inside this transaction: a redaction committed before it is honoured, one committed after rewrites it.
     const redacted = isRedacted(db, resource);
-    for (const i of latest) {
-      const erase = redacted(records[i]);
-      const record = erase ? scrubRecord(records[i], resource.personalData!.keys) : records[i];
-      const values = (table: TableSpec, row: ApiRecord) => {
-        const all = rowValues(table, row, record);
-        return erase ? blankPersonalColumns(table, all) : all;
-      };
-      main.upsert.run(values(resource.table, record));
-      for (const { child, sql } of children) {
-        for (const row of child.rows(record)) {
-          sql.upsert.run(values(child, row));
-          childRecords += 1;
-        }
+    page.rows.forEach((row, i) => {
+      if (redacted(page.owners[i])) {
+        childRecords += writeErased(resource, row.main, main, children);
+        return;
       }
-    }
+      main.upsert.run(row.main);
+      children.forEach(({ sql }, c) => {
+        for (const values of row.children[c]) sql.upsert.run(values);
+        childRecords += row.children[c].length;
+      });
+    });
   })();
-  return { records: records.length, childRecords };
+  return { records: page.records, childRecords };
+}
+
+/** A redacted record's rows: rebuilt from its raw_json without its personal data, personal columns blank. */
+function writeErased(
+  resource: ResourceSpec,
+  mainValues: unknown[],
+  main: Statements,
+  children: Array<{ child: ChildTableSpec; sql: Statements }>,
+): number {
+  const stored = JSON.parse(mainValues[rawJsonColumn(resource.table)] as string) as ApiRecord;
+  const record = scrubRecord(stored, resource.personalData!.keys);
+  main.upsert.run(blankPersonalColumns(resource.table, rowValues(resource.table, record, record)));
+  let childRecords = 0;
+  for (const { child, sql } of children) {
+    for (const row of child.rows(record)) {
+      sql.upsert.run(blankPersonalColumns(child, rowValues(child, row, record)));
+      childRecords += 1;
+    }
+  }
+  return childRecords;
+}
+
+function rawJsonColumn(table: TableSpec): number {
+  return table.columns.findIndex((c) => c.name === 'raw_json');
 }
 
 /** A REST record's personal data out of its raw_json and out of its rows' personal columns; nothing else changes. */
@@ -181,7 +261,7 @@ function eraseLegacyRecord(db: Db, resource: ResourceSpec, record: ApiRecord): v
 const redactionLookups = new WeakMap<Db, { any: Database.Statement; one: Database.Statement }>();
 
 /** Whether a record's personal data must not be stored: its customer (or the order itself) was redacted. */
-function isRedacted(db: Db, resource: ResourceSpec): (record: ApiRecord) => boolean {
+function isRedacted(db: Db, resource: ResourceSpec): (owners: Array<[string, unknown]>) => boolean {
   const personal = resource.personalData;
   if (!personal) return () => false;
   let lookup = redactionLookups.get(db);
@@ -194,8 +274,7 @@ function isRedacted(db: Db, resource: ResourceSpec): (record: ApiRecord) => bool
   }
   if (!(lookup.any.get() as { found: number }).found) return () => false;
   const { one } = lookup;
-  return (record) =>
-    personal.owners(record).some(([owner, id]) => typeof id === 'number' && one.get(owner, id) !== undefined);
+  return (owners) => owners.some(([owner, id]) => typeof id === 'number' && one.get(owner, id) !== undefined);
 }
 
 /**
@@ -221,6 +300,12 @@ function latestByKey(resource: ResourceSpec, records: ApiRecord[]): Map<number, 
 
 export class InvalidRecordError extends Error {
   override name = 'InvalidRecordError';
+
+  /** The error again from its message: as a thread that prepared a page reports it. */
+  static fromMessage(message: string): InvalidRecordError {
+    return Object.assign(new InvalidRecordError('', null), { message });
+  }
+
   constructor(resource: string, value: unknown, field = 'id', type: 'INTEGER' | 'TEXT' | 'REAL' = 'INTEGER') {
     const expected = type === 'TEXT' ? 'a non-empty string' : 'a whole number below 2^53';
     super(
