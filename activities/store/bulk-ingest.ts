@@ -15,7 +15,7 @@ import type { JsonlLine } from '../shopify/graphql/jsonl-stream';
 import type { Db } from './database';
 import { withSecureDelete } from './sql';
 import { assembleOnThread } from './bulk-assembler';
-import { startBackgroundCheckpoints, type BackgroundCheckpoints } from './background-checkpoints';
+import { startBackgroundCheckpoints } from './background-checkpoints';
 import type { BulkRecord, ChildFields } from './bulk-assembly';
 import type { PreparedBatch, PrepareFor } from './bulk-assembler-thread';
 import {
@@ -98,8 +98,8 @@ export async function ingestBulkResult(db: Db, options: BulkIngestOptions): Prom
   };
   const checkpoints = startBackgroundCheckpoints(db);
   try {
-    if (state.phase === 'staging') state = await stage(db, state, options, result, checkpoints);
-    if (state.phase === 'assembling') state = await assemble(db, state, options, result, checkpoints);
+    if (state.phase === 'staging') state = await stage(db, state, options, result);
+    if (state.phase === 'assembling') state = await assemble(db, state, options, result);
   } finally {
     await checkpoints.stop();
   }
@@ -127,7 +127,6 @@ async function stage(
   from: IngestState,
   options: BulkIngestOptions,
   result: BulkIngestResult,
-  checkpoints: BackgroundCheckpoints,
 ) {
   const insert = db.prepare('INSERT INTO bulk_staging (ingest_id, line, gid, parent_gid, json) VALUES (?, ?, ?, ?, ?)');
   const maxLines = options.chunkLines ?? 5_000;
@@ -146,7 +145,6 @@ async function stage(
       chunk.forEach((row, k) => insert.run(state.ingestId, first + k, row.gid, row.parentGid, row.json));
       saveStaged(db, state, { byteOffset: next.byteOffset, lines: next.lines, done });
     })();
-    checkpoints.committed();
     state = { ...next, phase: done ? 'assembling' : 'staging' };
     chunk = [];
     chunkBytes = 0;
@@ -189,7 +187,6 @@ async function assemble(
   from: IngestState,
   options: BulkIngestOptions,
   result: BulkIngestResult,
-  checkpoints: BackgroundCheckpoints,
 ): Promise<IngestState> {
   let state = from;
   const input = {
@@ -212,7 +209,6 @@ async function assemble(
       else options.store(batch.payload as BulkRecord[]);
       saveAssembled(db, state, next);
     })();
-    checkpoints.committed();
     state = next;
     result.batchesStored += 1;
     options.onProgress?.(state);

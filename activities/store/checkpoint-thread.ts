@@ -1,30 +1,24 @@
 /**
  * The background checkpointer's thread (see background-checkpoints.ts): every `everyMs`, copies what the WAL holds
- * back into the database with a connection of its own. PASSIVE: it never waits for, nor blocks, the writer.
+ * back into the database with a connection of its own. PASSIVE: it never waits for, nor blocks, any other connection.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { toThreadError } from '../module-thread';
 
 export interface CheckpointerData {
   dbFile: string;
   everyMs: number;
-  /** A WAL this long is copied to its end while the writer waits, so that it starts over. */
-  restartFrames: number;
 }
 
 if (parentPort) {
-  const port = parentPort;
-  const { dbFile, everyMs, restartFrames } = workerData as CheckpointerData;
+  const { dbFile, everyMs } = workerData as CheckpointerData;
   const db = new Database(dbFile, { fileMustExist: true });
-  db.pragma('busy_timeout = 10000');
-  const timer = setInterval(() => {
+  // A checkpoint that cannot run now (another one is running, the file is busy) simply runs at the next tick.
+  setInterval(() => {
     try {
-      const [passive] = db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
-      if (passive.log >= restartFrames) db.pragma('wal_checkpoint(RESTART)');
-    } catch (error) {
-      clearInterval(timer);
-      port.postMessage(toThreadError(error));
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } catch {
+      // Nothing lost: the writer's own checkpoints still run.
     }
   }, everyMs);
 }
