@@ -43,14 +43,19 @@ export function toThreadError(error: unknown): ThreadError {
   const posted: ThreadError = { name: error.name, message: error.message, stack: error.stack };
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string') posted.code = code;
-  if (error instanceof ApplicationFailure) posted.failure = { type: error.type ?? undefined, nonRetryable: error.nonRetryable === true };
+  if (error instanceof ApplicationFailure)
+    posted.failure = { type: error.type ?? undefined, nonRetryable: error.nonRetryable === true };
   return posted;
 }
 
 /** The error again on the calling thread: an ApplicationFailure as one, any other as an Error with its code. */
 export function fromThreadError(posted: ThreadError): Error {
   if (posted.failure) return ApplicationFailure.create({ message: posted.message, ...posted.failure });
-  const error = Object.assign(new Error(posted.message), { name: posted.name }, posted.code ? { code: posted.code } : {});
+  const error = Object.assign(
+    new Error(posted.message),
+    { name: posted.name },
+    posted.code ? { code: posted.code } : {},
+  );
   if (posted.stack) error.stack = posted.stack;
   return error;
 }

@@ -27,10 +27,14 @@ export async function* assembleOnThread(
   if (db.memory) throw new Error('The bulk ingest needs a database file: its assembler thread opens it too.');
   const data: AssemblerData = { dbFile: db.name, input, prepare, ahead: AHEAD };
   // Batches of a thousand orders take a few MB each; without limits of its own its garbage would grow unchecked.
-  const thread = startModuleThread(path.join(__dirname, 'bulk-assembler-thread'), { ...data }, {
-    maxOldGenerationSizeMb: 128,
-    maxYoungGenerationSizeMb: 16,
-  });
+  const thread = startModuleThread(
+    path.join(__dirname, 'bulk-assembler-thread'),
+    { ...data },
+    {
+      maxOldGenerationSizeMb: 128,
+      maxYoungGenerationSizeMb: 16,
+    },
+  );
   const queue: AssemblerMessage[] = [];
   let waiting: (() => void) | undefined;
   let died: Error | undefined;

@@ -122,12 +122,7 @@ interface Staged {
 }
 
 /** Phase 1: the file into `bulk_staging`, a chunk per transaction with its end offset. */
-async function stage(
-  db: Db,
-  from: IngestState,
-  options: BulkIngestOptions,
-  result: BulkIngestResult,
-) {
+async function stage(db: Db, from: IngestState, options: BulkIngestOptions, result: BulkIngestResult) {
   const insert = db.prepare('INSERT INTO bulk_staging (ingest_id, line, gid, parent_gid, json) VALUES (?, ?, ?, ?, ?)');
   const maxLines = options.chunkLines ?? 5_000;
   const maxBytes = options.chunkBytes ?? 8 * 1024 * 1024;

@@ -330,7 +330,7 @@ describe('container deployment (static: no Docker engine here)', () => {
     expect(needed.filter(ignored)).toEqual([]);
   });
 
-  it('tsc -p tsconfig.build.json emits the worker, the workflows bundle entry and the client the image runs', () => {
+  it('tsc -p tsconfig.build.json emits the worker, the workflows bundle entry and the client the image runs, and the bulk ingest threads start from it', () => {
     const out = tempDir('docker-build-');
     try {
       const tsc = spawnSync(
@@ -342,6 +342,36 @@ describe('container deployment (static: no Docker engine here)', () => {
       expect(tsc.status).toBe(0);
       for (const file of ['worker/index.js', 'workflows/index.js', 'client/sync.js'])
         expect(fs.existsSync(path.join(out.dir, file))).toBe(true);
+      // The bulk ingest's threads start from the compiled files, with no TypeScript loader: an order and its line
+      // item staged by hand, assembled and prepared on the assembler thread, beside the checkpointer thread.
+      const script = `
+        const dist = (file) => require(require('path').join(${JSON.stringify(out.dir)}, file));
+        const { openDatabase } = dist('activities/store/database.js');
+        const { startIngest } = dist('activities/store/bulk-ingest-state.js');
+        const { assembleOnThread } = dist('activities/store/bulk-assembler.js');
+        const { startBackgroundCheckpoints } = dist('activities/store/background-checkpoints.js');
+        (async () => {
+          const db = openDatabase(${JSON.stringify(path.join(out.dir, 'data'))});
+          const { ingestId } = startIngest(db, 'gid://shopify/BulkOperation/1');
+          const stage = db.prepare('INSERT INTO bulk_staging (ingest_id, line, gid, parent_gid, json) VALUES (?, ?, ?, ?, ?)');
+          stage.run(ingestId, 0, 'gid://shopify/Order/5', null, JSON.stringify({ id: 'gid://shopify/Order/5', legacyResourceId: '5' }));
+          stage.run(ingestId, 1, 'gid://shopify/LineItem/6', 'gid://shopify/Order/5', JSON.stringify({ id: 'gid://shopify/LineItem/6' }));
+          const checkpoints = startBackgroundCheckpoints(db);
+          const input = { operationId: 'op', ingestId, afterLine: -1, batchRecords: 10, childFields: { Order: { LineItem: 'lineItems' } } };
+          const batches = [];
+          for await (const batch of assembleOnThread(db, input, { resource: 'orders', timeZone: null })) batches.push(batch);
+          await checkpoints.stop();
+          const rows = batches.map((b) => [b.payload.page.rows[0].main[0], b.payload.page.rows[0].children[0].length]);
+          process.stdout.write(JSON.stringify(rows));
+        })().catch((error) => { console.error(error); process.exit(1); });`;
+      const run = spawnSync(process.execPath, ['-e', script], {
+        cwd: out.dir,
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, NODE_PATH: path.join(PROJECT_ROOT, 'node_modules') },
+      });
+      expect(run.stderr).toBe('');
+      expect(JSON.parse(run.stdout)).toEqual([[5, 1]]);
     } finally {
       out.cleanup();
     }

@@ -3,7 +3,15 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { ingestBulkResult, type BulkRecord, type ChildFields } from '../../activities/store/bulk-ingest';
+import {
+  ingestBulkResult,
+  type BulkRecord,
+  type ChildFields,
+  type PreparedBatch,
+} from '../../activities/store/bulk-ingest';
+import { bulkChildFields } from '../../activities/shopify/graphql/bulk-query';
+import { resourceSpec } from '../../activities/store/resources';
+import { InvalidRecordError, writePage } from '../../activities/store/upsert';
 import { readIngestState } from '../../activities/store/bulk-ingest-state';
 import { CheckpointMovedError } from '../../activities/store/checkpoints';
 import { openDatabase, type Db } from '../../activities/store/database';
@@ -392,6 +400,29 @@ describe('bulk ingest of hand-written results', () => {
       db.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a record the assembler thread cannot prepare fails the ingest as InvalidRecordError, its batch not stored', async () => {
+    const order = (id: string) =>
+      JSON.stringify({ id: `gid://shopify/Order/${id}`, legacyResourceId: id, name: `#${id}` });
+    const url = await serve(`${order('1')}\n${order('2')}\n${order('9007199254740993')}\n`);
+    const orders = resourceSpec('orders');
+    const stored: number[] = [];
+    const ingest = ingestBulkResult(db, {
+      operationId: 'gid://shopify/BulkOperation/7',
+      url,
+      childFields: bulkChildFields(orders.graphql),
+      batchRecords: 2,
+      prepare: { resource: 'orders', timeZone: null },
+      store: ({ page }: PreparedBatch) => {
+        writePage(db, orders, page);
+        stored.push(page.rows.length);
+      },
+    });
+    await expect(ingest).rejects.toBeInstanceOf(InvalidRecordError);
+    await expect(ingest).rejects.toThrow(/orders record whose id is not a whole number below 2\^53 .*not stored/);
+    expect(stored).toEqual([2]);
+    expect(db.prepare('SELECT id FROM orders ORDER BY id').pluck().all()).toEqual([1, 2]);
   });
 
   it('fails, naming the line, when a child type has no declared connection on its parent', async () => {

@@ -3,8 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { RESOURCE_NAMES } from '../../common/contract';
 import { asPagedRecord, bulkChildFields, bulkQuery } from '../../activities/shopify/graphql/bulk-query';
-import { ingestBulkResult, type BulkRecord } from '../../activities/store/bulk-ingest';
-import { openDatabase } from '../../activities/store/database';
+import { ingestBulkResult, type BulkRecord, type PreparedBatch } from '../../activities/store/bulk-ingest';
+import { openDatabase, type Db } from '../../activities/store/database';
+import { upsertRecords, writePage } from '../../activities/store/upsert';
 import { resourceSpec } from '../../activities/store/resources';
 import { createShopifyStore, type ShopifyStore } from '../../emulators/shopify';
 import { prepareBulkQuery } from '../../emulators/shopify/graphql/bulk-query';
@@ -95,5 +96,48 @@ describe('bulk queries built from the resource declarations', () => {
         expect(largest).toBe(name === 'products' ? 130 : 300);
       }
     });
+
+    it.each(RESOURCE_NAMES)(
+      '%s: rows prepared on the assembler thread equal the rows upsertRecords writes from the paged records',
+      async (name) => {
+        const spec = resourceSpec(name, 'America/New_York');
+        const started = await startBulk(url, bulkQuery(spec.graphql, null));
+        const done = await waitForBulk(url, started.bulkOperation.id);
+        expect(done.status).toBe('COMPLETED');
+
+        const viaThread = openDatabase(path.join(dir, `${name}-thread`));
+        const viaPages = openDatabase(path.join(dir, `${name}-pages`));
+        try {
+          let batches = 0;
+          await ingestBulkResult(viaThread, {
+            operationId: done.id,
+            url: done.url,
+            childFields: bulkChildFields(spec.graphql),
+            batchRecords: 5,
+            prepare: { resource: name, timeZone: 'America/New_York' },
+            store: ({ page }: PreparedBatch) => {
+              batches += 1;
+              writePage(viaThread, spec, page);
+            },
+          });
+          const source = graphqlSourceFor(url);
+          for (let cursor: string | null = null, first = true; first || cursor !== null; first = false) {
+            const page = await source.page(spec, cursor, null);
+            upsertRecords(viaPages, spec, page.records);
+            cursor = page.nextCursor;
+          }
+          expect(batches).toBeGreaterThan(1);
+          for (const table of [spec.table, ...spec.children]) {
+            const rows = (db: Db) =>
+              db.prepare(`SELECT * FROM ${table.name} ORDER BY ${table.primaryKey.join(', ')}`).all();
+            expect(rows(viaPages).length).toBeGreaterThan(0);
+            expect({ table: table.name, rows: rows(viaThread) }).toEqual({ table: table.name, rows: rows(viaPages) });
+          }
+        } finally {
+          viaThread.close();
+          viaPages.close();
+        }
+      },
+    );
   });
 });
