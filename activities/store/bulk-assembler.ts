@@ -26,12 +26,12 @@ export async function* assembleOnThread(
 ): AsyncGenerator<AssembledOnThread> {
   if (db.memory) throw new Error('The bulk ingest needs a database file: its assembler thread opens it too.');
   const data: AssemblerData = { dbFile: db.name, input, prepare, ahead: AHEAD };
-  // Batches of a thousand orders take a few MB each; without limits of its own its garbage would grow unchecked.
+  // A batch of 500 orders takes a few MB; without limits of its own the thread would let its garbage pile up.
   const thread = startModuleThread(
     path.join(__dirname, 'bulk-assembler-thread'),
     { ...data },
     {
-      maxOldGenerationSizeMb: 128,
+      maxOldGenerationSizeMb: 64,
       maxYoungGenerationSizeMb: 16,
     },
   );

@@ -55,3 +55,18 @@ it('the thread copies what the writer commits into the database file, and stops 
   write(4_000);
   expect(await until(() => fileBytes() > stopped, 1_000)).toBe(false);
 });
+
+it('ingests writing the same database at once share one thread: it runs until the last of them stops', async () => {
+  const products = startBackgroundCheckpoints(db);
+  const orders = startBackgroundCheckpoints(db);
+  await products.stop();
+  await products.stop(); // a second stop of the same ingest changes nothing
+  const before = fileBytes();
+  write(4_000);
+  expect(await until(() => fileBytes() > before + 3_000_000, 5_000)).toBe(true);
+
+  await orders.stop();
+  const stopped = fileBytes();
+  write(4_000);
+  expect(await until(() => fileBytes() > stopped, 1_000)).toBe(false);
+});
