@@ -10,8 +10,7 @@
  * stored twice.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { streamParsedJsonl, type ParsedLine } from '../shopify/graphql/jsonl-parse-thread';
-import type { JsonlLine } from '../shopify/graphql/jsonl-stream';
+import { streamParsedJsonl, type ParsedLine } from '../shopify/graphql/jsonl-parser';
 import type { Db } from './database';
 import { withSecureDelete } from './sql';
 import { assembleOnThread } from './bulk-assembler';
@@ -52,7 +51,7 @@ interface IngestSettings {
   /** Top-level records per stored batch (default 500: a batch the assembler thread holds dies young). */
   batchRecords?: number;
   /** Where the lines come from; defaults to downloading `url` from the offset (tests count what is read). */
-  open?: (fromOffset: number) => AsyncIterable<JsonlLine>;
+  open?: (fromOffset: number) => AsyncIterable<ParsedLine>;
   signal?: AbortSignal;
   /** Called after each committed chunk or batch: for heartbeats. */
   onProgress?: (state: IngestState) => void;
@@ -126,7 +125,7 @@ async function stage(db: Db, from: IngestState, options: BulkIngestOptions, resu
   const insert = db.prepare('INSERT INTO bulk_staging (ingest_id, line, gid, parent_gid, json) VALUES (?, ?, ?, ?, ?)');
   const maxLines = options.chunkLines ?? 5_000;
   const maxBytes = options.chunkBytes ?? 8 * 1024 * 1024;
-  const open: (fromOffset: number) => AsyncIterable<JsonlLine | ParsedLine> =
+  const open: (fromOffset: number) => AsyncIterable<ParsedLine> =
     options.open ?? ((fromOffset) => streamParsedJsonl(options.url, { fromOffset, signal: options.signal }));
   let state = from;
   let chunk: Staged[] = [];
@@ -159,8 +158,8 @@ async function stage(db: Db, from: IngestState, options: BulkIngestOptions, resu
 }
 
 /** The line as staged: its text as in the file when the parser thread cut it (`__parentId` is dropped on assembly). */
-function toStaged(line: JsonlLine | ParsedLine, operationId: string): Staged {
-  const parentGid = 'text' in line ? line.parentGid : line.value.__parentId;
+function toStaged(line: ParsedLine, operationId: string): Staged {
+  const { parentGid } = line;
   if (parentGid !== undefined && typeof parentGid !== 'string') {
     throw ApplicationFailure.nonRetryable(
       `The result of bulk operation ${operationId} has a line at byte ${line.offset} whose __parentId is not a ` +
@@ -168,9 +167,7 @@ function toStaged(line: JsonlLine | ParsedLine, operationId: string): Staged {
       'ShopifyBadResponse',
     );
   }
-  if ('text' in line) return { gid: line.gid, parentGid: parentGid ?? null, json: line.text };
-  const id = line.value.id;
-  return { gid: typeof id === 'string' ? id : null, parentGid: parentGid ?? null, json: JSON.stringify(line.value) };
+  return { gid: line.gid, parentGid: parentGid ?? null, json: line.text };
 }
 
 /**

@@ -343,7 +343,8 @@ describe('container deployment (static: no Docker engine here)', () => {
       for (const file of ['worker/index.js', 'workflows/index.js', 'client/sync.js'])
         expect(fs.existsSync(path.join(out.dir, file))).toBe(true);
       // The bulk ingest's threads start from the compiled files, with no TypeScript loader: an order and its line
-      // item staged by hand, assembled and prepared on the assembler thread, beside the checkpointer thread.
+      // item staged by hand, assembled and prepared on the assembler thread, beside the checkpointer thread; two
+      // lines cut and parsed by the parser thread.
       const script = `
         const dist = (file) => require(require('path').join(${JSON.stringify(out.dir)}, file));
         const { openDatabase } = dist('activities/store/database.js');
@@ -362,7 +363,15 @@ describe('container deployment (static: no Docker engine here)', () => {
           for await (const batch of assembleOnThread(db, input, { resource: 'orders', timeZone: null })) batches.push(batch);
           await checkpoints.stop();
           const rows = batches.map((b) => [b.payload.page.rows[0].main[0], b.payload.page.rows[0].children[0].length]);
-          process.stdout.write(JSON.stringify(rows));
+          const { startModuleThread } = dist('activities/module-thread.js');
+          const parser = startModuleThread(require('path').join(${JSON.stringify(out.dir)}, 'activities/shopify/graphql/jsonl-parser-thread'), { fromOffset: 0 });
+          const parsed = await new Promise((resolve, reject) => {
+            parser.once('message', resolve);
+            parser.once('error', reject);
+            parser.postMessage({ bytes: Buffer.from('{"id":"a"}\\n{"id":"b"}'), end: true });
+          });
+          await parser.terminate();
+          process.stdout.write(JSON.stringify({ rows, gids: parsed.gids }));
         })().catch((error) => { console.error(error); process.exit(1); });`;
       const run = spawnSync(process.execPath, ['-e', script], {
         cwd: out.dir,
@@ -371,7 +380,7 @@ describe('container deployment (static: no Docker engine here)', () => {
         env: { ...process.env, NODE_PATH: path.join(PROJECT_ROOT, 'node_modules') },
       });
       expect(run.stderr).toBe('');
-      expect(JSON.parse(run.stdout)).toEqual([[5, 1]]);
+      expect(JSON.parse(run.stdout)).toEqual({ rows: [[5, 1]], gids: ['a', 'b'] });
     } finally {
       out.cleanup();
     }

@@ -15,7 +15,7 @@ import { InvalidRecordError, writePage } from '../../activities/store/upsert';
 import { readIngestState } from '../../activities/store/bulk-ingest-state';
 import { CheckpointMovedError } from '../../activities/store/checkpoints';
 import { openDatabase, type Db } from '../../activities/store/database';
-import { streamJsonl, type JsonlLine } from '../../activities/shopify/graphql/jsonl-stream';
+import { streamParsedJsonl, type ParsedLine } from '../../activities/shopify/graphql/jsonl-parser';
 import { createShopifyStore, type ShopifyStore } from '../../emulators/shopify';
 import { data, pageAll, startBulk, waitForBulk } from '../../emulators/shopify/graphql/test-gql';
 
@@ -94,10 +94,10 @@ function recorder(failOn?: number) {
 /** The download, counting lines and bytes read; throws ("killed") before line number `killAt` of this attempt. */
 function counted(url: string, killAt = Infinity) {
   const read = { lines: 0, bytes: 0, from: [] as number[] };
-  async function* open(fromOffset: number): AsyncGenerator<JsonlLine> {
+  async function* open(fromOffset: number): AsyncGenerator<ParsedLine> {
     read.from.push(fromOffset);
     let seen = 0;
-    for await (const line of streamJsonl(url, { fromOffset })) {
+    for await (const line of streamParsedJsonl(url, { fromOffset })) {
       if (++seen === killAt) throw new Error('worker killed while downloading');
       read.lines += 1;
       read.bytes += line.nextOffset - line.offset;
@@ -255,16 +255,16 @@ describe('bulk ingest against the emulator', () => {
     const options = { operationId: orders.id, url: orders.url, childFields: CHILD_FIELDS, chunkLines: 200 };
     let wake!: () => void;
     const asleep = new Promise<void>((resolve) => (wake = resolve));
-    async function* stalled(fromOffset: number): AsyncGenerator<JsonlLine> {
+    async function* stalled(fromOffset: number): AsyncGenerator<ParsedLine> {
       let seen = 0;
-      for await (const line of streamJsonl(orders.url, { fromOffset })) {
+      for await (const line of streamParsedJsonl(orders.url, { fromOffset })) {
         if (++seen === 201) await asleep; // one chunk staged, then the worker hangs
         yield line;
       }
     }
     const zombie = recorder();
     const first = ingestBulkResult(db, { ...options, store: zombie.store, open: stalled });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    while (stagedRows() < 200) await new Promise((resolve) => setTimeout(resolve, 20));
     const stored = recorder();
     await ingestBulkResult(db, { ...options, store: stored.store }); // the retry, on another worker
     wake();

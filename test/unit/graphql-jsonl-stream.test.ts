@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { streamParsedJsonl, type ParsedLine } from '../../activities/shopify/graphql/jsonl-parse-thread';
+import { streamParsedJsonl, type ParsedLine } from '../../activities/shopify/graphql/jsonl-parser';
 import { streamJsonl, type JsonlLine, type JsonlStreamStats } from '../../activities/shopify/graphql/jsonl-stream';
 import { failureOf } from '../helpers/failures';
 

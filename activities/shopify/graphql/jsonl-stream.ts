@@ -57,7 +57,7 @@ export interface JsonlChunk {
 /**
  * The file's bytes from `fromOffset` on, chunk by chunk as they arrive (a server that ignores the Range request has
  * the bytes before `fromOffset` skipped). The lines are cut and parsed by `streamJsonl`, or on a thread of their own
- * (jsonl-parse-thread.ts).
+ * (jsonl-parser.ts).
  */
 export async function* downloadJsonl(url: string, options: JsonlStreamOptions = {}): AsyncGenerator<JsonlChunk> {
   const fromOffset = options.fromOffset ?? 0;
@@ -143,47 +143,76 @@ export async function* downloadJsonl(url: string, options: JsonlStreamOptions = 
   }
 }
 
-export async function* streamJsonl(url: string, options: JsonlStreamOptions = {}): AsyncGenerator<JsonlLine> {
-  const stats = options.stats ?? { maxHeldBytes: 0, maxChunkBytes: 0, ranged: false, bytesSkipped: 0 };
-  let rest: Buffer = Buffer.alloc(0); // the start of a line whose newline has not arrived yet
-  let restOffset = options.fromOffset ?? 0;
-  for await (const { bytes } of downloadJsonl(url, { ...options, stats })) {
-    const held = rest.length > 0 ? Buffer.concat([rest, bytes]) : bytes;
-    stats.maxHeldBytes = Math.max(stats.maxHeldBytes, held.length);
+/**
+ * Cuts a file arriving in chunks into lines, holding only the start of a line whose newline has not arrived yet.
+ * Each line is given as a range of `held` (the held start and the new chunk) with its offset in the file.
+ */
+export class LineCutter {
+  private rest: Buffer = Buffer.alloc(0);
+
+  constructor(private restOffset: number) {}
+
+  *lines(bytes: Buffer, stats?: JsonlStreamStats): Generator<CutLine> {
+    const held = this.rest.length > 0 ? Buffer.concat([this.rest, bytes]) : bytes;
+    if (stats) stats.maxHeldBytes = Math.max(stats.maxHeldBytes, held.length);
     let start = 0;
     for (let end = held.indexOf(NEWLINE, start); end !== -1; end = held.indexOf(NEWLINE, start)) {
-      if (end > start) {
-        yield {
-          offset: restOffset + start,
-          nextOffset: restOffset + end + 1,
-          value: parseLine(held, start, end, restOffset + start, url),
-        };
-      }
+      if (end > start)
+        yield { held, start, end, offset: this.restOffset + start, nextOffset: this.restOffset + end + 1 };
       start = end + 1;
     }
     // Copy the partial line so the chunk it came from can be released.
-    rest = Buffer.from(held.subarray(start));
-    restOffset += start;
+    this.rest = Buffer.from(held.subarray(start));
+    this.restOffset += start;
   }
-  if (rest.length > 0) {
-    // The last line may lack its newline; if it is not complete JSON the download was cut short.
-    yield {
-      offset: restOffset,
-      nextOffset: restOffset + rest.length,
-      value: parseLine(rest, 0, rest.length, restOffset, url),
-    };
+
+  /** The file's last line when it does not end with a newline (if it is not complete JSON, the download was cut). */
+  last(): CutLine | null {
+    const { rest, restOffset } = this;
+    if (rest.length === 0) return null;
+    return { held: rest, start: 0, end: rest.length, offset: restOffset, nextOffset: restOffset + rest.length };
   }
+}
+
+export interface CutLine {
+  held: Buffer;
+  start: number;
+  end: number;
+  offset: number;
+  nextOffset: number;
+}
+
+export async function* streamJsonl(url: string, options: JsonlStreamOptions = {}): AsyncGenerator<JsonlLine> {
+  const stats = options.stats ?? { maxHeldBytes: 0, maxChunkBytes: 0, ranged: false, bytesSkipped: 0 };
+  const cutter = new LineCutter(options.fromOffset ?? 0);
+  const parsed = ({ held, start, end, offset, nextOffset }: CutLine): JsonlLine => ({
+    offset,
+    nextOffset,
+    value: parseLine(held, start, end, offset, url),
+  });
+  for await (const { bytes } of downloadJsonl(url, { ...options, stats })) {
+    for (const line of cutter.lines(bytes, stats)) yield parsed(line);
+  }
+  const last = cutter.last();
+  if (last) yield parsed(last);
 }
 
 function parseLine(buffer: Buffer, start: number, end: number, offset: number, url: string): Record<string, unknown> {
   const text = buffer.toString('utf8', start, end);
+  const value = parseObject(text);
+  if (value === null) throw badLineFailure(url, offset, text);
+  return value;
+}
+
+/** The line's JSON object; null when it is not one (not JSON, or an array or a scalar). */
+export function parseObject(text: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
   } catch {
-    // reported below
+    // not JSON
   }
-  throw badLineFailure(url, offset, text);
+  return null;
 }
 
 /** A line that is not a JSON object: a download cut short (retried from the last stored chunk) or a damaged file. */
