@@ -31,7 +31,7 @@ export async function* assembleOnThread(
     path.join(__dirname, 'bulk-assembler-thread'),
     { ...data },
     {
-      maxOldGenerationSizeMb: 64,
+      maxOldGenerationSizeMb: 48,
       maxYoungGenerationSizeMb: 16,
     },
   );

@@ -31,7 +31,7 @@ export async function* streamParsedJsonl(
   const worker = startModuleThread(
     path.join(__dirname, 'jsonl-parser-thread'),
     { fromOffset: options.fromOffset ?? 0 },
-    { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 },
+    { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
   );
   const waiting: { resolve: (parsed: ParsedChunk) => void; reject: (error: Error) => void }[] = [];
   const answers: Promise<ParsedChunk>[] = [];
