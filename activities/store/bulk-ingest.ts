@@ -5,8 +5,9 @@
  * after it. So the file is first staged as it streams (table `bulk_staging`, one transaction per chunk together with
  * its byte offset), then, once it is complete, SQLite does the join: top-level lines are read back in file order, a
  * batch at a time, each with its children (and their children) found through the index on `parent_gid`, and handed
- * to the store function as the records a paged query returns — the node, each nested connection as `{ nodes }`.
- * A killed ingest resumes after the last committed chunk or batch; a chunk is never staged twice, a batch never
+ * to the store function as the records a paged query returns — the node, each nested connection as `{ nodes }` —
+ * or, with `prepare`, as those records' row values. The join and the row values are made on the assembler thread
+ * (bulk-assembler.ts), so this thread only runs the statements. A killed ingest resumes after the last committed chunk or batch; a chunk is never staged twice, a batch never
  * stored twice.
  */
 import { ApplicationFailure } from '@temporalio/common';
@@ -31,7 +32,7 @@ export type { BulkRecord, ChildFields, PreparedBatch, PrepareFor };
 
 /**
  * How the assembled batches are stored, each inside its transaction with its checkpoint: as records (`store`), or,
- * with `prepare`, as row values built on the assembler thread for that resource (`storePrepared`).
+ * with `prepare`, as the row values of that resource's tables (upsert.ts's `preparePage`, for `writePage`).
  */
 export type BatchStore =
   | { prepare?: undefined; store: (records: BulkRecord[]) => unknown }
