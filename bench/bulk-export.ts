@@ -1,7 +1,8 @@
 /**
  * A resource through the bulk path without Temporal: the emulator exports it (the worker's own bulk query), and
- * `ingestResource` stores the JSONL as the worker's ingestBulkSync activity does (child fields, asPagedRecord,
- * upsertRecords), timing the upsert apart.
+ * `ingestResource` stores the JSONL with the worker's child fields and asPagedRecord through `upsertRecords` (the
+ * paged sync's store, timed apart; the worker's ingestBulkSync prepares the rows on the assembler thread instead,
+ * which bench/bulk-ingest.ts measures).
  */
 import type { ResourceName } from '../common/contract';
 import { asPagedRecord, bulkChildFields, bulkQuery } from '../activities/shopify/graphql/bulk-query';

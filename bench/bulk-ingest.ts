@@ -2,11 +2,12 @@
  * The bulk ingest on its own: the emulator exports N orders with their line items (ungrouped JSONL, Shopify's
  * part), then a separate process — so the emulator's memory and CPU never count — downloads, stages, assembles and
  * stores them into a fresh database exactly as the worker's ingestBulkSync activity does (the orders declaration's
- * bulk query, child fields and asPagedRecord, then upsertRecords), and reports orders/s and its peak RSS.
+ * bulk query and child fields; the rows prepared on the assembler thread, written by writePage), and reports orders/s
+ * and its peak RSS.
  *
  *   npx tsx bench/bulk-ingest.ts [--orders 10000,100000] [--store upsert|none] [--profile DIR]
  *
- * `--store none` measures download, staging and assembly without the SQLite upsert. The benchmark's `bulk` scenario
+ * `--store none` measures download, staging and assembly (records, not rows) without the SQLite upsert. The benchmark's `bulk` scenario
  * calls `measureBulkIngest` for its "local ingest" figure.
  */
 import { spawn } from 'node:child_process';

@@ -31,6 +31,8 @@ export function startBackgroundCheckpoints(db: Db): { stop: () => Promise<void> 
     );
     // Should the thread fail, the writer's own checkpoints simply do all the work, as without it.
     thread.on('error', () => undefined);
+    // Nor does it keep the worker process alive should an ingest end without stopping it.
+    thread.unref();
     entry = { thread, users: 0 };
     running.set(file, entry);
   }
