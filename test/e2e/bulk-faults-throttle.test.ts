@@ -11,12 +11,14 @@ import { tempDir } from '../helpers/tmp';
  * spending from it while a sync runs, on a real Temporal dev server against the emulator. The sync waits it out and
  * finishes exact, and the THROTTLED answers it gets stay few: after the first one the pacer knows the bucket is short.
  * How many of our queries meet the drained bucket before an answer tells the pacer depends on how their timing falls
- * against the other client's spending: 0 to 6 THROTTLED answers of about 20 requests measured across runs, alone on
- * the machine or under load. The bound catches a client that does not wait a THROTTLED answer out (it would be
- * answered THROTTLED again and again for the storm's 3 seconds); the exact wait is pinned by
+ * against the other client's spending, and the pacer assumes the full restore rate while the other client takes 60 %
+ * of it, so a query can meet the bucket short twice: 4 to 9 THROTTLED answers of about 20 requests measured for the
+ * bulk sync across 13 runs (6 to 7 in 6 runs of the previous version, 76ae695), alone on the machine or under load.
+ * The bound catches a client that does not wait a THROTTLED answer out: answered THROTTLED again and again for the
+ * storm's 3 seconds, it would collect most of its 45 or so status checks; the exact wait is pinned by
  * test/unit/graphql-cost-pacer.test.ts.
  */
-const MAX_THROTTLED = 8;
+const MAX_THROTTLED = 12;
 describe('a THROTTLED storm during syncs (real Temporal dev server)', () => {
   let env: TestWorkflowEnvironment;
   let store: ShopifyStore;
