@@ -13,8 +13,9 @@ import { tempDir } from '../helpers/tmp';
  * How many of our queries meet the drained bucket before an answer tells the pacer depends on how their timing falls
  * against the other client's spending, and the pacer assumes the full restore rate while the other client takes 60 %
  * of it, so a query can meet the bucket short twice: 4 to 9 THROTTLED answers of about 20 requests measured for the
- * bulk sync in the 7 runs counted (6 to 7 in 6 runs of the previous version, 76ae695), on a quiet machine. The bound catches a client that does not wait a THROTTLED answer out: answered THROTTLED again and again for the
- * storm's 3 seconds, it would collect most of its 45 or so status checks; the exact wait is pinned by
+ * bulk sync in the 7 runs counted (6 to 7 in 6 runs of the previous version, 76ae695), on a quiet machine. The bound
+ * catches a client that does not wait a THROTTLED answer out: answered THROTTLED again and again for the storm's 3
+ * seconds, it would collect most of its 45 or so status checks; the exact wait is pinned by
  * test/unit/graphql-cost-pacer.test.ts.
  */
 const MAX_THROTTLED = 12;
