@@ -6,6 +6,8 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { parseGid } from '../shopify/graphql/bulk-records';
+import { parseObject } from '../shopify/graphql/jsonl-stream';
+import { StagedLineReader, stagingDamaged, type StagedRange } from './bulk-staging-file';
 import type { Db } from './sql';
 
 export type BulkRecord = Record<string, unknown>;
@@ -20,6 +22,8 @@ export type ChildFields = Record<string, Record<string, string>>;
 export interface AssemblyInput {
   operationId: string;
   ingestId: number;
+  /** The file the lines are staged in (bulk-staging-file.ts). */
+  stagingFile: string;
   /** The file line of the last top-level record already stored (-1 before the first). */
   afterLine: number;
   batchRecords: number;
@@ -38,55 +42,67 @@ export interface AssembledBatch {
 /** Shopify's bulk queries nest at most two levels; deeper chains mean a damaged file (or a cycle). */
 const MAX_DEPTH = 4;
 
-interface ChildRow {
+interface RootRow extends StagedRange {
+  line: number;
+  gid: string | null;
+}
+
+interface ChildRow extends StagedRange {
   gid: string | null;
   parentGid: string;
-  json: string;
 }
 
 export function* assembleBatches(db: Db, input: AssemblyInput): Generator<AssembledBatch> {
   const { operationId: op, ingestId: ingest, childFields } = input;
   const roots = db.prepare(
-    `SELECT line, gid, json FROM bulk_staging WHERE ingest_id = ? AND parent_gid IS NULL AND line > ?
-     ORDER BY line LIMIT ?`,
+    `SELECT line, gid, byte_offset AS offset, length FROM bulk_staging
+     WHERE ingest_id = ? AND parent_gid IS NULL AND line > ? ORDER BY line LIMIT ?`,
   );
   // Each parent's children in file order; sorting by the index's own order needs no temporary B-tree.
   const children = db.prepare(
-    `SELECT gid, parent_gid AS parentGid, json FROM bulk_staging
+    `SELECT gid, parent_gid AS parentGid, byte_offset AS offset, length FROM bulk_staging
      WHERE ingest_id = ? AND parent_gid IN (SELECT value FROM json_each(?)) ORDER BY parent_gid, line`,
   );
-  let afterLine = input.afterLine;
-  for (;;) {
-    const batch = roots.all(ingest, afterLine, input.batchRecords) as {
-      line: number;
-      gid: string | null;
-      json: string;
-    }[];
-    if (batch.length === 0) return;
-    const records: BulkRecord[] = [];
-    let parents = new Map<string, BulkRecord>();
-    for (const row of batch) {
-      const record = withConnections(JSON.parse(row.json) as BulkRecord, row.gid, childFields);
-      records.push(record);
-      if (row.gid !== null) parents.set(row.gid, record);
-    }
-    let childCount = 0;
-    for (let depth = 1; parents.size > 0; depth += 1) {
-      if (depth > MAX_DEPTH) throw tooDeep(op, [...parents.keys()][0]);
-      const next = new Map<string, BulkRecord>();
-      for (const row of children.all(ingest, JSON.stringify([...parents.keys()])) as ChildRow[]) {
-        const parent = parents.get(row.parentGid)!;
-        const child = withConnections(JSON.parse(row.json) as BulkRecord, row.gid, childFields);
-        connectionOf(parent, child, row, op, childFields).nodes.push(child);
-        if (row.gid !== null) next.set(row.gid, child);
-        childCount += 1;
+  const file = new StagedLineReader(input.stagingFile, op);
+  const parsed = (rows: Array<RootRow | ChildRow>) =>
+    file.texts(rows).map((text, i) => withConnections(parseStaged(text, rows[i], op), rows[i].gid, childFields));
+  try {
+    let afterLine = input.afterLine;
+    for (;;) {
+      const batch = roots.all(ingest, afterLine, input.batchRecords) as RootRow[];
+      if (batch.length === 0) return;
+      const records = parsed(batch);
+      let parents = new Map<string, BulkRecord>();
+      batch.forEach((row, i) => row.gid !== null && parents.set(row.gid, records[i]));
+      let childCount = 0;
+      for (let depth = 1; parents.size > 0; depth += 1) {
+        if (depth > MAX_DEPTH) throw tooDeep(op, [...parents.keys()][0]);
+        const next = new Map<string, BulkRecord>();
+        const rows = children.all(ingest, JSON.stringify([...parents.keys()])) as ChildRow[];
+        parsed(rows).forEach((child, i) => {
+          const row = rows[i];
+          connectionOf(parents.get(row.parentGid)!, child, row, op, childFields).nodes.push(child);
+          if (row.gid !== null) next.set(row.gid, child);
+        });
+        childCount += rows.length;
+        parents = next;
       }
-      parents = next;
+      const last = batch[batch.length - 1];
+      afterLine = last.line;
+      yield { records, lastLine: last.line, lastGid: last.gid, childCount };
     }
-    const last = batch[batch.length - 1];
-    afterLine = last.line;
-    yield { records, lastLine: last.line, lastGid: last.gid, childCount };
+  } finally {
+    file.close();
   }
+}
+
+function parseStaged(text: string, row: StagedRange, operationId: string): BulkRecord {
+  const value = parseObject(text);
+  if (value === null) {
+    const shown = JSON.stringify(text.slice(0, 80)) + (text.length > 80 ? '…' : '');
+    throw stagingDamaged(operationId, `has a line at byte ${row.offset} that is not a JSON object (${shown})`);
+  }
+  return value;
 }
 
 function typeOf(record: BulkRecord, gid: string | null): string | undefined {
@@ -115,7 +131,7 @@ function connectionOf(
   if (field === undefined) {
     throw ApplicationFailure.nonRetryable(
       `The result of bulk operation ${operationId} nests ${childType ?? 'a line without id or __typename'} ` +
-        `(${row.gid ?? row.json.slice(0, 80)}) under ${row.parentGid}, but the resource declares no connection for ` +
+        `(${row.gid ?? `the line at byte ${row.offset}`}) under ${row.parentGid}, but the resource declares no connection for ` +
         `${childType ?? '?'} under ${parentType ?? '?'}: its bulk query and its childFields disagree.`,
       'BulkShapeMismatch',
     );

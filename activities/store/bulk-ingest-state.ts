@@ -1,5 +1,6 @@
 import type { Db } from './database';
 import { CHECKPOINT_MAX_AGE_MS, CheckpointMovedError } from './checkpoints';
+import { removeStagingFile, stagingFilePath } from './bulk-staging-file';
 
 /**
  * Where the ingest of one bulk operation's result has got to (table `bulk_ingests`, migration 5). Staging moves
@@ -89,12 +90,24 @@ export function startIngest(db: Db, operationId: string, now = new Date()): Inge
   return readIngestState(db, operationId)!;
 }
 
-/** Forgets an operation's ingest and its staged lines (an abandoned operation). */
+/** Forgets an operation's ingest and its staged lines (an abandoned operation, or a damaged staging file). */
 export function dropIngest(db: Db, operationId: string): void {
   const state = readIngestState(db, operationId);
   if (!state) return;
   db.prepare('DELETE FROM bulk_staging WHERE ingest_id = ?').run(state.ingestId);
   db.prepare('DELETE FROM bulk_ingests WHERE id = ?').run(state.ingestId);
+  removeStagedFile(db, state.ingestId);
+}
+
+/** The ingest's staging file (bulk-staging-file.ts), beside the database. */
+export function stagedFileOf(db: Db, ingestId: number): string {
+  return stagingFilePath(db.name, ingestId);
+}
+
+/** Removes the ingest's staging file; zeroed first in a store with erasures (it holds what they removed). */
+export function removeStagedFile(db: Db, ingestId: number): void {
+  const erasures = db.prepare('SELECT EXISTS (SELECT 1 FROM redactions)').pluck().get() === 1;
+  removeStagingFile(stagedFileOf(db, ingestId), erasures);
 }
 
 function moved(operationId: string, what: string): CheckpointMovedError {

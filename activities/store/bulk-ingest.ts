@@ -2,25 +2,29 @@
  * Stores a bulk operation's JSONL result without ever holding the file or a whole table in memory.
  *
  * Since 2026-01 bulk output is ungrouped: a child line (`__parentId`) may come before its parent or millions of lines
- * after it. So the file is first staged as it streams (table `bulk_staging`, one transaction per chunk together with
- * its byte offset), then, once it is complete, SQLite does the join: top-level lines are read back in file order, a
- * batch at a time, each with its children (and their children) found through the index on `parent_gid`, and handed
- * to the store function as the records a paged query returns — the node, each nested connection as `{ nodes }` —
- * or, with `prepare`, as those records' row values. The join and the row values are made on the assembler thread
- * (bulk-assembler.ts), so this thread only runs the statements. A killed ingest resumes after the last committed chunk or batch; a chunk is never staged twice, a batch never
- * stored twice.
+ * after it. So the file is first staged as it streams: its bytes into a file beside the database, at their own
+ * offsets (bulk-staging-file.ts), and where each line is, with its id and parent's id, into table `bulk_staging`,
+ * one transaction per chunk together with the chunk's end offset. Once the file is complete, the join: top-level
+ * lines are read back in file order, a batch at a time, each with its children (and their children) found through
+ * the index on `parent_gid`, and handed to the store function as the records a paged query returns — the node, each
+ * nested connection as `{ nodes }` — or, with `prepare`, as those records' row values. The join and the row values
+ * are made on the assembler thread (bulk-assembler.ts), so this thread only runs the statements. A killed ingest
+ * resumes after the last committed chunk or batch; a chunk is never staged twice, a batch never stored twice. A
+ * staging file lost or cut short (the machine crashed) or damaged sends the ingest back to the result's first byte.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { streamParsedJsonl, type ParsedLine } from '../shopify/graphql/jsonl-parser';
 import type { Db } from './database';
-import { withSecureDelete } from './sql';
 import { assembleOnThread } from './bulk-assembler';
 import { startBackgroundCheckpoints } from './background-checkpoints';
 import type { BulkRecord, ChildFields } from './bulk-assembly';
 import type { PreparedBatch, PrepareFor } from './bulk-assembler-thread';
+import { holdsStagedBytes, STAGING_DAMAGED } from './bulk-staging-file';
 import {
   dropIngest,
+  removeStagedFile,
   saveAssembled,
+  stagedFileOf,
   saveDone,
   saveStaged,
   startIngest,
@@ -51,8 +55,11 @@ interface IngestSettings {
   chunkBytes?: number;
   /** Top-level records per stored batch (default 500: a batch the assembler thread holds dies young). */
   batchRecords?: number;
-  /** Where the lines come from; defaults to downloading `url` from the offset (tests count what is read). */
-  open?: (fromOffset: number) => AsyncIterable<ParsedLine>;
+  /**
+   * Where the lines come from, their bytes written into `stageTo` at their offsets; defaults to downloading `url`
+   * from the offset (tests count what is read).
+   */
+  open?: (fromOffset: number, stageTo: string) => AsyncIterable<ParsedLine>;
   signal?: AbortSignal;
   /** Called after each committed chunk or batch: for heartbeats. */
   onProgress?: (state: IngestState) => void;
@@ -78,7 +85,18 @@ export interface BulkIngestResult {
 const ORPHAN_SAMPLE = 10;
 
 export async function ingestBulkResult(db: Db, options: BulkIngestOptions): Promise<BulkIngestResult> {
+  if (db.memory) throw new Error('The bulk ingest needs a database file: it stages the result in a file beside it.');
   let state = startIngest(db, options.operationId);
+  if (
+    state.phase !== 'done' &&
+    state.byteOffset > 0 &&
+    !holdsStagedBytes(stagedFileOf(db, state.ingestId), state.byteOffset)
+  ) {
+    // The machine crashed after the commit and before the file's bytes reached the disk, or the file was removed.
+    dropIngest(db, options.operationId);
+    state = startIngest(db, options.operationId);
+  }
+  if (state.phase === 'done') removeStagedFile(db, state.ingestId); // killed between the last commit and the removal
   const result: BulkIngestResult = {
     operationId: options.operationId,
     lines: 0,
@@ -100,6 +118,9 @@ export async function ingestBulkResult(db: Db, options: BulkIngestOptions): Prom
   try {
     if (state.phase === 'staging') state = await stage(db, state, options, result);
     if (state.phase === 'assembling') state = await assemble(db, state, options, result);
+  } catch (error) {
+    if (error instanceof ApplicationFailure && error.type === STAGING_DAMAGED) dropIngest(db, options.operationId);
+    throw error;
   } finally {
     await checkpoints.stop();
   }
@@ -118,16 +139,21 @@ export { dropIngest as dropBulkIngest };
 interface Staged {
   gid: string | null;
   parentGid: string | null;
-  json: string;
+  offset: number;
+  length: number;
 }
 
-/** Phase 1: the file into `bulk_staging`, a chunk per transaction with its end offset. */
+/** Phase 1: the file into the staging file and `bulk_staging`, a chunk per transaction with its end offset. */
 async function stage(db: Db, from: IngestState, options: BulkIngestOptions, result: BulkIngestResult) {
-  const insert = db.prepare('INSERT INTO bulk_staging (ingest_id, line, gid, parent_gid, json) VALUES (?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO bulk_staging (ingest_id, line, gid, parent_gid, byte_offset, length) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const maxLines = options.chunkLines ?? 5_000;
   const maxBytes = options.chunkBytes ?? 8 * 1024 * 1024;
-  const open: (fromOffset: number) => AsyncIterable<ParsedLine> =
-    options.open ?? ((fromOffset) => streamParsedJsonl(options.url, { fromOffset, signal: options.signal }));
+  const open =
+    options.open ??
+    ((fromOffset: number, stageTo: string) =>
+      streamParsedJsonl(options.url, { fromOffset, stageTo, signal: options.signal }));
   let state = from;
   let chunk: Staged[] = [];
   let chunkBytes = 0;
@@ -137,7 +163,7 @@ async function stage(db: Db, from: IngestState, options: BulkIngestOptions, resu
     const first = state.lines;
     const next = { ...state, byteOffset: endOffset, lines: first + chunk.length, chunks: state.chunks + 1 };
     db.transaction(() => {
-      chunk.forEach((row, k) => insert.run(state.ingestId, first + k, row.gid, row.parentGid, row.json));
+      chunk.forEach((row, k) => insert.run(state.ingestId, first + k, row.gid, row.parentGid, row.offset, row.length));
       saveStaged(db, state, { byteOffset: next.byteOffset, lines: next.lines, done });
     })();
     state = { ...next, phase: done ? 'assembling' : 'staging' };
@@ -147,7 +173,7 @@ async function stage(db: Db, from: IngestState, options: BulkIngestOptions, resu
     options.onProgress?.(state);
   };
 
-  for await (const line of open(state.byteOffset)) {
+  for await (const line of open(state.byteOffset, stagedFileOf(db, state.ingestId))) {
     result.linesRead += 1;
     chunk.push(toStaged(line, options.operationId));
     chunkBytes += line.nextOffset - line.offset;
@@ -158,7 +184,7 @@ async function stage(db: Db, from: IngestState, options: BulkIngestOptions, resu
   return state;
 }
 
-/** The line as staged: its text as in the file when the parser thread cut it (`__parentId` is dropped on assembly). */
+/** The line as staged: where it is in the file (`__parentId` is dropped on assembly). */
 function toStaged(line: ParsedLine, operationId: string): Staged {
   const { parentGid } = line;
   if (parentGid !== undefined && typeof parentGid !== 'string') {
@@ -168,7 +194,7 @@ function toStaged(line: ParsedLine, operationId: string): Staged {
       'ShopifyBadResponse',
     );
   }
-  return { gid: line.gid, parentGid: parentGid ?? null, json: line.text };
+  return { gid: line.gid, parentGid: parentGid ?? null, offset: line.offset, length: line.nextOffset - line.offset };
 }
 
 /**
@@ -185,6 +211,7 @@ async function assemble(
   const input = {
     operationId: from.operationId,
     ingestId: from.ingestId,
+    stagingFile: stagedFileOf(db, from.ingestId),
     afterLine: from.lastRootLine,
     batchRecords: options.batchRecords ?? 500,
     childFields: options.childFields,
@@ -210,42 +237,36 @@ async function assemble(
 }
 
 /**
- * Drops the staged lines; what was never attached to a top-level record is reported as orphans. In a store with
- * erasures the staged lines hold what redaction removed from the rows (Shopify still serves it): they are zeroed as
- * they are deleted (`secure_delete`) and the WAL is emptied after, so no free page or WAL frame keeps it.
+ * Drops the staged lines and their file; what was never attached to a top-level record is reported as orphans. The
+ * rows hold ids only; the file, which holds what erasures removed from the rows in a store with erasures, is zeroed
+ * before it goes (removeStagedFile).
  */
 function finish(db: Db, state: IngestState): IngestState {
   const count = state.lines - state.records - state.childRecords;
   let sample: OrphanLine[] = [];
-  const erasures = db.prepare('SELECT EXISTS (SELECT 1 FROM redactions)').pluck().get() === 1;
-  if (erasures) withSecureDelete(db, dropStaged);
-  else dropStaged();
-  if (erasures) db.pragma('wal_checkpoint(TRUNCATE)');
-  return { ...state, phase: 'done', orphans: count, orphanSample: sample };
-
-  function dropStaged(): void {
-    db.transaction(() => {
-      if (count > 0) {
-        // Lines whose parent is missing; their own descendants are orphans too, counted but not listed.
-        sample = db
-          .prepare(
-            `SELECT c.gid AS gid, c.parent_gid AS parentGid FROM bulk_staging c
+  db.transaction(() => {
+    if (count > 0) {
+      // Lines whose parent is missing; their own descendants are orphans too, counted but not listed.
+      sample = db
+        .prepare(
+          `SELECT c.gid AS gid, c.parent_gid AS parentGid FROM bulk_staging c
            LEFT JOIN bulk_staging p ON p.ingest_id = c.ingest_id AND p.gid = c.parent_gid
            WHERE c.ingest_id = ? AND c.parent_gid IS NOT NULL AND p.line IS NULL ORDER BY c.line LIMIT ?`,
-          )
-          .all(state.ingestId, ORPHAN_SAMPLE) as OrphanLine[];
-      }
-      const others = db
-        .prepare(
-          'SELECT EXISTS (SELECT 1 FROM bulk_staging WHERE ingest_id < ?) ' +
-            'OR EXISTS (SELECT 1 FROM bulk_staging WHERE ingest_id > ?)',
         )
-        .pluck();
-      // Alone in the table (the usual case), a DELETE without WHERE frees its pages instead of deleting row by row.
-      if (others.get(state.ingestId, state.ingestId))
-        db.prepare('DELETE FROM bulk_staging WHERE ingest_id = ?').run(state.ingestId);
-      else db.prepare('DELETE FROM bulk_staging').run();
-      saveDone(db, state, count, sample);
-    })();
-  }
+        .all(state.ingestId, ORPHAN_SAMPLE) as OrphanLine[];
+    }
+    const others = db
+      .prepare(
+        'SELECT EXISTS (SELECT 1 FROM bulk_staging WHERE ingest_id < ?) ' +
+          'OR EXISTS (SELECT 1 FROM bulk_staging WHERE ingest_id > ?)',
+      )
+      .pluck();
+    // Alone in the table (the usual case), a DELETE without WHERE frees its pages instead of deleting row by row.
+    if (others.get(state.ingestId, state.ingestId))
+      db.prepare('DELETE FROM bulk_staging WHERE ingest_id = ?').run(state.ingestId);
+    else db.prepare('DELETE FROM bulk_staging').run();
+    saveDone(db, state, count, sample);
+  })();
+  removeStagedFile(db, state.ingestId);
+  return { ...state, phase: 'done', orphans: count, orphanSample: sample };
 }

@@ -5,7 +5,7 @@
  */
 import { RESOURCES, type ResourceSpec, type TableSpec } from './resources';
 import { upsertRecords } from './upsert';
-import { type Db, quoteIdentifier } from './sql';
+import { type Db, quoteIdentifier, withSecureDelete } from './sql';
 
 /** Non-additive changes, applied once each in order; `user_version` counts how many have run. */
 const MIGRATIONS: Array<(db: Db) => void> = [
@@ -92,6 +92,24 @@ const MIGRATIONS: Array<(db: Db) => void> = [
       if (rest) db.prepare('DELETE FROM metadata WHERE key = ?').run(`watermark:${resource}`);
     }
   },
+  // Migration 7: a bulk result's bytes are staged in a file beside the database (bulk-staging-file.ts); the table
+  // keeps where each line is. Ingests that staged text in the table start again (a sync reads its result again).
+  (db) =>
+    withSecureDelete(db, () =>
+      db.exec(
+        `DROP TABLE IF EXISTS bulk_staging;
+         CREATE TABLE bulk_staging (
+           ingest_id INTEGER NOT NULL,
+           line INTEGER NOT NULL,
+           gid TEXT,
+           parent_gid TEXT,
+           byte_offset INTEGER NOT NULL,
+           length INTEGER NOT NULL
+         );
+         CREATE INDEX idx_bulk_staging_parent ON bulk_staging (ingest_id, parent_gid, line);
+         DELETE FROM bulk_ingests WHERE phase <> 'done';`,
+      ),
+    ),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -348,17 +348,20 @@ describe('container deployment (static: no Docker engine here)', () => {
       const script = `
         const dist = (file) => require(require('path').join(${JSON.stringify(out.dir)}, file));
         const { openDatabase } = dist('activities/store/database.js');
-        const { startIngest } = dist('activities/store/bulk-ingest-state.js');
+        const { startIngest, stagedFileOf } = dist('activities/store/bulk-ingest-state.js');
         const { assembleOnThread } = dist('activities/store/bulk-assembler.js');
         const { startBackgroundCheckpoints } = dist('activities/store/background-checkpoints.js');
         (async () => {
           const db = openDatabase(${JSON.stringify(path.join(out.dir, 'data'))});
           const { ingestId } = startIngest(db, 'gid://shopify/BulkOperation/1');
-          const stage = db.prepare('INSERT INTO bulk_staging (ingest_id, line, gid, parent_gid, json) VALUES (?, ?, ?, ?, ?)');
-          stage.run(ingestId, 0, 'gid://shopify/Order/5', null, JSON.stringify({ id: 'gid://shopify/Order/5', legacyResourceId: '5' }));
-          stage.run(ingestId, 1, 'gid://shopify/LineItem/6', 'gid://shopify/Order/5', JSON.stringify({ id: 'gid://shopify/LineItem/6' }));
+          const order = JSON.stringify({ id: 'gid://shopify/Order/5', legacyResourceId: '5' }) + '\\n';
+          const item = JSON.stringify({ id: 'gid://shopify/LineItem/6', __parentId: 'gid://shopify/Order/5' }) + '\\n';
+          require('fs').writeFileSync(stagedFileOf(db, ingestId), order + item);
+          const stage = db.prepare('INSERT INTO bulk_staging (ingest_id, line, gid, parent_gid, byte_offset, length) VALUES (?, ?, ?, ?, ?, ?)');
+          stage.run(ingestId, 0, 'gid://shopify/Order/5', null, 0, order.length);
+          stage.run(ingestId, 1, 'gid://shopify/LineItem/6', 'gid://shopify/Order/5', order.length, item.length);
           const checkpoints = startBackgroundCheckpoints(db);
-          const input = { operationId: 'op', ingestId, afterLine: -1, batchRecords: 10, childFields: { Order: { LineItem: 'lineItems' } } };
+          const input = { operationId: 'op', ingestId, stagingFile: stagedFileOf(db, ingestId), afterLine: -1, batchRecords: 10, childFields: { Order: { LineItem: 'lineItems' } } };
           const batches = [];
           for await (const batch of assembleOnThread(db, input, { resource: 'orders', timeZone: null })) batches.push(batch);
           await checkpoints.stop();

@@ -94,10 +94,10 @@ function recorder(failOn?: number) {
 /** The download, counting lines and bytes read; throws ("killed") before line number `killAt` of this attempt. */
 function counted(url: string, killAt = Infinity) {
   const read = { lines: 0, bytes: 0, from: [] as number[] };
-  async function* open(fromOffset: number): AsyncGenerator<ParsedLine> {
+  async function* open(fromOffset: number, stageTo: string): AsyncGenerator<ParsedLine> {
     read.from.push(fromOffset);
     let seen = 0;
-    for await (const line of streamParsedJsonl(url, { fromOffset })) {
+    for await (const line of streamParsedJsonl(url, { fromOffset, stageTo })) {
       if (++seen === killAt) throw new Error('worker killed while downloading');
       read.lines += 1;
       read.bytes += line.nextOffset - line.offset;
@@ -142,6 +142,7 @@ async function serve(text: string): Promise<string> {
 }
 
 const stagedRows = () => (db.prepare('SELECT COUNT(*) FROM bulk_staging').pluck().get() as number) ?? 0;
+const stagingFiles = () => fs.readdirSync(dir).filter((name) => name.includes('-bulk-'));
 
 describe('bulk ingest against the emulator', () => {
   let shop: ShopifyStore;
@@ -183,6 +184,7 @@ describe('bulk ingest against the emulator', () => {
     // Batches follow the file's order, and the staged lines are gone once stored.
     expect(stored.batches.length).toBe(Math.ceil(400 / 64));
     expect(stagedRows()).toBe(0);
+    expect(stagingFiles()).toEqual([]);
     expect(readIngestState(db, orders.id)).toMatchObject({ phase: 'done', records: 400 });
   });
 
@@ -208,9 +210,16 @@ describe('bulk ingest against the emulator', () => {
     await expect(ingestBulkResult(db, { ...options, store: stored.store, open: killed.open })).rejects.toThrow(
       'worker killed while downloading',
     );
-    expect(readIngestState(db, orders.id)).toMatchObject({ phase: 'staging', lines: 750, chunks: 3 });
+    const killedAt = readIngestState(db, orders.id)!;
+    expect(killedAt).toMatchObject({ phase: 'staging', lines: 750, chunks: 3 });
     expect(stagedRows()).toBe(750);
     expect(stored.batches).toEqual([]);
+    // The staging file holds the downloaded bytes at their own offsets, at least up to the committed offset.
+    const [file] = stagingFiles();
+    const downloaded = Buffer.from(await (await fetch(orders.url)).arrayBuffer());
+    const staged = fs.readFileSync(path.join(dir, file));
+    expect(staged.length).toBeGreaterThanOrEqual(killedAt.byteOffset);
+    expect(staged.equals(downloaded.subarray(0, staged.length))).toBe(true);
 
     const resumed = counted(orders.url);
     const result = await ingestBulkResult(db, { ...options, store: stored.store, open: resumed.open });
@@ -223,6 +232,47 @@ describe('bulk ingest against the emulator', () => {
     expect(resumed.read.lines).toBe(total - 750);
     const ids = stored.all().map((o) => o.id);
     expect(new Set(ids).size).toBe(ids.length);
+    expect(stored.all().sort(byId)).toEqual(expectedOrders);
+  });
+
+  it('starts again from the first byte when the staging file lost its tail (the machine crashed after a commit)', async () => {
+    const options = { operationId: orders.id, url: orders.url, childFields: CHILD_FIELDS, chunkLines: 250 };
+    const killed = counted(orders.url, 3 * 250 + 10);
+    await expect(ingestBulkResult(db, { ...options, store: () => undefined, open: killed.open })).rejects.toThrow();
+    const { byteOffset } = readIngestState(db, orders.id)!;
+    fs.truncateSync(path.join(dir, stagingFiles()[0]), byteOffset - 100);
+
+    const stored = recorder();
+    const again = counted(orders.url);
+    const result = await ingestBulkResult(db, { ...options, store: stored.store, open: again.open });
+    expect(again.read.from).toEqual([0]);
+    expect(result.resumedFrom).toMatchObject({ phase: 'staging', byteOffset: 0, lines: 0 });
+    expect(result.lines).toBe(Number(orders.objectCount));
+    expect(stored.all().sort(byId)).toEqual(expectedOrders);
+    expect(stagingFiles()).toEqual([]);
+  });
+
+  it('a staged line damaged on disk fails the ingest (retryable) and drops its staging; the retry reads the result again', async () => {
+    const options = { operationId: orders.id, url: orders.url, childFields: CHILD_FIELDS, chunkLines: 250 };
+    const killed = counted(orders.url, 3 * 250 + 10);
+    await expect(ingestBulkResult(db, { ...options, store: () => undefined, open: killed.open })).rejects.toThrow();
+    const line = db.prepare('SELECT byte_offset FROM bulk_staging WHERE line = 100').pluck().get() as number;
+    const file = path.join(dir, stagingFiles()[0]);
+    const fd = fs.openSync(file, 'r+');
+    fs.writeSync(fd, Buffer.from('\0\0\0\0'), 0, 4, line + 1);
+    fs.closeSync(fd);
+
+    const damaged = ingestBulkResult(db, { ...options, store: () => undefined });
+    await expect(damaged).rejects.toMatchObject({ type: 'BulkStagingDamaged', nonRetryable: false });
+    await expect(damaged).rejects.toThrow(`has a line at byte ${line} that is not a JSON object`);
+    expect(readIngestState(db, orders.id)).toBeUndefined();
+    expect(stagedRows()).toBe(0);
+    expect(stagingFiles()).toEqual([]);
+
+    const stored = recorder();
+    const again = counted(orders.url);
+    await ingestBulkResult(db, { ...options, store: stored.store, open: again.open });
+    expect(again.read.from).toEqual([0]);
     expect(stored.all().sort(byId)).toEqual(expectedOrders);
   });
 
@@ -255,9 +305,9 @@ describe('bulk ingest against the emulator', () => {
     const options = { operationId: orders.id, url: orders.url, childFields: CHILD_FIELDS, chunkLines: 200 };
     let wake!: () => void;
     const asleep = new Promise<void>((resolve) => (wake = resolve));
-    async function* stalled(fromOffset: number): AsyncGenerator<ParsedLine> {
+    async function* stalled(fromOffset: number, stageTo: string): AsyncGenerator<ParsedLine> {
       let seen = 0;
-      for await (const line of streamParsedJsonl(orders.url, { fromOffset })) {
+      for await (const line of streamParsedJsonl(orders.url, { fromOffset, stageTo })) {
         if (++seen === 201) await asleep; // one chunk staged, then the worker hangs
         yield line;
       }
@@ -386,7 +436,9 @@ describe('bulk ingest of hand-written results', () => {
       const dying = counted(url, 25);
       await expect(ingestBulkResult(db, { ...abandoned, store: () => undefined, open: dying.open })).rejects.toThrow();
       const staged = () => db.prepare('SELECT COUNT(*) FROM bulk_staging').pluck().get();
+      const files = () => fs.readdirSync(dir).filter((name) => name.includes('-bulk-'));
       expect(staged()).toBe(20);
+      expect(files()).toHaveLength(1);
       const next = { operationId: 'gid://shopify/BulkOperation/2', url, childFields: {}, store: () => undefined };
       await ingestBulkResult(db, next);
       expect(staged()).toBe(20); // a few hours old: its retry may still come
@@ -395,6 +447,7 @@ describe('bulk ingest of hand-written results', () => {
       );
       await ingestBulkResult(db, { ...next, operationId: 'gid://shopify/BulkOperation/3' });
       expect(staged()).toBe(0);
+      expect(files()).toEqual([]);
       expect(readIngestState(db, abandoned.operationId)).toBeUndefined();
     } finally {
       db.close();

@@ -1,6 +1,7 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { startModuleThread } from '../../module-thread';
-import type { ChunkMessage, ParsedChunk } from './jsonl-parser-thread';
+import type { ChunkMessage, ParsedChunk, ParserData } from './jsonl-parser-thread';
 import { badLineFailure, downloadJsonl, type JsonlStreamOptions } from './jsonl-stream';
 
 /**
@@ -18,19 +19,23 @@ export interface ParsedLine {
   gid: string | null;
   /** The line's `__parentId` as found (undefined for a top-level line; the ingest checks it is a string). */
   parentGid: unknown;
-  /** The line's JSON text, `__parentId` included. */
+  /** The line's JSON text, `__parentId` included; empty when the lines are staged in a file (`stageTo`). */
   text: string;
 }
 
 export async function* streamParsedJsonl(
   url: string,
-  options: JsonlStreamOptions & { maxChunksAhead?: number } = {},
+  options: JsonlStreamOptions & { maxChunksAhead?: number; stageTo?: string } = {},
 ): AsyncGenerator<ParsedLine> {
   const maxAhead = options.maxChunksAhead ?? 32;
+  const stageFd =
+    options.stageTo === undefined
+      ? undefined
+      : fs.openSync(options.stageTo, fs.constants.O_WRONLY | fs.constants.O_CREAT);
   // It holds a few chunks at a time; without limits of its own its garbage would grow with the file.
   const worker = startModuleThread(
     path.join(__dirname, 'jsonl-parser-thread'),
-    { fromOffset: options.fromOffset ?? 0 },
+    { fromOffset: options.fromOffset ?? 0, stageFd } satisfies ParserData,
     { maxOldGenerationSizeMb: 32, maxYoungGenerationSizeMb: 8 },
   );
   const waiting: { resolve: (parsed: ParsedChunk) => void; reject: (error: Error) => void }[] = [];
@@ -63,10 +68,10 @@ export async function* streamParsedJsonl(
     if (parsed.bad) throw badLineFailure(url, parsed.bad.offset, parsed.bad.text);
   }
   try {
-    for await (const { bytes } of downloadJsonl(url, options)) {
+    for await (const { bytes, position } of downloadJsonl(url, options)) {
       // The network's buffer moves to the thread as it is when the chunk owns it whole; else a copy of the chunk does.
       const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-      send({ bytes: own ? bytes : new Uint8Array(bytes) });
+      send({ bytes: own ? bytes : new Uint8Array(bytes), position });
       while (answers.length > maxAhead) yield* lines(await answers.shift()!);
     }
     send({ end: true });
@@ -74,5 +79,6 @@ export async function* streamParsedJsonl(
   } finally {
     worker.removeAllListeners('exit');
     await worker.terminate();
+    if (stageFd !== undefined) fs.closeSync(stageFd);
   }
 }
