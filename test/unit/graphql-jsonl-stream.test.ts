@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { streamParsedJsonl, type ParsedLine } from '../../activities/shopify/graphql/jsonl-parser';
@@ -263,6 +266,29 @@ describe('streamParsedJsonl (the lines cut and parsed on a thread of their own)'
       const rest = await collect<ParsedLine>(streamParsedJsonl(file.url, { fromOffset: checkpoint }));
       expect(rest).toEqual(expected(1_234, 5_000 - 1_234, checkpoint));
     }
+  });
+
+  it('with stageTo, writes the file as downloaded (at its offsets, resumed included) and gives the lines without text', async () => {
+    const file = await fileServer(3_000, { pieceBytes: 7 });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'staged-'));
+    try {
+      const stageTo = path.join(dir, 'staged.jsonl');
+      const first = await collect<ParsedLine>(streamParsedJsonl(file.url, { stageTo }), 1_234);
+      const checkpoint = first[first.length - 1].nextOffset;
+      const rest = await collect<ParsedLine>(streamParsedJsonl(file.url, { stageTo, fromOffset: checkpoint }));
+      const textless = (lines: ParsedLine[]) => lines.map((l) => ({ ...l, text: '' }));
+      expect([...first, ...rest]).toEqual(textless(expected(0, 3_000, 0)));
+      const all = Array.from({ length: 3_000 }, (_, k) => line(k)).join('');
+      expect(fs.readFileSync(stageTo, 'utf8')).toBe(all);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a staging file that cannot be written (a full disk) fails the stream with the system’s error code', async () => {
+    const file = await fileServer(100);
+    const failure = collect<ParsedLine>(streamParsedJsonl(file.url, { stageTo: '/dev/full' }));
+    await expect(failure).rejects.toMatchObject({ code: 'ENOSPC' });
   });
 
   it('does not parse ahead of its consumer without bound: a paused reader stops the download', async () => {

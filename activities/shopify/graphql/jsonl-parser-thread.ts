@@ -10,6 +10,7 @@ import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { LineCutter, parseObject, type CutLine } from './jsonl-stream';
 import { quickLineIds } from './line-ids';
+import { toThreadError, type ThreadError } from '../../module-thread';
 
 /** What the thread answers for each chunk (parallel arrays: one structured clone instead of one per line). */
 export interface ParsedChunk {
@@ -21,6 +22,8 @@ export interface ParsedChunk {
   texts: string[];
   /** The first line that is not a JSON object. */
   bad: { offset: number; text: string } | null;
+  /** Writing the staging file failed (a full disk): nothing after it is read. */
+  failure?: ThreadError;
 }
 
 export interface ChunkMessage {
@@ -62,7 +65,14 @@ if (parentPort) {
     const out: ParsedChunk = { offsets: [], nextOffsets: [], gids: [], parents: [], texts: [], bad: null };
     if (bytes && !failed) {
       const chunk = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-      if (file !== undefined) fs.writeSync(file, chunk, 0, chunk.length, position);
+      try {
+        if (file !== undefined) fs.writeSync(file, chunk, 0, chunk.length, position);
+      } catch (error) {
+        failed = true;
+        out.failure = toThreadError(error);
+        port.postMessage(out);
+        return;
+      }
       for (const line of cutter.lines(chunk)) {
         add(out, line, false);
         if (failed) break;

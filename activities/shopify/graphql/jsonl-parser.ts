@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { startModuleThread } from '../../module-thread';
+import { fromThreadError, startModuleThread } from '../../module-thread';
 import type { ChunkMessage, ParsedChunk, ParserData } from './jsonl-parser-thread';
 import { badLineFailure, downloadJsonl, type JsonlStreamOptions } from './jsonl-stream';
 
@@ -56,6 +56,7 @@ export async function* streamParsedJsonl(
     worker.postMessage(message, message.bytes ? [message.bytes.buffer as ArrayBuffer] : []);
   };
   function* lines(parsed: ParsedChunk): Generator<ParsedLine> {
+    if (parsed.failure) throw fromThreadError(parsed.failure);
     for (let i = 0; i < parsed.texts.length; i += 1) {
       yield {
         offset: parsed.offsets[i],
