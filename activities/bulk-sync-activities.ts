@@ -123,8 +123,8 @@ export function createBulkSyncActivities(deps: BulkSyncDeps) {
           // The rows are built on the assembler thread from the same declaration (resource and shop time zone).
           prepare: { resource: input.resource, timeZone: resourceSpec.timeZone },
           // Runs inside the batch's transaction, with its checkpoint.
-          store: ({ page, maxUpdatedAt }: PreparedBatch) => {
-            writePage(db, resourceSpec, page);
+          store: ({ pages, maxUpdatedAt }: PreparedBatch) => {
+            for (const page of pages) writePage(db, resourceSpec, page);
             if (resourceSpec.timeZone !== null) setMetadata(db, SHOP_TIME_ZONE_KEY, resourceSpec.timeZone);
             const max = laterOf(readMax(), maxUpdatedAt);
             setMetadata(db, key, JSON.stringify({ operationId: input.operationId, maxUpdatedAt: max }));

@@ -5,7 +5,10 @@
  * bulk query and child fields; the rows prepared on the assembler thread, written by writePage), and reports orders/s
  * and its peak RSS.
  *
- *   npx tsx bench/bulk-ingest.ts [--orders 10000,100000] [--store upsert|none] [--profile DIR]
+ *   npx tsx bench/bulk-ingest.ts [--orders 10000,100000] [--store upsert|none] [--profile DIR] [--compiled]
+ *
+ * `--compiled` runs dist/'s modules (`npm run build` first), as the worker's image does: its threads then start
+ * without a TypeScript loader. `npm run bench` builds dist/ and measures it so.
  *
  * `--store none` measures download, staging and assembly (records, not rows) without the SQLite upsert. The benchmark's `bulk` scenario
  * calls `measureBulkIngest` for its "local ingest" figure.
@@ -22,6 +25,7 @@ import { writePage } from '../activities/store/upsert';
 import { createShopifyStore } from '../emulators/shopify';
 import { startBulk, waitForBulk } from '../emulators/shopify/graphql/test-gql';
 import { WORKER_RUNTIME_ENV } from '../worker/runtime-settings';
+import { PROJECT_ROOT } from '../test/helpers/processes';
 
 export interface IngestReport {
   orders: number;
@@ -48,7 +52,25 @@ function arg(name: string, fallback: string): string {
   return at > 0 ? process.argv[at + 1] : fallback;
 }
 
-async function child(url: string, operationId: string, storeMode: string): Promise<void> {
+/**
+ * The ingest's modules: compiled, from dist/ as the Docker image runs them (its threads then start without a
+ * TypeScript loader; `npm run build` first), or the sources through tsx.
+ */
+function ingestModules(compiled: boolean) {
+  const sources = { openDatabase, ingestBulkResult, resourceSpec, writePage, bulkChildFields };
+  if (!compiled) return sources;
+  const dist = (file: string): Record<string, unknown> => require(path.join(PROJECT_ROOT, 'dist', file));
+  return {
+    openDatabase: dist('activities/store/database.js').openDatabase,
+    ingestBulkResult: dist('activities/store/bulk-ingest.js').ingestBulkResult,
+    resourceSpec: dist('activities/store/resources.js').resourceSpec,
+    writePage: dist('activities/store/upsert.js').writePage,
+    bulkChildFields: dist('activities/shopify/graphql/bulk-query.js').bulkChildFields,
+  } as typeof sources;
+}
+
+async function child(url: string, operationId: string, storeMode: string, compiled: boolean): Promise<void> {
+  const { openDatabase, ingestBulkResult, resourceSpec, writePage, bulkChildFields } = ingestModules(compiled);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bulk-ingest-bench-'));
   const db = openDatabase(dir);
   const orders = resourceSpec('orders');
@@ -67,7 +89,7 @@ async function child(url: string, operationId: string, storeMode: string): Promi
       ? { store: () => undefined }
       : {
           prepare: { resource: 'orders' as const, timeZone: null },
-          store: ({ page }: PreparedBatch) => writePage(db, orders, page),
+          store: ({ pages }: PreparedBatch) => pages.forEach((page) => writePage(db, orders, page)),
         }),
     onProgress: (state) => {
       assembledAt = performance.now();
@@ -95,9 +117,18 @@ async function child(url: string, operationId: string, storeMode: string): Promi
   process.stdout.write(JSON.stringify(report));
 }
 
-function runChild(url: string, operationId: string, storeMode: string, profileDir?: string): Promise<ChildReport> {
-  const nodeArgs = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
-  const args = [...nodeArgs, '--import', 'tsx', __filename, '--child', url, operationId, storeMode];
+interface IngestOptions {
+  storeMode?: 'upsert' | 'none';
+  profileDir?: string;
+  /** The compiled modules in dist/ (`npm run build` first), as the worker's image runs them; else the sources. */
+  compiled?: boolean;
+}
+
+function runChild(url: string, operationId: string, options: IngestOptions): Promise<ChildReport> {
+  const nodeArgs = options.profileDir ? ['--cpu-prof', '--cpu-prof-dir', options.profileDir] : [];
+  const modules = options.compiled ? 'compiled' : 'sources';
+  const mode = options.storeMode ?? 'upsert';
+  const args = [...nodeArgs, '--import', 'tsx', __filename, '--child', url, operationId, mode, modules];
   return new Promise((resolve, reject) => {
     const env = { ...process.env, ...WORKER_RUNTIME_ENV };
     const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env });
@@ -111,10 +142,7 @@ function runChild(url: string, operationId: string, storeMode: string, profileDi
 }
 
 /** Exports `orders` orders at an in-process emulator, then ingests the file in a child process. */
-export async function measureBulkIngest(
-  orders: number,
-  options: { storeMode?: 'upsert' | 'none'; profileDir?: string } = {},
-): Promise<IngestReport> {
+export async function measureBulkIngest(orders: number, options: IngestOptions = {}): Promise<IngestReport> {
   const shop = createShopifyStore({ orders, customers: Math.max(50, orders / 10), products: 200 });
   try {
     const base = await shop.listen(0);
@@ -123,7 +151,7 @@ export async function measureBulkIngest(
     const op = await waitForBulk(base, (await startBulk(base, inner)).bulkOperation.id, 3_600_000);
     if (op.status !== 'COMPLETED') throw new Error(`The emulator's export of ${orders} orders ended ${op.status}`);
     const exportSeconds = (performance.now() - exportStarted) / 1000;
-    const r = await runChild(op.url, op.id, options.storeMode ?? 'upsert', options.profileDir);
+    const r = await runChild(op.url, op.id, options);
     return { ...r, exportSeconds, ordersPerSecond: r.orders / r.seconds };
   } finally {
     await shop.close();
@@ -131,18 +159,22 @@ export async function measureBulkIngest(
 }
 
 async function main(): Promise<void> {
-  if (process.argv[2] === '--child') return child(process.argv[3], process.argv[4], process.argv[5]);
+  if (process.argv[2] === '--child')
+    return child(process.argv[3], process.argv[4], process.argv[5], process.argv[6] === 'compiled');
   const sizes = arg('orders', '10000,100000').split(',').map(Number);
   const storeMode = arg('store', 'upsert') === 'none' ? 'none' : 'upsert';
   const profileDir = process.argv.includes('--profile')
     ? path.resolve(arg('profile', 'bulk-ingest-profile'))
     : undefined;
+  const compiled = process.argv.includes('--compiled');
+  const modules = compiled ? "dist/'s compiled modules (npm run build first)" : 'the sources under tsx';
   console.log(
-    `store: ${storeMode}; ingest in its own process under tsx with the worker's NODE_OPTIONS and MALLOC_ARENA_MAX; ${os.cpus().length} cores`,
+    `store: ${storeMode}; ingest in its own process with the worker's NODE_OPTIONS and MALLOC_ARENA_MAX, running ` +
+      `${modules}; ${os.cpus().length} cores`,
   );
   console.log('orders  | lines     | MB     | export s | ingest s | staging / drop s | CPU s | orders/s | peak RSS MB');
   for (const size of sizes) {
-    const r = await measureBulkIngest(size, { storeMode, profileDir });
+    const r = await measureBulkIngest(size, { storeMode, profileDir, compiled });
     console.log(
       [
         String(r.orders).padEnd(7),

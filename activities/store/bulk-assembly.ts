@@ -52,7 +52,12 @@ interface ChildRow extends StagedRange {
   parentGid: string;
 }
 
-export function* assembleBatches(db: Db, input: AssemblyInput): Generator<AssembledBatch> {
+/** `nextSize`: how many top-level records the next batch takes (default `input.batchRecords`). */
+export function* assembleBatches(
+  db: Db,
+  input: AssemblyInput,
+  nextSize = () => input.batchRecords,
+): Generator<AssembledBatch> {
   const { operationId: op, ingestId: ingest, childFields } = input;
   const roots = db.prepare(
     `SELECT line, gid, byte_offset AS offset, length FROM bulk_staging
@@ -69,7 +74,7 @@ export function* assembleBatches(db: Db, input: AssemblyInput): Generator<Assemb
   try {
     let afterLine = input.afterLine;
     for (;;) {
-      const batch = roots.all(ingest, afterLine, input.batchRecords) as RootRow[];
+      const batch = roots.all(ingest, afterLine, nextSize()) as RootRow[];
       if (batch.length === 0) return;
       const records = parsed(batch);
       let parents = new Map<string, BulkRecord>();

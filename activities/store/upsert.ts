@@ -177,6 +177,23 @@ export function preparePage(resource: ResourceSpec, records: ApiRecord[]): Prepa
   return page;
 }
 
+/**
+ * Appends `page` to `into` when writing the result writes what writing the two one after the other would: neither
+ * holds legacy records, and no key is in both (a later version of a record replaces the earlier one's children).
+ * Answers whether it did.
+ */
+export function appendPage(into: PreparedPage, page: PreparedPage): boolean {
+  if (into.legacy.length > 0 || page.legacy.length > 0) return false;
+  const keys = new Set(into.keys);
+  if (page.keys.some((key) => keys.has(key))) return false;
+  into.records += page.records;
+  into.keys.push(...page.keys);
+  into.owners.push(...page.owners);
+  into.rows.push(...page.rows);
+  into.keptChildKeys.forEach((kept, c) => kept?.push(...page.keptChildKeys[c]!));
+  return true;
+}
+
 /** Runs a prepared page's statements in one transaction (see upsertRecords). */
 export function writePage(db: Db, resource: ResourceSpec, page: PreparedPage): UpsertCounts {
   const main = statements(db, resource.table);

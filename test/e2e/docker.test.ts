@@ -365,7 +365,7 @@ describe('container deployment (static: no Docker engine here)', () => {
           const batches = [];
           for await (const batch of assembleOnThread(db, input, { resource: 'orders', timeZone: null })) batches.push(batch);
           await checkpoints.stop();
-          const rows = batches.map((b) => [b.payload.page.rows[0].main[0], b.payload.page.rows[0].children[0].length]);
+          const rows = batches.map((b) => [b.payload.pages[0].rows[0].main[0], b.payload.pages[0].rows[0].children[0].length]);
           const { startModuleThread } = dist('activities/module-thread.js');
           const parser = startModuleThread(require('path').join(${JSON.stringify(out.dir)}, 'activities/shopify/graphql/jsonl-parser-thread'), { fromOffset: 0 });
           const parsed = await new Promise((resolve, reject) => {

@@ -455,6 +455,27 @@ describe('bulk ingest of hand-written results', () => {
     }
   });
 
+  it('joins and prepares 100 records at a time: a stored batch of 250 is one transaction, one prepared page', async () => {
+    const order = (id: number) => JSON.stringify({ id: `gid://shopify/Order/${id}`, legacyResourceId: String(id) });
+    const url = await serve(Array.from({ length: 260 }, (_, k) => order(k + 1)).join('\n'));
+    const orders = resourceSpec('orders');
+    const transactions: number[][] = [];
+    await ingestBulkResult(db, {
+      operationId: 'gid://shopify/BulkOperation/6',
+      url,
+      childFields: bulkChildFields(orders.graphql),
+      batchRecords: 250,
+      prepare: { resource: 'orders', timeZone: null },
+      store: ({ pages }: PreparedBatch) => {
+        expect(db.inTransaction).toBe(true);
+        for (const page of pages) writePage(db, orders, page);
+        transactions.push(pages.map((page) => page.rows.length));
+      },
+    });
+    expect(transactions).toEqual([[250], [10]]);
+    expect(db.prepare('SELECT COUNT(*) FROM orders').pluck().get()).toBe(260);
+  });
+
   it('a record the assembler thread cannot prepare fails the ingest as InvalidRecordError, its batch not stored', async () => {
     const order = (id: string) =>
       JSON.stringify({ id: `gid://shopify/Order/${id}`, legacyResourceId: id, name: `#${id}` });
@@ -467,9 +488,9 @@ describe('bulk ingest of hand-written results', () => {
       childFields: bulkChildFields(orders.graphql),
       batchRecords: 2,
       prepare: { resource: 'orders', timeZone: null },
-      store: ({ page }: PreparedBatch) => {
-        writePage(db, orders, page);
-        stored.push(page.rows.length);
+      store: ({ pages }: PreparedBatch) => {
+        for (const page of pages) writePage(db, orders, page);
+        stored.push(pages.reduce((rows, page) => rows + page.rows.length, 0));
       },
     });
     await expect(ingest).rejects.toBeInstanceOf(InvalidRecordError);

@@ -115,9 +115,9 @@ describe('bulk queries built from the resource declarations', () => {
             childFields: bulkChildFields(spec.graphql),
             batchRecords: 5,
             prepare: { resource: name, timeZone: 'America/New_York' },
-            store: ({ page }: PreparedBatch) => {
+            store: ({ pages }: PreparedBatch) => {
               batches += 1;
-              writePage(viaThread, spec, page);
+              for (const page of pages) writePage(viaThread, spec, page);
             },
           });
           const source = graphqlSourceFor(url);
