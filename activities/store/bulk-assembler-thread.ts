@@ -37,19 +37,19 @@ export interface AssemblerData {
   ahead: number;
 }
 
+/** A stored batch as the thread hands it over: its checkpoint (last top-level line), its counts, and its payload. */
+export interface AssembledOnThread {
+  lastLine: number;
+  lastGid: string | null;
+  records: number;
+  childCount: number;
+  payload: BulkRecord[] | PreparedBatch;
+}
+
 export type AssemblerMessage =
-  | {
-      kind: 'batch';
-      lastLine: number;
-      lastGid: string | null;
-      records: number;
-      childCount: number;
-      payload: BulkRecord[] | PreparedBatch;
-    }
+  | ({ kind: 'batch' } & AssembledOnThread)
   | { kind: 'end' }
   | { kind: 'error'; error: ReturnType<typeof toThreadError> };
-
-type Batch = Omit<Extract<AssemblerMessage, { kind: 'batch' }>, 'kind'>;
 
 /** What the thread makes of each step's records: kept as they are, or turned into one resource's row values. */
 function collector(spec: ResourceSpec | null) {
@@ -86,7 +86,7 @@ async function run(port: NonNullable<typeof parentPort>, data: AssemblerData): P
     const { batchRecords } = data.input;
     const spec = data.prepare && resourceSpec(data.prepare.resource, data.prepare.timeZone);
     let collect = collector(spec);
-    let batch: Batch | undefined;
+    let batch: AssembledOnThread | undefined;
     // Each step ends at the batch's size at the latest, so a stored batch holds exactly `batchRecords` records.
     const steps = assembleBatches(db, data.input, () =>
       Math.min(ASSEMBLE_RECORDS, batchRecords - (batch?.records ?? 0)),

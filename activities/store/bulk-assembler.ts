@@ -1,14 +1,11 @@
 import path from 'node:path';
 import { fromThreadError, startModuleThread } from '../module-thread';
-import type { AssembledBatch, AssemblyInput } from './bulk-assembly';
-import type { AssemblerData, AssemblerMessage, PrepareFor } from './bulk-assembler-thread';
+import type { AssemblyInput } from './bulk-assembly';
+import type { AssembledOnThread, AssemblerData, AssemblerMessage, PrepareFor } from './bulk-assembler-thread';
 import type { Db } from './sql';
 import { InvalidRecordError } from './upsert';
 
-export type AssembledOnThread = Omit<AssembledBatch, 'records'> & {
-  records: number;
-  payload: Extract<AssemblerMessage, { kind: 'batch' }>['payload'];
-};
+export type { AssembledOnThread };
 
 /** Batches the assembler thread may have ready ahead of the one being stored: enough to keep both threads busy. */
 const AHEAD = 2;

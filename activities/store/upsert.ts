@@ -200,8 +200,11 @@ export function writePage(db: Db, resource: ResourceSpec, page: PreparedPage): U
   const children = resource.children.map((child) => ({ child, sql: statements(db, child, child.parentKey) }));
   let childRecords = 0;
   db.transaction(() => {
+    // Read inside this transaction, once, where first needed: a redaction committed before it is honoured, one
+    // committed after rewrites it.
+    let redactedOwners: ReturnType<typeof isRedacted> | undefined;
+    const redacted = (owners: Array<[string, unknown]>) => (redactedOwners ??= isRedacted(db, resource))(owners);
     if (page.legacy.length > 0) {
-      const redacted = isRedacted(db, resource);
       for (const record of page.legacy) {
         if (redacted(resource.personalData?.owners(record) ?? [])) eraseLegacyRecord(db, resource, record);
       }
@@ -215,8 +218,6 @@ export function writePage(db: Db, resource: ResourceSpec, page: PreparedPage): U
         sql.deleteChildren!.run(ids);
       });
     }
-    // Read inside this transaction: a redaction committed before it is honoured, one committed after rewrites it.
-    const redacted = isRedacted(db, resource);
     page.rows.forEach((row, i) => {
       if (redacted(page.owners[i])) {
         childRecords += writeErased(resource, row.main, main, children);

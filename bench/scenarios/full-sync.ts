@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { measureBulkIngest, type IngestReport } from '../bulk-ingest';
+import { measureBulkIngestApart, type IngestReport } from '../bulk-ingest';
 import type { BenchContext } from '../context';
 import { runsFor } from '../context';
 import { Figure, info, ProfileSummary, ScenarioResult, target } from '../figures';
@@ -285,7 +285,7 @@ export async function fullSync(ctx: BenchContext, cores: number): Promise<Scenar
 
   const ingestOrders = sizes[sizes.length - 1];
   ctx.log(`full-sync: the local ingest alone, ${ingestOrders} orders (bench/bulk-ingest.ts)`);
-  const ingest: IngestReport = await measureBulkIngest(ingestOrders, { compiled: ctx.worker === 'compiled' });
+  const ingest: IngestReport = measureBulkIngestApart(ingestOrders, { compiled: ctx.worker === 'compiled' });
   figures.push(
     target(
       `Local ingest alone (download, parse, store; after the export), ${sizeLabel(ingestOrders)} orders with line items`,
