@@ -19,7 +19,7 @@ import { assembleOnThread } from './bulk-assembler';
 import { startBackgroundCheckpoints } from './background-checkpoints';
 import type { BulkRecord, ChildFields } from './bulk-assembly';
 import type { PreparedBatch, PrepareFor } from './bulk-assembler-thread';
-import { holdsStagedBytes, STAGING_DAMAGED } from './bulk-staging-file';
+import { createStagingFile, holdsStagedBytes, STAGING_DAMAGED } from './bulk-staging-file';
 import {
   dropIngest,
   removeStagedFile,
@@ -173,7 +173,9 @@ async function stage(db: Db, from: IngestState, options: BulkIngestOptions, resu
     options.onProgress?.(state);
   };
 
-  for await (const line of open(state.byteOffset, stagedFileOf(db, state.ingestId))) {
+  const file = stagedFileOf(db, state.ingestId);
+  createStagingFile(file, db.name);
+  for await (const line of open(state.byteOffset, file)) {
     result.linesRead += 1;
     chunk.push(toStaged(line, options.operationId));
     chunkBytes += line.nextOffset - line.offset;

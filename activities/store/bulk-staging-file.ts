@@ -10,6 +10,16 @@ export function stagingFilePath(dbFile: string, ingestId: number): string {
   return `${dbFile}-bulk-${ingestId}.jsonl`;
 }
 
+/**
+ * Creates the file if it is missing, with the database file's mode (0600 unless configured otherwise: it holds the
+ * same customers' data), which the umask cannot loosen.
+ */
+export function createStagingFile(file: string, dbFile: string): void {
+  const mode = fs.statSync(dbFile).mode & 0o777;
+  fs.closeSync(fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT, mode));
+  fs.chmodSync(file, mode);
+}
+
 /** Whether the file holds at least the bytes an ingest committed (a crash of the machine may have lost its tail). */
 export function holdsStagedBytes(file: string, bytes: number): boolean {
   try {

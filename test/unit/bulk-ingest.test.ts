@@ -219,6 +219,8 @@ describe('bulk ingest against the emulator', () => {
     const downloaded = Buffer.from(await (await fetch(orders.url)).arrayBuffer());
     const staged = fs.readFileSync(path.join(dir, file));
     expect(staged.length).toBeGreaterThanOrEqual(killedAt.byteOffset);
+    // It holds customers' data: the database file's mode (0600), whatever the umask.
+    expect(fs.statSync(path.join(dir, file)).mode & 0o777).toBe(0o600);
     expect(staged.equals(downloaded.subarray(0, staged.length))).toBe(true);
 
     const resumed = counted(orders.url);

@@ -8,10 +8,12 @@ import { badLineFailure, downloadJsonl, type JsonlStreamOptions } from './jsonl-
  * Streams a bulk result like `streamJsonl`, but cuts and parses the lines on a thread of its own, so that on a
  * machine with two cores the thread that stores them (SQLite) never waits for JSON.parse. The network stays on the
  * calling thread; each chunk is handed over without a copy and comes back as its lines' text, ids and offsets.
+ * With `stageTo`, the thread also writes each chunk into that file at its offset (created 0600 if missing, never
+ * truncated: a resumed download writes the same bytes again), and the lines come back without their text.
  * At most `maxChunksAhead` chunks are parsed ahead of the consumer: memory stays bounded whatever the file's size.
  */
 
-/** A line as the ingest stages it: its text as in the file, and what the join needs from it. */
+/** A line as the ingest stages it: where it is in the file, and what the join needs from it. */
 export interface ParsedLine {
   offset: number;
   nextOffset: number;
@@ -31,7 +33,7 @@ export async function* streamParsedJsonl(
   const stageFd =
     options.stageTo === undefined
       ? undefined
-      : fs.openSync(options.stageTo, fs.constants.O_WRONLY | fs.constants.O_CREAT);
+      : fs.openSync(options.stageTo, fs.constants.O_WRONLY | fs.constants.O_CREAT, 0o600);
   // It holds a few chunks at a time; without limits of its own its garbage would grow with the file.
   const worker = startModuleThread(
     path.join(__dirname, 'jsonl-parser-thread'),
