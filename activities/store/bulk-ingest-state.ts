@@ -1,6 +1,7 @@
 import type { Db } from './database';
 import { CHECKPOINT_MAX_AGE_MS, CheckpointMovedError } from './checkpoints';
-import { removeStagingFile, stagingFilePath } from './bulk-staging-file';
+import { removeStagingFile } from './bulk-staging-file';
+import { hasRedactions } from './upsert';
 
 /**
  * Where the ingest of one bulk operation's result has got to (table `bulk_ingests`, migration 5). Staging moves
@@ -101,13 +102,12 @@ export function dropIngest(db: Db, operationId: string): void {
 
 /** The ingest's staging file (bulk-staging-file.ts), beside the database. */
 export function stagedFileOf(db: Db, ingestId: number): string {
-  return stagingFilePath(db.name, ingestId);
+  return `${db.name}-bulk-${ingestId}.jsonl`;
 }
 
 /** Removes the ingest's staging file; zeroed first in a store with erasures (it holds what they removed). */
 export function removeStagedFile(db: Db, ingestId: number): void {
-  const erasures = db.prepare('SELECT EXISTS (SELECT 1 FROM redactions)').pluck().get() === 1;
-  removeStagingFile(stagedFileOf(db, ingestId), erasures);
+  removeStagingFile(stagedFileOf(db, ingestId), hasRedactions(db));
 }
 
 function moved(operationId: string, what: string): CheckpointMovedError {

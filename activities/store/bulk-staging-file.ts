@@ -6,10 +6,6 @@
 import fs from 'node:fs';
 import { ApplicationFailure } from '@temporalio/common';
 
-export function stagingFilePath(dbFile: string, ingestId: number): string {
-  return `${dbFile}-bulk-${ingestId}.jsonl`;
-}
-
 /**
  * Creates the file if it is missing, with the database file's mode (0600 unless configured otherwise: it holds the
  * same customers' data), which the umask cannot loosen.

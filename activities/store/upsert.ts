@@ -278,10 +278,7 @@ function eraseLegacyRecord(db: Db, resource: ResourceSpec, record: ApiRecord): v
 
 const redactionLookups = new WeakMap<Db, { any: Database.Statement; one: Database.Statement }>();
 
-/** Whether a record's personal data must not be stored: its customer (or the order itself) was redacted. */
-function isRedacted(db: Db, resource: ResourceSpec): (owners: Array<[string, unknown]>) => boolean {
-  const personal = resource.personalData;
-  if (!personal) return () => false;
+function redactionLookup(db: Db): { any: Database.Statement; one: Database.Statement } {
   let lookup = redactionLookups.get(db);
   if (!lookup) {
     lookup = {
@@ -290,8 +287,19 @@ function isRedacted(db: Db, resource: ResourceSpec): (owners: Array<[string, unk
     };
     redactionLookups.set(db, lookup);
   }
-  if (!(lookup.any.get() as { found: number }).found) return () => false;
-  const { one } = lookup;
+  return lookup;
+}
+
+/** Whether any personal data was ever erased in this store (then copies outside the rows are zeroed too). */
+export function hasRedactions(db: Db): boolean {
+  return (redactionLookup(db).any.get() as { found: number }).found === 1;
+}
+
+/** Whether a record's personal data must not be stored: its customer (or the order itself) was redacted. */
+function isRedacted(db: Db, resource: ResourceSpec): (owners: Array<[string, unknown]>) => boolean {
+  const personal = resource.personalData;
+  if (!personal || !hasRedactions(db)) return () => false;
+  const { one } = redactionLookup(db);
   return (owners) => owners.some(([owner, id]) => typeof id === 'number' && one.get(owner, id) !== undefined);
 }
 
